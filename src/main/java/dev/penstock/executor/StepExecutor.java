@@ -1,0 +1,14 @@
+package dev.penstock.executor;
+
+/** Runs step attempts. Implementations are thread-safe. */
+public interface StepExecutor {
+
+  /**
+   * Starts the attempt and returns at once. Never throws for a step's own problems: a process that
+   * cannot start gives a handle whose outcome is a LAUNCH_FAILED failure. The executor enforces
+   * {@code launch.timeout()} (TIMED_OUT, "timed out after N minutes") and {@code memoryGb}
+   * (MEMORY_EXCEEDED, "exceeded its memory limit of N GB"), and reports requirements that are not
+   * importable as MISSING_PACKAGES listing them.
+   */
+  StepHandle launch(StepLaunch launch);
+}

@@ -1,0 +1,24 @@
+package dev.penstock.executor;
+
+import dev.penstock.model.FailureCause;
+import java.util.concurrent.CompletableFuture;
+
+/** A running attempt. Thread-safe. */
+public interface StepHandle {
+
+  /**
+   * Completes once when the attempt has ended and its process tree is gone; never completes
+   * exceptionally (a launch or executor fault is a failed outcome with cause LAUNCH_FAILED).
+   */
+  CompletableFuture<StepOutcome> outcome();
+
+  /**
+   * Stops the attempt: the whole process tree gets SIGTERM, then SIGKILL after the grace period.
+   * The outcome then completes as failed with the given cause and error. Idempotent; no effect once
+   * the outcome is complete.
+   */
+  void stop(FailureCause cause, String error);
+
+  /** The operating-system pid of the step's process, or -1 when it never started. */
+  long pid();
+}

@@ -1,0 +1,8 @@
+package dev.penstock.model;
+
+/** A name that must be unique is taken. */
+public class AlreadyExistsException extends PenstockException {
+  public AlreadyExistsException(String message) {
+    super(message);
+  }
+}

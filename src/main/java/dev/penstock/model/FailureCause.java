@@ -1,0 +1,26 @@
+package dev.penstock.model;
+
+/**
+ * Why a step attempt failed. Whether a failure may be retried depends on its cause, not on the
+ * step's wire status: a lost worker or a failed launch says nothing about the user's code.
+ */
+public enum FailureCause {
+  USER_CODE(false),
+  BAD_INPUT(false),
+  OUTPUT_ERROR(false),
+  TIMED_OUT(false),
+  MEMORY_EXCEEDED(false),
+  MISSING_PACKAGES(false),
+  LAUNCH_FAILED(true),
+  WORKER_LOST(true);
+
+  private final boolean retriable;
+
+  FailureCause(boolean retriable) {
+    this.retriable = retriable;
+  }
+
+  public boolean retriable() {
+    return retriable;
+  }
+}

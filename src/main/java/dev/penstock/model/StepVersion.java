@@ -1,0 +1,40 @@
+package dev.penstock.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One step in one run: a snapshot of the step's definition taken when the run was accepted, plus its
+ * state. {@code attempt} is the fencing token: each claim raises it. {@code boundInputs} are the
+ * input mappings with the values passed to the function (null until bound); {@code outputs} carry
+ * the returned values (null until the step completes).
+ */
+public record StepVersion(
+    String id,
+    String pipelineVersionId,
+    String pipelineId,
+    String pipelineStepId,
+    String stepName,
+    int position,
+    String pythonFunctionId,
+    String functionName,
+    String sourceCode,
+    List<InputMapping> inputs,
+    List<OutputMapping> outputs,
+    List<String> dependencies,
+    List<String> packageRequirements,
+    CpuSize cpuSize,
+    int memoryGb,
+    int timeoutMinutes,
+    StepStatus status,
+    int attempt,
+    String claimedBy,
+    List<InputMapping> boundInputs,
+    List<OutputMapping> outputValues,
+    String outputErrors,
+    String error,
+    FailureCause failureCause,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant startedAt,
+    Instant completedAt) {}

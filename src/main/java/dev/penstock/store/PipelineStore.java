@@ -1,0 +1,81 @@
+package dev.penstock.store;
+
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PythonFunction;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pipeline definitions: Python functions, pipelines and their steps. Every write is one transaction,
+ * durable when the method returns. Implementations are thread-safe. Callers validate input first;
+ * the store only enforces uniqueness and existence.
+ */
+public interface PipelineStore {
+
+  /**
+   * Stores a new user function. Throws {@link dev.penstock.model.AlreadyExistsException} when a
+   * function of that name exists (nothing is written).
+   */
+  void createFunction(PythonFunction function);
+
+  /**
+   * Replaces the function row with the same id (all fields but id, createdAt and ownerStepId).
+   * Throws {@link dev.penstock.model.NotFoundException} when the id names no function.
+   */
+  void updateFunction(PythonFunction function);
+
+  /** Deletes the function by name; returns false when there was none. */
+  boolean deleteFunction(String name);
+
+  Optional<PythonFunction> findFunctionByName(String name);
+
+  Optional<PythonFunction> findFunction(String id);
+
+  /** Functions of the given type (all when null), by name. */
+  List<PythonFunction> listFunctions(String functionType);
+
+  /** Stores a new pipeline. AlreadyExistsException when the name is taken. */
+  void createPipeline(Pipeline pipeline);
+
+  /**
+   * Replaces every field but id and createdAt. AlreadyExistsException when a rename takes another
+   * pipeline's name; NotFoundException when the id names nothing.
+   */
+  void updatePipeline(Pipeline pipeline);
+
+  /**
+   * Deletes the pipeline with its steps, their functions, and its versions with everything they own
+   * (step versions, history, run keys). Returns false when there was no such pipeline.
+   */
+  boolean deletePipeline(String pipelineId);
+
+  Optional<Pipeline> findPipeline(String pipelineId);
+
+  Optional<Pipeline> findPipelineByName(String pipelineName);
+
+  /** Pipelines of the project (all when projectId is null), oldest first. */
+  List<Pipeline> listPipelines(String projectId);
+
+  /**
+   * Stores a new step and its function (step.function(), whose ownerStepId is the step's id) in one
+   * transaction. AlreadyExistsException when the pipeline has a step of that name.
+   */
+  void createStep(PipelineStep step);
+
+  /**
+   * Replaces the step's row and its function's row in one transaction (name changes included).
+   * AlreadyExistsException on a name taken in the pipeline; NotFoundException when missing.
+   */
+  void updateStep(PipelineStep step);
+
+  /** Deletes the step and its function; returns false when there was none. */
+  boolean deleteStep(String pipelineStepId);
+
+  Optional<PipelineStep> findStep(String pipelineStepId);
+
+  Optional<PipelineStep> findStepByName(String pipelineId, String stepName);
+
+  /** The pipeline's steps in creation order. */
+  List<PipelineStep> listSteps(String pipelineId);
+}

@@ -1,0 +1,78 @@
+package dev.penstock.store;
+
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs (PipelineVersions) and their step versions. Every write is one short transaction, durable
+ * when the method returns, and appends a status_history row for each status it changes. State
+ * changes are guarded updates: they name the state they expect, and a false return means the row
+ * was not in that state (another thread or node got there first, or the attempt was superseded); the
+ * caller drops its action and lets the next planning pass decide. Implementations are thread-safe.
+ */
+public interface RunStore {
+
+  /** Stores a new version with all its step versions (status PENDING, attempt 0) atomically. */
+  void createVersion(PipelineVersion version);
+
+  /** The version with its step versions in position order. */
+  Optional<PipelineVersion> findVersion(String pipelineVersionId);
+
+  /** The pipeline's versions, newest first, at most {@code limit}, each with its step versions. */
+  List<PipelineVersion> listVersions(String pipelineId, int limit);
+
+  Optional<PipelineVersion> latestVersion(String pipelineId);
+
+  Optional<StepVersion> findStepVersion(String stepVersionId);
+
+  /** Ids of versions that are PENDING or RUNNING, oldest first. */
+  List<String> openVersionIds();
+
+  /**
+   * Claims a PENDING step for {@code nodeId}: RUNNING, attempt = expectedAttempt + 1, startedAt and
+   * boundInputs set, error and outputs cleared. In the same transaction a PENDING version becomes
+   * RUNNING. Returns false (and writes nothing) unless the step was PENDING at {@code
+   * expectedAttempt}.
+   */
+  boolean claimStep(
+      String stepVersionId,
+      int expectedAttempt,
+      String nodeId,
+      List<InputMapping> boundInputs,
+      Instant now);
+
+  /**
+   * Records the end of an attempt. Returns false (and writes nothing) unless the step is RUNNING at
+   * exactly {@code completion.attempt()}: a result from a superseded attempt is dropped.
+   */
+  boolean completeStep(StepCompletion completion);
+
+  /** PENDING → SKIPPED with {@code error} as the reason; false when the step was not PENDING. */
+  boolean skipStep(String stepVersionId, String error, Instant now);
+
+  /**
+   * RUNNING at {@code attempt} → PENDING (the attempt number stays; the next claim raises it), with
+   * {@code reason} kept in the history. False when the step was not RUNNING at that attempt.
+   */
+  boolean requeueStep(String stepVersionId, int attempt, String reason, Instant now);
+
+  /**
+   * Ends an open version with a terminal status and error (null for COMPLETE), setting completedAt.
+   * False when the version was already terminal.
+   */
+  boolean finishVersion(String pipelineVersionId, RunStatus status, String error, Instant now);
+
+  /** RUNNING steps whose claiming node has not heartbeated at or after {@code staleBefore}. */
+  List<StepVersion> runningStepsOfDeadNodes(Instant staleBefore);
+
+  /** Registers a node (or refreshes it) with heartbeat {@code now}. */
+  void heartbeatNode(String nodeId, Instant now);
+
+  /** The status changes of a step version, oldest first. */
+  List<StatusChange> history(String stepVersionId);
+}
