@@ -1,5 +1,7 @@
 package dev.penstock.executor;
 
+import java.nio.file.Path;
+
 /** Runs step attempts. Implementations are thread-safe. */
 public interface StepExecutor {
 
@@ -11,4 +13,11 @@ public interface StepExecutor {
    * importable as MISSING_PACKAGES listing them.
    */
   StepHandle launch(StepLaunch launch);
+
+  /**
+   * The log of an attempt as kept: everything written, or, past the size cap, a marker line saying
+   * how much was dropped followed by the tail. Empty when the file does not exist yet. Safe to call
+   * while the attempt is still writing.
+   */
+  String readLog(Path logFile);
 }
