@@ -1,0 +1,73 @@
+package dev.penstock.engine;
+
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.InvalidParameterException;
+import dev.penstock.model.NotFoundException;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunStore;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/** Starts runs: runPipeline snapshots the definition and returns at once. Thread-safe. */
+public final class Runs {
+  private final PipelineStore pipelines;
+  private final RunStore runs;
+  private final Scheduler scheduler;
+  private final InstantSource clock;
+
+  public Runs(PipelineStore pipelines, RunStore runs, Scheduler scheduler, InstantSource clock) {
+    this.pipelines = pipelines;
+    this.runs = runs;
+    this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  /**
+   * Stores a PENDING version that snapshots every step (code, mappings, dependencies, limits) and the
+   * pipeline's variables overlaid by {@code runVariables}, then wakes the scheduler. The version is
+   * committed before this returns.
+   */
+  public PipelineVersion run(String pipelineId, List<InputMapping> runVariables) {
+    Definitions.requireName(pipelineId, "pipelineId");
+    var pipeline = pipelines.findPipeline(pipelineId)
+        .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId));
+    if (runVariables != null) {
+      SourceCheck.checkMappings(runVariables, List.of());
+    }
+    List<PipelineStep> steps = pipelines.listSteps(pipelineId);
+    if (steps.isEmpty()) {
+      throw new InvalidParameterException("Pipeline '" + pipeline.name() + "' has no steps to run");
+    }
+    var variables = new LinkedHashMap<String, InputMapping>();
+    pipeline.variables().forEach(variable -> variables.put(variable.name(), variable));
+    if (runVariables != null) {
+      runVariables.forEach(variable -> variables.put(variable.name(), variable));
+    }
+    var now = clock.instant();
+    String versionId = Ids.newId();
+    var stepVersions = new ArrayList<StepVersion>();
+    int position = 0;
+    for (PipelineStep step : steps) {
+      var function = step.function();
+      stepVersions.add(new StepVersion(
+          Ids.newId(), versionId, pipelineId, step.id(), step.name(), position++, function.id(),
+          function.functionName(), function.sourceCode(), function.inputs(), function.outputs(),
+          step.dependencies(), function.packageRequirements(), step.cpuSize(), step.memoryGb(),
+          step.timeoutMinutes(), StepStatus.PENDING, 0, null, null, null, null, null, null, now, now,
+          null, null));
+    }
+    var version = new PipelineVersion(
+        versionId, pipelineId, pipeline.name(), RunStatus.PENDING, null,
+        List.copyOf(variables.values()), now, now, null, null, stepVersions);
+    runs.createVersion(version);
+    scheduler.wake(versionId);
+    return version;
+  }
+}

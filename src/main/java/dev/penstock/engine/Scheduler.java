@@ -1,0 +1,128 @@
+package dev.penstock.engine;
+
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies plans, woken by events. Whatever can unblock work calls {@link #wake}: a run accepted, a
+ * step outcome recorded, slots freed. Wakeups collect in a set of dirty run ids drained by a few
+ * virtual threads; a run is planned by one thread at a time. Each action is its own guarded write,
+ * and a write that changes nothing means someone got there first: the next wakeup plans from fresh
+ * state. Thread-safe.
+ */
+public final class Scheduler {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final int PLANNERS = 4;
+
+  private final RunStore runs;
+  private final StepLauncher launcher;
+  private final Slots slots;
+  private final InstantSource clock;
+  private final RunPlanner planner = new RunPlanner();
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock[] runLocks = new ReentrantLock[64];
+  private final List<Thread> planners = new ArrayList<>();
+  private volatile boolean running;
+
+  public Scheduler(RunStore runs, StepLauncher launcher, InstantSource clock) {
+    this.runs = runs;
+    this.launcher = launcher;
+    this.slots = launcher.slots();
+    this.clock = clock;
+    for (int i = 0; i < runLocks.length; i++) {
+      runLocks[i] = new ReentrantLock();
+    }
+    launcher.onStepEnded(this::wake);
+  }
+
+  public synchronized void start() {
+    running = true;
+    for (int i = 0; i < PLANNERS; i++) {
+      planners.add(Thread.ofVirtual().name("planner-" + i).start(this::drain));
+    }
+  }
+
+  public synchronized void stop() {
+    running = false;
+    planners.forEach(Thread::interrupt);
+    planners.clear();
+  }
+
+  /** Asks for the run to be planned soon. Cheap and idempotent while the run is already queued. */
+  public void wake(String runId) {
+    if (dirty.add(runId)) {
+      queue.offer(runId);
+    }
+  }
+
+  private void drain() {
+    while (running) {
+      String runId;
+      try {
+        runId = queue.take();
+      } catch (InterruptedException stopped) {
+        return;
+      }
+      // Removed before planning, so a wake that arrives while we plan queues another pass.
+      dirty.remove(runId);
+      ReentrantLock lock = runLocks[Math.floorMod(runId.hashCode(), runLocks.length)];
+      lock.lock();
+      try {
+        planAndApply(runId);
+      } catch (RuntimeException e) {
+        log.error("Planning run {} failed; the sweeper will wake it again", runId, e);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void planAndApply(String runId) {
+    PipelineVersion version = runs.findVersion(runId).orElse(null);
+    if (version == null || version.status().terminal()) {
+      return;
+    }
+    var states = version.steps().stream()
+        .map(step -> new StepState(step.id(), step.stepName(), step.dependencies(), step.status()))
+        .toList();
+    Plan plan = planner.plan(states);
+    for (Plan.Skip skip : plan.skip()) {
+      runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
+    }
+    if (plan.finish().isPresent()) {
+      var finish = plan.finish().get();
+      if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
+        log.info("Run {} finished {}", runId, finish.status());
+      }
+      return;
+    }
+    for (StepState start : plan.start()) {
+      StepVersion step = stepById(version, start.stepVersionId());
+      int weight = slots.weightOf(step.cpuSize().slots());
+      if (!slots.tryAcquire(weight, runId)) {
+        return; // the run is woken again when slots free up
+      }
+      launcher.start(version, step, weight);
+    }
+  }
+
+  private static StepVersion stepById(PipelineVersion version, String stepVersionId) {
+    for (StepVersion step : version.steps()) {
+      if (step.id().equals(stepVersionId)) {
+        return step;
+      }
+    }
+    throw new IllegalStateException("step version " + stepVersionId + " vanished from its plan");
+  }
+}

@@ -1,0 +1,190 @@
+package dev.penstock.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.executor.StepExecutor;
+import dev.penstock.executor.StepHandle;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.model.FailureCause;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import dev.penstock.store.StepCompletion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one attempt of a step: binds its inputs, claims it (the claim commits before the process
+ * starts), launches it, and records its outcome fenced by the attempt. Thread-safe.
+ */
+public final class StepLauncher {
+  private static final Logger log = LoggerFactory.getLogger(StepLauncher.class);
+
+  /** What the launcher needs to know of the server it runs in. */
+  public record Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {}
+
+  private record Running(StepHandle handle, String runId, int attempt) {}
+
+  private final RunStore runs;
+  private final StepExecutor executor;
+  private final Workspace workspace;
+  private final RunKeys runKeys;
+  private final InstantSource clock;
+  private final Settings settings;
+  private final Slots slots;
+  private final InputBinder inputBinder = new InputBinder();
+  private final OutputBinder outputBinder = new OutputBinder();
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private volatile Consumer<String> onStepEnded = runId -> {};
+  private volatile boolean shuttingDown;
+
+  public StepLauncher(
+      RunStore runs, StepExecutor executor, Workspace workspace, RunKeys runKeys,
+      InstantSource clock, Settings settings) {
+    this.runs = runs;
+    this.executor = executor;
+    this.workspace = workspace;
+    this.runKeys = runKeys;
+    this.clock = clock;
+    this.settings = settings;
+    this.slots = new Slots(settings.parallelLimit());
+  }
+
+  Slots slots() {
+    return slots;
+  }
+
+  void onStepEnded(Consumer<String> listener) {
+    this.onStepEnded = listener;
+  }
+
+  /** Starts the step on the slots the caller took; every path gives them back. */
+  void start(PipelineVersion version, StepVersion step, int weight) {
+    var binding = inputBinder.bind(step, Scope.of(version));
+    var bound = binding.failed() ? step.boundInputs() : binding.bound();
+    if (!runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant())) {
+      release(version.id(), weight);
+      return;
+    }
+    int attempt = step.attempt() + 1;
+    if (binding.failed()) {
+      record(fail(step, attempt, FailureCause.BAD_INPUT, binding.error()));
+      release(version.id(), weight);
+      return;
+    }
+    Thread.ofVirtual().name("launch-" + step.id()).start(() -> launch(version, step, attempt, weight, binding.kwargs()));
+  }
+
+  private void launch(
+      PipelineVersion version, StepVersion step, int attempt, int weight, Map<String, JsonNode> kwargs) {
+    StepHandle handle;
+    try {
+      var dir = workspace.attemptDir(version.id(), step.id(), attempt);
+      var logFile = workspace.logFile(version.id(), step.id(), attempt);
+      Files.createDirectories(dir);
+      if (attempt > 1) {
+        writeAttemptNote(step, attempt, logFile);
+      }
+      var environment = Map.of(
+          "ABACUS_API_KEY", runKeys.keyFor(version.id()),
+          "ABACUS_API_SERVER", settings.serverUrl().get(),
+          "ABACUS_PIPELINE_ID", version.pipelineId(),
+          "PENSTOCK_PIPELINE_VERSION", version.id(),
+          "PENSTOCK_STEP_NAME", step.stepName());
+      handle = executor.launch(new StepLaunch(
+          step.id(), attempt, dir, logFile, step.functionName(), step.sourceCode(), kwargs,
+          step.packageRequirements(), step.memoryGb(), Duration.ofMinutes(step.timeoutMinutes()),
+          environment));
+    } catch (IOException | RuntimeException e) {
+      log.error("Could not launch step version {} attempt {}", step.id(), attempt, e);
+      record(fail(step, attempt, FailureCause.LAUNCH_FAILED, "could not launch the step: " + e.getMessage()));
+      release(version.id(), weight);
+      return;
+    }
+    running.put(step.id(), new Running(handle, version.id(), attempt));
+    handle.outcome().thenAccept(outcome -> finished(version.id(), step, attempt, weight, outcome));
+  }
+
+  private void finished(String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
+    try {
+      running.remove(step.id());
+      if (!shuttingDown) {
+        record(completion(step, attempt, outcome));
+      }
+    } catch (RuntimeException e) {
+      log.error("Could not record the outcome of step version {} attempt {}", step.id(), attempt, e);
+    } finally {
+      release(runId, weight);
+    }
+  }
+
+  private StepCompletion completion(StepVersion step, int attempt, StepOutcome outcome) {
+    if (!outcome.succeeded()) {
+      return fail(step, attempt, outcome.cause(), outcome.error());
+    }
+    var outputs = outputBinder.bind(step.outputs(), outcome.returned());
+    if (outputs.failed()) {
+      return new StepCompletion(step.id(), attempt, StepStatus.FAILED, null, outputs.errors(),
+          "Invalid outputs: " + outputs.errors(), FailureCause.OUTPUT_ERROR, clock.instant());
+    }
+    return new StepCompletion(
+        step.id(), attempt, StepStatus.COMPLETE, outputs.values(), null, null, null, clock.instant());
+  }
+
+  private StepCompletion fail(StepVersion step, int attempt, FailureCause cause, String error) {
+    return new StepCompletion(step.id(), attempt, StepStatus.FAILED, null,
+        cause == FailureCause.OUTPUT_ERROR ? error : null, error, cause, clock.instant());
+  }
+
+  private void record(StepCompletion completion) {
+    if (!runs.completeStep(completion)) {
+      log.info("Dropped the result of step version {} attempt {}: the attempt was superseded",
+          completion.stepVersionId(), completion.attempt());
+    }
+  }
+
+  private void release(String runId, int weight) {
+    var waiting = slots.release(weight);
+    onStepEnded.accept(runId);
+    waiting.forEach(onStepEnded);
+  }
+
+  private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {
+    var history = runs.history(step.id());
+    String reason = history.isEmpty() ? null : history.get(history.size() - 1).reason();
+    String note = "[penstock] attempt %d of step '%s' starts%s%n".formatted(
+        attempt, step.stepName(), reason == null ? "" : ": " + reason);
+    Files.writeString(logFile, note, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  /** Number of attempts this node is running now. */
+  public int runningCount() {
+    return running.size();
+  }
+
+  /**
+   * Stops every attempt this node runs and puts each step back to PENDING, so that the next server
+   * start runs it again from the beginning. Used on a clean shutdown.
+   */
+  public void shutdown() {
+    shuttingDown = true;
+    for (var entry : running.entrySet()) {
+      var attempt = entry.getValue();
+      runs.requeueStep(entry.getKey(), attempt.attempt(),
+          "the server shut down while attempt " + attempt.attempt() + " was running", clock.instant());
+      attempt.handle().stop(FailureCause.WORKER_LOST, "the server shut down");
+    }
+  }
+}
