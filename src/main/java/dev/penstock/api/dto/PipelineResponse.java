@@ -1,0 +1,35 @@
+package dev.penstock.api.dto;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PipelineVersion;
+import java.util.List;
+
+/** The SDK's Pipeline (contract §4.1), with its steps and latest version. */
+public record PipelineResponse(
+    String pipelineName,
+    String pipelineId,
+    String createdAt,
+    String notebookId,
+    String cron,
+    String nextRunTime,
+    boolean isProd,
+    String warning,
+    String createdBy,
+    List<PipelineStepResponse> steps,
+    List<Object> pipelineReferences,
+    PipelineVersionResponse latestPipelineVersion,
+    CodeSourceResponse codeSource,
+    JsonNode pipelineVariableMappings) {
+
+  public static PipelineResponse of(
+      Pipeline pipeline, List<PipelineStep> steps, PipelineVersion latest, String warning) {
+    return new PipelineResponse(
+        pipeline.name(), pipeline.id(), Times.iso(pipeline.createdAt()), null, pipeline.cron(), null,
+        pipeline.isProd(), warning, null,
+        steps.stream().map(step -> PipelineStepResponse.of(step, pipeline.name())).toList(),
+        List.of(), latest == null ? null : PipelineVersionResponse.of(latest), null,
+        Mappings.writeInputs(pipeline.variables()));
+  }
+}

@@ -1,0 +1,30 @@
+package dev.penstock.api.dto;
+
+import dev.penstock.model.PipelineStep;
+import java.util.List;
+
+/** The SDK's PipelineStep (contract §4.2). */
+public record PipelineStepResponse(
+    String pipelineStepId,
+    String pipelineId,
+    String stepName,
+    String pipelineName,
+    String createdAt,
+    String updatedAt,
+    String pythonFunctionId,
+    List<String> stepDependencies,
+    String cpuSize,
+    int memory,
+    int timeout,
+    PythonFunctionResponse pythonFunction,
+    CodeSourceResponse codeSource) {
+
+  public static PipelineStepResponse of(PipelineStep step, String pipelineName) {
+    var function = step.function();
+    return new PipelineStepResponse(
+        step.id(), step.pipelineId(), step.name(), pipelineName, Times.iso(step.createdAt()),
+        Times.iso(step.updatedAt()), function.id(), step.dependencies(), step.cpuSize().wire(),
+        step.memoryGb(), step.timeoutMinutes(), PythonFunctionResponse.of(function),
+        CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.penstock.api.dto;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.StepVersion;
+import java.util.List;
+
+/**
+ * The SDK's PipelineStepVersion (contract §4.4). {@code functionVariableMappings} shows the inputs as
+ * bound for the run, each with its value; {@code outputVariableMappings} the outputs with theirs.
+ * Penstock extensions: attempt, startedAt, completedAt.
+ */
+public record PipelineStepVersionResponse(
+    String stepName,
+    String pipelineStepVersion,
+    String pipelineStepId,
+    String pipelineId,
+    String pipelineVersion,
+    String createdAt,
+    String updatedAt,
+    String status,
+    String error,
+    String outputErrors,
+    String pythonFunctionId,
+    JsonNode functionVariableMappings,
+    List<String> stepDependencies,
+    JsonNode outputVariableMappings,
+    String cpuSize,
+    int memory,
+    int timeout,
+    List<Object> pipelineStepVersionReferences,
+    CodeSourceResponse codeSource,
+    int attempt,
+    String startedAt,
+    String completedAt) {
+
+  public static PipelineStepVersionResponse of(StepVersion step) {
+    return new PipelineStepVersionResponse(
+        step.stepName(), step.id(), step.pipelineStepId(), step.pipelineId(),
+        step.pipelineVersionId(), Times.iso(step.createdAt()), Times.iso(step.updatedAt()),
+        step.status().name(), step.error(), step.outputErrors(), step.pythonFunctionId(),
+        Mappings.writeInputs(step.boundInputs() != null ? step.boundInputs() : step.inputs()),
+        step.dependencies(),
+        Mappings.writeOutputs(step.outputValues() != null ? step.outputValues() : step.outputs()),
+        step.cpuSize().wire(), step.memoryGb(), step.timeoutMinutes(), List.of(),
+        CodeSourceResponse.text(step.sourceCode(), step.packageRequirements()), step.attempt(),
+        Times.iso(step.startedAt()), Times.iso(step.completedAt()));
+  }
+}

@@ -1,0 +1,6 @@
+package dev.penstock.api.dto;
+
+import java.util.List;
+
+/** The SDK's PipelineVersionLogs: the logs of every step of one run. */
+public record VersionLogsResponse(List<StepLogsResponse> stepLogs) {}
