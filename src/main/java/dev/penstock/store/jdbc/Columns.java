@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Column conversions: times as UTC epoch millis, enums by name, nullable numbers. Stateless. */
+/**
+ * Column conversions: times as UTC epoch millis, enums by name, nullable numbers. Stateless and
+ * thread-safe.
+ */
 final class Columns {
   private Columns() {}
 

@@ -11,7 +11,9 @@ import dev.penstock.model.PythonFunction;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Maps rows of python_function, pipeline and pipeline_step to the model. Stateless. */
+/**
+ * Maps rows of python_function, pipeline and pipeline_step to the model. Stateless and thread-safe.
+ */
 final class DefinitionRows {
   /** Prefix of the python_function columns when they are joined to a pipeline_step row. */
   static final String FUNCTION_PREFIX = "f_";
