@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Maps rows of pipeline_version, step_version and status_history to the model. Stateless. */
+/**
+ * Maps rows of pipeline_version, step_version and status_history to the model. Stateless and
+ * thread-safe.
+ */
 final class RunRows {
   /** Prefix of the pipeline_version columns when its step_version rows are joined to it. */
   static final String VERSION_PREFIX = "v_";
