@@ -1,0 +1,72 @@
+package dev.penstock.store.jdbc;
+
+import static dev.penstock.store.jdbc.Columns.enumValue;
+import static dev.penstock.store.jdbc.Columns.instant;
+import static dev.penstock.store.jdbc.Columns.nullableInt;
+
+import dev.penstock.model.CpuSize;
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PythonFunction;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Maps rows of python_function, pipeline and pipeline_step to the model. Stateless and thread-safe.
+ */
+final class DefinitionRows {
+  /** Prefix of the python_function columns when they are joined to a pipeline_step row. */
+  static final String FUNCTION_PREFIX = "f_";
+
+  private DefinitionRows() {}
+
+  static PythonFunction function(ResultSet row) throws SQLException {
+    return function(row, "");
+  }
+
+  static PythonFunction function(ResultSet row, String prefix) throws SQLException {
+    return new PythonFunction(
+        row.getString(prefix + "id"),
+        row.getString(prefix + "name"),
+        row.getString(prefix + "function_name"),
+        row.getString(prefix + "source_code"),
+        row.getString(prefix + "function_type"),
+        JsonColumns.inputs(row.getString(prefix + "inputs")),
+        JsonColumns.outputs(row.getString(prefix + "outputs")),
+        JsonColumns.strings(row.getString(prefix + "package_requirements")),
+        row.getString(prefix + "description"),
+        JsonColumns.tree(row.getString(prefix + "examples")),
+        JsonColumns.tree(row.getString(prefix + "connectors")),
+        nullableInt(row, prefix + "timeout_seconds"),
+        row.getString(prefix + "owner_step_id"),
+        instant(row, prefix + "created_at"),
+        instant(row, prefix + "updated_at"));
+  }
+
+  static Pipeline pipeline(ResultSet row) throws SQLException {
+    return new Pipeline(
+        row.getString("id"),
+        row.getString("name"),
+        row.getString("project_id"),
+        row.getString("cron"),
+        row.getInt("is_prod") != 0,
+        JsonColumns.inputs(row.getString("variables")),
+        instant(row, "created_at"),
+        instant(row, "updated_at"));
+  }
+
+  /** A pipeline_step row joined with its function's columns under {@link #FUNCTION_PREFIX}. */
+  static PipelineStep step(ResultSet row) throws SQLException {
+    return new PipelineStep(
+        row.getString("id"),
+        row.getString("pipeline_id"),
+        row.getString("name"),
+        row.getString(FUNCTION_PREFIX + "id") == null ? null : function(row, FUNCTION_PREFIX),
+        JsonColumns.strings(row.getString("dependencies")),
+        enumValue(CpuSize.class, row.getString("cpu_size")),
+        row.getInt("memory_gb"),
+        row.getInt("timeout_minutes"),
+        instant(row, "created_at"),
+        instant(row, "updated_at"));
+  }
+}

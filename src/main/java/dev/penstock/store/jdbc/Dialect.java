@@ -1,0 +1,53 @@
+package dev.penstock.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import java.sql.SQLException;
+
+/**
+ * What differs between the databases Penstock runs on. Store code asks for a capability or a
+ * setting here and never tests which database it talks to. Implementations are immutable and
+ * thread-safe.
+ */
+public sealed interface Dialect permits SqliteDialect, PostgresDialect {
+
+  /** The dialect for a JDBC URL: {@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}. */
+  static Dialect forUrl(String jdbcUrl) {
+    if (jdbcUrl != null && jdbcUrl.startsWith(SqliteDialect.URL_PREFIX)) {
+      return new SqliteDialect();
+    }
+    if (jdbcUrl != null && jdbcUrl.startsWith(PostgresDialect.URL_PREFIX)) {
+      return new PostgresDialect();
+    }
+    throw new IllegalArgumentException(
+        "Unsupported database URL "
+            + JdbcStores.withoutQuery(jdbcUrl)
+            + ": expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+  }
+
+  /** Flyway location of this database's migrations; every folder has the same version numbers. */
+  String migrationLocation();
+
+  /**
+   * Readies the pool settings for this database (connection properties, size) and, for a file
+   * database, the directory the file lives in.
+   */
+  void prepare(HikariConfig pool);
+
+  /** Whether {@code SELECT ... FOR UPDATE SKIP LOCKED} is available for batch claims. */
+  boolean supportsSkipLocked();
+
+  /**
+   * Whether one server process owns the database while it runs (SQLite: the server locks the file).
+   * If so, RUNNING steps claimed by any other node id are dead at startup.
+   */
+  boolean exclusiveToOneServer();
+
+  /** A UNIQUE or PRIMARY KEY constraint was violated. */
+  boolean isUniqueViolation(SQLException error);
+
+  /** A row names a parent row that does not exist. */
+  boolean isForeignKeyViolation(SQLException error);
+
+  /** The statement lost a race for a lock and may succeed when the transaction is retried. */
+  boolean isTransient(SQLException error);
+}

@@ -1,0 +1,209 @@
+package dev.penstock.store.jdbc;
+
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepStatus;
+import dev.penstock.store.StepCompletion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The guarded state changes of runs and step versions. Each is one short transaction: an UPDATE
+ * whose WHERE names the state it expects (zero rows means another thread or node got there first,
+ * or the attempt was superseded, and nothing is written), then the history rows. {@code RETURNING}
+ * hands back the run id, so the hot path needs no extra read. Thread-safe.
+ */
+final class JdbcStepClaims {
+  private static final String CLAIM =
+      """
+      UPDATE step_version
+         SET status = 'RUNNING', attempt = attempt + 1, claimed_by = :nodeId,
+             bound_inputs = :boundInputs, started_at = :now, updated_at = :now,
+             completed_at = NULL, error = NULL, output_errors = NULL, output_values = NULL,
+             failure_cause = NULL
+       WHERE id = :id AND status = 'PENDING' AND attempt = :attempt
+      RETURNING pipeline_version
+      """;
+  private static final String START_VERSION =
+      """
+      UPDATE pipeline_version SET status = 'RUNNING', started_at = :now, updated_at = :now
+       WHERE id = :id AND status = 'PENDING'
+      """;
+  private static final String COMPLETE =
+      """
+      UPDATE step_version
+         SET status = :status, output_values = :outputValues, output_errors = :outputErrors,
+             error = :error, failure_cause = :cause, completed_at = :at, updated_at = :at
+       WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
+      RETURNING pipeline_version
+      """;
+  private static final String SKIP =
+      """
+      UPDATE step_version SET status = 'SKIPPED', error = :error, updated_at = :now
+       WHERE id = :id AND status = 'PENDING'
+      RETURNING pipeline_version, attempt
+      """;
+  private static final String REQUEUE =
+      """
+      UPDATE step_version SET status = 'PENDING', updated_at = :now
+       WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
+      RETURNING pipeline_version
+      """;
+  private static final String FINISH_VERSION =
+      """
+      UPDATE pipeline_version
+         SET status = :status, error = :error, completed_at = :now, updated_at = :now
+       WHERE id = :id AND status IN ('PENDING', 'RUNNING')
+      """;
+
+  private final Database database;
+
+  JdbcStepClaims(Database database) {
+    this.database = database;
+  }
+
+  boolean claim(
+      String stepVersionId,
+      int expectedAttempt,
+      String nodeId,
+      List<InputMapping> boundInputs,
+      Instant now) {
+    return database.inTransaction(
+        handle -> {
+          Optional<String> versionId =
+              handle
+                  .createQuery(CLAIM)
+                  .bind("id", stepVersionId)
+                  .bind("attempt", expectedAttempt)
+                  .bind("nodeId", nodeId)
+                  .bind("boundInputs", JsonColumns.write(boundInputs))
+                  .bind("now", now.toEpochMilli())
+                  .mapTo(String.class)
+                  .findOne();
+          if (versionId.isEmpty()) {
+            return false;
+          }
+          StatusHistory.appendStep(
+              handle,
+              stepVersionId,
+              versionId.get(),
+              expectedAttempt + 1,
+              StepStatus.RUNNING,
+              "claimed by " + nodeId,
+              now);
+          // Every claim tries this; only the first one of a run finds it PENDING.
+          int started =
+              handle
+                  .createUpdate(START_VERSION)
+                  .bind("id", versionId.get())
+                  .bind("now", now.toEpochMilli())
+                  .execute();
+          if (started > 0) {
+            StatusHistory.appendVersion(handle, versionId.get(), RunStatus.RUNNING, null, now);
+          }
+          return true;
+        });
+  }
+
+  boolean complete(StepCompletion completion) {
+    if (!completion.status().terminal()) {
+      throw new IllegalArgumentException(
+          "A completion needs a terminal status, not " + completion.status());
+    }
+    return database.inTransaction(
+        handle -> {
+          Optional<String> versionId =
+              handle
+                  .createQuery(COMPLETE)
+                  .bind("id", completion.stepVersionId())
+                  .bind("attempt", completion.attempt())
+                  .bind("status", completion.status().name())
+                  .bind("outputValues", JsonColumns.write(completion.outputs()))
+                  .bind("outputErrors", completion.outputErrors())
+                  .bind("error", completion.error())
+                  .bind("cause", Columns.name(completion.cause()))
+                  .bind("at", completion.at().toEpochMilli())
+                  .mapTo(String.class)
+                  .findOne();
+          versionId.ifPresent(
+              id ->
+                  StatusHistory.appendStep(
+                      handle,
+                      completion.stepVersionId(),
+                      id,
+                      completion.attempt(),
+                      completion.status(),
+                      completion.error(),
+                      completion.at()));
+          return versionId.isPresent();
+        });
+  }
+
+  boolean skip(String stepVersionId, String error, Instant now) {
+    return database.inTransaction(
+        handle -> {
+          Optional<Skipped> skipped =
+              handle
+                  .createQuery(SKIP)
+                  .bind("id", stepVersionId)
+                  .bind("error", error)
+                  .bind("now", now.toEpochMilli())
+                  .map((row, context) -> new Skipped(row.getString(1), row.getInt(2)))
+                  .findOne();
+          skipped.ifPresent(
+              step ->
+                  StatusHistory.appendStep(
+                      handle,
+                      stepVersionId,
+                      step.pipelineVersionId(),
+                      step.attempt(),
+                      StepStatus.SKIPPED,
+                      error,
+                      now));
+          return skipped.isPresent();
+        });
+  }
+
+  boolean requeue(String stepVersionId, int attempt, String reason, Instant now) {
+    return database.inTransaction(
+        handle -> {
+          Optional<String> versionId =
+              handle
+                  .createQuery(REQUEUE)
+                  .bind("id", stepVersionId)
+                  .bind("attempt", attempt)
+                  .bind("now", now.toEpochMilli())
+                  .mapTo(String.class)
+                  .findOne();
+          versionId.ifPresent(
+              id ->
+                  StatusHistory.appendStep(
+                      handle, stepVersionId, id, attempt, StepStatus.PENDING, reason, now));
+          return versionId.isPresent();
+        });
+  }
+
+  boolean finishVersion(String pipelineVersionId, RunStatus status, String error, Instant now) {
+    if (!status.terminal()) {
+      throw new IllegalArgumentException("A run finishes with a terminal status, not " + status);
+    }
+    return database.inTransaction(
+        handle -> {
+          int finished =
+              handle
+                  .createUpdate(FINISH_VERSION)
+                  .bind("id", pipelineVersionId)
+                  .bind("status", status.name())
+                  .bind("error", error)
+                  .bind("now", now.toEpochMilli())
+                  .execute();
+          if (finished > 0) {
+            StatusHistory.appendVersion(handle, pipelineVersionId, status, error, now);
+          }
+          return finished > 0;
+        });
+  }
+
+  private record Skipped(String pipelineVersionId, int attempt) {}
+}

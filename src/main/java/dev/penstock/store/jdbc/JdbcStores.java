@@ -1,0 +1,90 @@
+package dev.penstock.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunStore;
+import dev.penstock.store.StoreException;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Opens one database, brings its schema up to date, and hands out the stores that share its
+ * connection pool. Thread-safe; {@link #close()} once, after the last store call.
+ */
+public final class JdbcStores implements AutoCloseable {
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+  private final JdbcPipelineStore pipelines;
+  private final JdbcRunStore runs;
+  private final JdbcApiKeyStore apiKeys;
+
+  private JdbcStores(Dialect dialect, HikariDataSource pool) {
+    this.dialect = dialect;
+    this.pool = pool;
+    var database = new Database(Jdbi.create(pool), dialect);
+    this.pipelines = new JdbcPipelineStore(database);
+    this.runs = new JdbcRunStore(database);
+    this.apiKeys = new JdbcApiKeyStore(database);
+  }
+
+  /**
+   * Connects to {@code jdbcUrl} ({@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://...}; user
+   * and password may be null) and runs the pending migrations. Throws StoreException when the
+   * database cannot be reached or migrated.
+   */
+  public static JdbcStores open(String jdbcUrl, String user, String password) {
+    Dialect dialect = Dialect.forUrl(jdbcUrl);
+    var config = new HikariConfig();
+    config.setPoolName("penstock-store");
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    dialect.prepare(config);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("Cannot connect to the database " + withoutQuery(jdbcUrl), e);
+    }
+    try {
+      Flyway.configure().dataSource(pool).locations(dialect.migrationLocation()).load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StoreException("Cannot migrate the database " + withoutQuery(jdbcUrl), e);
+    }
+    return new JdbcStores(dialect, pool);
+  }
+
+  public PipelineStore pipelines() {
+    return pipelines;
+  }
+
+  public RunStore runs() {
+    return runs;
+  }
+
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Closes the connection pool; the stores fail after this. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** The URL without its query string, where a password may hide: safe to put in a message. */
+  static String withoutQuery(String jdbcUrl) {
+    if (jdbcUrl == null) {
+      return "null";
+    }
+    int query = jdbcUrl.indexOf('?');
+    return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.penstock.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import java.sql.SQLException;
+import java.util.Set;
+
+/** PostgreSQL, possibly shared by several servers. Immutable and thread-safe. */
+public final class PostgresDialect implements Dialect {
+  static final String URL_PREFIX = "jdbc:postgresql:";
+  private static final int POOL_SIZE = 10;
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+  private static final Set<String> TRANSIENT =
+      Set.of("40001" /* serialization_failure */, "40P01" /* deadlock_detected */);
+
+  @Override
+  public String migrationLocation() {
+    return "classpath:db/migration/postgres";
+  }
+
+  @Override
+  public void prepare(HikariConfig pool) {
+    pool.setMaximumPoolSize(POOL_SIZE);
+  }
+
+  @Override
+  public boolean supportsSkipLocked() {
+    return true;
+  }
+
+  @Override
+  public boolean exclusiveToOneServer() {
+    return false;
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException error) {
+    return UNIQUE_VIOLATION.equals(error.getSQLState());
+  }
+
+  @Override
+  public boolean isForeignKeyViolation(SQLException error) {
+    return FOREIGN_KEY_VIOLATION.equals(error.getSQLState());
+  }
+
+  @Override
+  public boolean isTransient(SQLException error) {
+    return error.getSQLState() != null && TRANSIENT.contains(error.getSQLState());
+  }
+}

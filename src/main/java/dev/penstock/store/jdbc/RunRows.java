@@ -1,0 +1,122 @@
+package dev.penstock.store.jdbc;
+
+import static dev.penstock.store.jdbc.Columns.enumValue;
+import static dev.penstock.store.jdbc.Columns.instant;
+
+import dev.penstock.model.CpuSize;
+import dev.penstock.model.FailureCause;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.StatusChange;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps rows of pipeline_version, step_version and status_history to the model. Stateless and
+ * thread-safe.
+ */
+final class RunRows {
+  /** Prefix of the pipeline_version columns when its step_version rows are joined to it. */
+  static final String VERSION_PREFIX = "v_";
+
+  private RunRows() {}
+
+  /**
+   * Reads versions joined with their step versions (step columns unprefixed and null when a version
+   * has none), one row per step, each version's rows together: the versions in row order.
+   */
+  static List<PipelineVersion> versionsWithSteps(ResultSet rows) throws SQLException {
+    Map<String, PipelineVersion> versions = new LinkedHashMap<>();
+    Map<String, List<StepVersion>> steps = new LinkedHashMap<>();
+    while (rows.next()) {
+      String versionId = rows.getString(VERSION_PREFIX + "id");
+      if (!versions.containsKey(versionId)) {
+        versions.put(versionId, version(rows));
+        steps.put(versionId, new ArrayList<>());
+      }
+      if (rows.getString("id") != null) {
+        steps.get(versionId).add(stepVersion(rows));
+      }
+    }
+    var result = new ArrayList<PipelineVersion>(versions.size());
+    versions.forEach((id, version) -> result.add(withSteps(version, steps.get(id))));
+    return result;
+  }
+
+  private static PipelineVersion version(ResultSet row) throws SQLException {
+    String p = VERSION_PREFIX;
+    return new PipelineVersion(
+        row.getString(p + "id"),
+        row.getString(p + "pipeline_id"),
+        row.getString(p + "pipeline_name"),
+        enumValue(RunStatus.class, row.getString(p + "status")),
+        row.getString(p + "error"),
+        JsonColumns.inputs(row.getString(p + "variables")),
+        instant(row, p + "created_at"),
+        instant(row, p + "updated_at"),
+        instant(row, p + "started_at"),
+        instant(row, p + "completed_at"),
+        List.of());
+  }
+
+  private static PipelineVersion withSteps(PipelineVersion version, List<StepVersion> steps) {
+    return new PipelineVersion(
+        version.id(),
+        version.pipelineId(),
+        version.pipelineName(),
+        version.status(),
+        version.error(),
+        version.variables(),
+        version.createdAt(),
+        version.updatedAt(),
+        version.startedAt(),
+        version.completedAt(),
+        List.copyOf(steps));
+  }
+
+  static StepVersion stepVersion(ResultSet row) throws SQLException {
+    return new StepVersion(
+        row.getString("id"),
+        row.getString("pipeline_version"),
+        row.getString("pipeline_id"),
+        row.getString("pipeline_step_id"),
+        row.getString("step_name"),
+        row.getInt("position"),
+        row.getString("python_function_id"),
+        row.getString("function_name"),
+        row.getString("source_code"),
+        JsonColumns.inputs(row.getString("inputs")),
+        JsonColumns.outputs(row.getString("outputs")),
+        JsonColumns.strings(row.getString("dependencies")),
+        JsonColumns.strings(row.getString("package_requirements")),
+        enumValue(CpuSize.class, row.getString("cpu_size")),
+        row.getInt("memory_gb"),
+        row.getInt("timeout_minutes"),
+        enumValue(StepStatus.class, row.getString("status")),
+        row.getInt("attempt"),
+        row.getString("claimed_by"),
+        JsonColumns.inputs(row.getString("bound_inputs")),
+        JsonColumns.outputs(row.getString("output_values")),
+        row.getString("output_errors"),
+        row.getString("error"),
+        enumValue(FailureCause.class, row.getString("failure_cause")),
+        instant(row, "created_at"),
+        instant(row, "updated_at"),
+        instant(row, "started_at"),
+        instant(row, "completed_at"));
+  }
+
+  static StatusChange statusChange(ResultSet row) throws SQLException {
+    return new StatusChange(
+        row.getInt("attempt"),
+        row.getString("status"),
+        row.getString("reason"),
+        instant(row, "at"));
+  }
+}

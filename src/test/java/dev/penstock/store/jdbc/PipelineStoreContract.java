@@ -1,0 +1,316 @@
+package dev.penstock.store.jdbc;
+
+import static dev.penstock.store.jdbc.StoreFixtures.T0;
+import static dev.penstock.store.jdbc.StoreFixtures.at;
+import static dev.penstock.store.jdbc.StoreFixtures.bareFunction;
+import static dev.penstock.store.jdbc.StoreFixtures.function;
+import static dev.penstock.store.jdbc.StoreFixtures.id;
+import static dev.penstock.store.jdbc.StoreFixtures.inputsOfEveryJsonKind;
+import static dev.penstock.store.jdbc.StoreFixtures.pipeline;
+import static dev.penstock.store.jdbc.StoreFixtures.step;
+import static dev.penstock.store.jdbc.StoreFixtures.version;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.penstock.model.AlreadyExistsException;
+import dev.penstock.model.NotFoundException;
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.PythonFunction;
+import dev.penstock.store.ApiKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The PipelineStore part of the store contract: functions, pipelines, steps, cascade delete. */
+interface PipelineStoreContract extends StoreAccess {
+  // ---- functions ----
+
+  @Test
+  default void created_function_is_found_by_id_and_name_with_every_field() {
+    PythonFunction function = function("double_it");
+    pipelines().createFunction(function);
+
+    assertThat(pipelines().findFunction(function.id())).contains(function);
+    assertThat(pipelines().findFunctionByName("double_it")).contains(function);
+    assertThat(pipelines().findFunctionByName("nope")).isEmpty();
+  }
+
+  @Test
+  default void json_values_of_every_kind_round_trip_exactly() {
+    var function = function("json_kinds");
+    pipelines().createFunction(function);
+
+    var found = pipelines().findFunction(function.id()).orElseThrow();
+    assertThat(found.inputs()).isEqualTo(inputsOfEveryJsonKind());
+    assertThat(found.inputs()).extracting(in -> in.value() == null).containsOnlyOnce(true);
+    assertThat(found.examples()).isEqualTo(function.examples());
+    assertThat(found.connectors()).isEqualTo(function.connectors()).isNotNull();
+  }
+
+  @Test
+  default void a_taken_function_name_is_already_exists_and_writes_nothing() {
+    pipelines().createFunction(function("taken"));
+    PythonFunction second = function("taken");
+
+    assertThatThrownBy(() -> pipelines().createFunction(second))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessage("A function named 'taken' already exists");
+    assertThat(pipelines().findFunction(second.id())).isEmpty();
+  }
+
+  @Test
+  default void updated_function_replaces_fields_but_id_created_at_and_owner() {
+    PythonFunction original = function("before");
+    pipelines().createFunction(original);
+    var changed = bareFunction(original.id(), "after", "someone-else", at(50), at(60));
+
+    pipelines().updateFunction(changed);
+
+    var expected = bareFunction(original.id(), "after", null, original.createdAt(), at(60));
+    assertThat(pipelines().findFunction(original.id())).contains(expected);
+    assertThat(pipelines().findFunctionByName("before")).isEmpty();
+  }
+
+  @Test
+  default void function_updates_report_a_missing_id_and_a_taken_name() {
+    assertThatThrownBy(() -> pipelines().updateFunction(function("ghost")))
+        .isInstanceOf(NotFoundException.class);
+    pipelines().createFunction(function("first"));
+    PythonFunction second = function("second");
+    pipelines().createFunction(second);
+
+    var clash = bareFunction(second.id(), "first", null, T0, T0);
+    assertThatThrownBy(() -> pipelines().updateFunction(clash))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessageContaining("'first'");
+    assertThat(pipelines().findFunction(second.id())).contains(second);
+  }
+
+  @Test
+  default void deleted_function_is_gone_and_a_second_delete_returns_false() {
+    pipelines().createFunction(function("doomed"));
+
+    assertThat(pipelines().deleteFunction("doomed")).isTrue();
+    assertThat(pipelines().findFunctionByName("doomed")).isEmpty();
+    assertThat(pipelines().deleteFunction("doomed")).isFalse();
+  }
+
+  @Test
+  default void functions_are_listed_by_name_and_filtered_by_type() {
+    pipelines().createFunction(function("zeta"));
+    pipelines().createFunction(function("alpha"));
+    pipelines().createFunction(function("mid", "STEP_FUNCTION", null));
+
+    assertThat(pipelines().listFunctions(null))
+        .extracting(PythonFunction::name)
+        .containsExactly("alpha", "mid", "zeta");
+    assertThat(pipelines().listFunctions("USER_FUNCTION"))
+        .extracting(PythonFunction::name)
+        .containsExactly("alpha", "zeta");
+  }
+
+  // ---- pipelines and steps ----
+
+  @Test
+  default void created_pipeline_is_found_by_id_and_name_and_a_taken_name_is_already_exists() {
+    Pipeline pipeline = pipeline("etl");
+    pipelines().createPipeline(pipeline);
+
+    assertThat(pipelines().findPipeline(pipeline.id())).contains(pipeline);
+    assertThat(pipelines().findPipelineByName("etl")).contains(pipeline);
+    assertThatThrownBy(() -> pipelines().createPipeline(pipeline("etl")))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessage("A pipeline named 'etl' already exists");
+  }
+
+  @Test
+  default void updated_pipeline_replaces_every_field_but_id_and_created_at() {
+    Pipeline pipeline = pipeline("old");
+    pipelines().createPipeline(pipeline);
+    var changed = new Pipeline(pipeline.id(), "new", null, null, false, null, at(90), at(99));
+
+    pipelines().updatePipeline(changed);
+
+    assertThat(pipelines().findPipeline(pipeline.id()))
+        .contains(new Pipeline(pipeline.id(), "new", null, null, false, null, T0, at(99)));
+  }
+
+  @Test
+  default void pipeline_updates_report_a_missing_id_and_a_taken_name() {
+    assertThatThrownBy(() -> pipelines().updatePipeline(pipeline("ghost")))
+        .isInstanceOf(NotFoundException.class);
+    pipelines().createPipeline(pipeline("one"));
+    Pipeline two = pipeline("two");
+    pipelines().createPipeline(two);
+
+    var clash = new Pipeline(two.id(), "one", null, null, false, null, T0, T0);
+    assertThatThrownBy(() -> pipelines().updatePipeline(clash))
+        .isInstanceOf(AlreadyExistsException.class);
+    assertThat(pipelines().findPipeline(two.id())).contains(two);
+  }
+
+  @Test
+  default void pipelines_are_listed_oldest_first_and_filtered_by_project() {
+    var late = new Pipeline(id("p"), "late", "a", null, false, null, at(20), at(20));
+    var early = new Pipeline(id("p"), "early", "a", null, false, null, at(10), at(10));
+    var other = new Pipeline(id("p"), "other", "b", null, false, null, at(15), at(15));
+    List.of(late, early, other).forEach(pipelines()::createPipeline);
+
+    assertThat(pipelines().listPipelines(null)).containsExactly(early, other, late);
+    assertThat(pipelines().listPipelines("a")).containsExactly(early, late);
+  }
+
+  @Test
+  default void created_step_is_found_with_its_function_by_id_and_by_name() {
+    Pipeline pipeline = pipeline("with_steps");
+    pipelines().createPipeline(pipeline);
+    PipelineStep step = step(pipeline, "load", List.of("extract"));
+    pipelines().createStep(step);
+
+    assertThat(pipelines().findStep(step.id())).contains(step);
+    assertThat(pipelines().findStepByName(pipeline.id(), "load")).contains(step);
+    assertThat(pipelines().findFunction(step.function().id()).orElseThrow().ownerStepId())
+        .isEqualTo(step.id());
+  }
+
+  @Test
+  default void a_taken_step_name_is_already_exists_in_its_pipeline_only_and_writes_no_function() {
+    Pipeline first = pipeline("first");
+    Pipeline second = pipeline("second");
+    pipelines().createPipeline(first);
+    pipelines().createPipeline(second);
+    pipelines().createStep(step(first, "load", List.of()));
+    PipelineStep duplicate = step(first, "load", List.of());
+    var renamedFunction = function("distinct_function_name", "STEP_FUNCTION", duplicate.id());
+    var clash =
+        new PipelineStep(
+            duplicate.id(), first.id(), "load", renamedFunction, List.of(), null, 1, 1, T0, T0);
+
+    assertThatThrownBy(() -> pipelines().createStep(clash))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessageContaining("'load'");
+    assertThat(pipelines().findFunction(renamedFunction.id())).isEmpty();
+    pipelines().createStep(step(second, "load", List.of()));
+    assertThat(pipelines().listSteps(second.id())).hasSize(1);
+  }
+
+  @Test
+  default void a_step_of_a_missing_pipeline_is_not_found() {
+    PipelineStep orphan = step(pipeline("never_created"), "load", List.of());
+
+    assertThatThrownBy(() -> pipelines().createStep(orphan)).isInstanceOf(NotFoundException.class);
+    assertThat(pipelines().findFunction(orphan.function().id())).isEmpty();
+  }
+
+  @Test
+  default void updated_step_replaces_the_step_row_and_its_function_row() {
+    Pipeline pipeline = pipeline("p");
+    pipelines().createPipeline(pipeline);
+    PipelineStep step = step(pipeline, "load", List.of());
+    pipelines().createStep(step);
+    var newFunction = bareFunction(step.function().id(), "p_store", step.id(), T0, at(7));
+    var changed =
+        new PipelineStep(
+            step.id(),
+            pipeline.id(),
+            "store",
+            newFunction,
+            List.of("a", "b"),
+            null,
+            2,
+            3,
+            at(5),
+            at(7));
+
+    pipelines().updateStep(changed);
+
+    var expected =
+        new PipelineStep(
+            step.id(),
+            pipeline.id(),
+            "store",
+            newFunction,
+            List.of("a", "b"),
+            null,
+            2,
+            3,
+            T0,
+            at(7));
+    assertThat(pipelines().findStep(step.id())).contains(expected);
+    assertThat(pipelines().findStepByName(pipeline.id(), "load")).isEmpty();
+  }
+
+  @Test
+  default void updating_a_missing_step_is_not_found() {
+    Pipeline pipeline = pipeline("p");
+    pipelines().createPipeline(pipeline);
+
+    assertThatThrownBy(() -> pipelines().updateStep(step(pipeline, "ghost", List.of())))
+        .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  default void deleted_step_takes_its_function_with_it() {
+    Pipeline pipeline = pipeline("p");
+    pipelines().createPipeline(pipeline);
+    PipelineStep step = step(pipeline, "load", List.of());
+    pipelines().createStep(step);
+
+    assertThat(pipelines().deleteStep(step.id())).isTrue();
+    assertThat(pipelines().findStep(step.id())).isEmpty();
+    assertThat(pipelines().findFunction(step.function().id())).isEmpty();
+    assertThat(pipelines().deleteStep(step.id())).isFalse();
+  }
+
+  @Test
+  default void steps_are_listed_in_creation_order_even_within_one_millisecond() {
+    Pipeline pipeline = pipeline("p");
+    pipelines().createPipeline(pipeline);
+    for (String name : List.of("zulu", "alpha", "mike", "bravo")) {
+      pipelines().createStep(step(pipeline, name, List.of()));
+    }
+
+    assertThat(pipelines().listSteps(pipeline.id()))
+        .extracting(PipelineStep::name)
+        .containsExactly("zulu", "alpha", "mike", "bravo");
+  }
+
+  @Test
+  default void deleting_a_pipeline_deletes_everything_it_owns_and_nothing_else() {
+    Pipeline doomed = pipeline("doomed");
+    Pipeline kept = pipeline("kept");
+    pipelines().createPipeline(doomed);
+    pipelines().createPipeline(kept);
+    PipelineStep doomedStep = step(doomed, "load", List.of());
+    PipelineStep keptStep = step(kept, "load", List.of());
+    pipelines().createStep(doomedStep);
+    pipelines().createStep(keptStep);
+    PipelineVersion doomedRun = version(doomed, T0, "load");
+    PipelineVersion keptRun = version(kept, T0, "load");
+    runs().createVersion(doomedRun);
+    runs().createVersion(keptRun);
+    claimFirst(doomedRun, "node");
+    apiKeys().addKey("doomed-run-key", ApiKey.Kind.RUN, doomedRun.id(), T0);
+    apiKeys().addKey("kept-run-key", ApiKey.Kind.RUN, keptRun.id(), T0);
+    apiKeys().addKey("admin-key", ApiKey.Kind.ADMIN, null, T0);
+
+    assertThat(pipelines().deletePipeline(doomed.id())).isTrue();
+
+    assertThat(pipelines().findPipeline(doomed.id())).isEmpty();
+    assertThat(pipelines().findStep(doomedStep.id())).isEmpty();
+    assertThat(pipelines().findFunction(doomedStep.function().id())).isEmpty();
+    assertThat(runs().findVersion(doomedRun.id())).isEmpty();
+    assertThat(runs().findStepVersion(doomedRun.steps().get(0).id())).isEmpty();
+    assertThat(runs().history(doomedRun.steps().get(0).id())).isEmpty();
+    assertThat(
+            count("SELECT COUNT(*) FROM status_history WHERE pipeline_version = ?", doomedRun.id()))
+        .isZero();
+    assertThat(apiKeys().findKey("doomed-run-key")).isEmpty();
+    assertThat(pipelines().findStep(keptStep.id())).contains(keptStep);
+    assertThat(runs().findVersion(keptRun.id())).contains(keptRun);
+    assertThat(apiKeys().findKey("kept-run-key")).isPresent();
+    assertThat(apiKeys().hasAdminKey()).isTrue();
+    assertThat(pipelines().deletePipeline(doomed.id())).isFalse();
+  }
+}

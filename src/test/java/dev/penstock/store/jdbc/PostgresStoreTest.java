@@ -1,0 +1,9 @@
+package dev.penstock.store.jdbc;
+
+/** The store contract on a real PostgreSQL server: a new database per test. */
+class PostgresStoreTest extends StoreContractTest {
+  @Override
+  String newDatabaseUrl() {
+    return EmbeddedPostgresServer.newDatabase();
+  }
+}

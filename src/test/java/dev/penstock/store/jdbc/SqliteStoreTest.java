@@ -1,0 +1,14 @@
+package dev.penstock.store.jdbc;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on SQLite: a new file per test, in a directory the store must create. */
+class SqliteStoreTest extends StoreContractTest {
+  @TempDir Path directory;
+
+  @Override
+  String newDatabaseUrl() {
+    return "jdbc:sqlite:" + directory.resolve("data/penstock.db");
+  }
+}

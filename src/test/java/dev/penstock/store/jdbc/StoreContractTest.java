@@ -1,0 +1,187 @@
+package dev.penstock.store.jdbc;
+
+import static dev.penstock.store.jdbc.StoreFixtures.T0;
+import static dev.penstock.store.jdbc.StoreFixtures.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.penstock.model.AlreadyExistsException;
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.ApiKey;
+import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunStore;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract, run against every database by a subclass that supplies fresh empty databases;
+ * each test starts from a new database migrated from zero. The tests of each store live in the
+ * contract interfaces this class implements, the API key, schema and concurrency tests here.
+ */
+abstract class StoreContractTest implements PipelineStoreContract, RunStoreContract {
+  private String url;
+  private JdbcStores stores;
+  private PipelineStore pipelines;
+  private RunStore runs;
+  private ApiKeyStore apiKeys;
+
+  /** The JDBC URL of a new, empty database of its own (credentials in the URL if any). */
+  abstract String newDatabaseUrl();
+
+  @BeforeEach
+  void open_a_fresh_database() {
+    url = newDatabaseUrl();
+    open();
+  }
+
+  @AfterEach
+  void close_the_database() {
+    stores.close();
+  }
+
+  private void open() {
+    stores = JdbcStores.open(url, null, null);
+    pipelines = stores.pipelines();
+    runs = stores.runs();
+    apiKeys = stores.apiKeys();
+  }
+
+  @Override
+  public PipelineStore pipelines() {
+    return pipelines;
+  }
+
+  @Override
+  public RunStore runs() {
+    return runs;
+  }
+
+  @Override
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
+  }
+
+  @Test
+  void api_keys_are_found_by_hash_and_run_keys_die_with_their_run() {
+    assertThat(apiKeys.hasAdminKey()).isFalse();
+    apiKeys.addKey("run-a", ApiKey.Kind.RUN, "version-a", T0);
+    apiKeys.addKey("run-b", ApiKey.Kind.RUN, "version-b", T0);
+    assertThat(apiKeys.hasAdminKey()).isFalse();
+    apiKeys.addKey("admin", ApiKey.Kind.ADMIN, null, T0);
+
+    assertThat(apiKeys.hasAdminKey()).isTrue();
+    assertThat(apiKeys.findKey("admin")).contains(new ApiKey(ApiKey.Kind.ADMIN, null));
+    assertThat(apiKeys.findKey("run-a")).contains(new ApiKey(ApiKey.Kind.RUN, "version-a"));
+    assertThat(apiKeys.findKey("unknown")).isEmpty();
+    assertThatThrownBy(() -> apiKeys.addKey("admin", ApiKey.Kind.ADMIN, null, T0))
+        .isInstanceOf(AlreadyExistsException.class);
+    apiKeys.deleteRunKeys("version-a");
+    assertThat(apiKeys.findKey("run-a")).isEmpty();
+    assertThat(apiKeys.findKey("run-b")).isPresent();
+    assertThat(apiKeys.findKey("admin")).isPresent();
+  }
+
+  @Test
+  void reopening_a_database_keeps_its_data_and_migrates_nothing_again() {
+    Pipeline pipeline = createPipeline();
+    stores.close();
+
+    open();
+
+    assertThat(pipelines.findPipeline(pipeline.id())).contains(pipeline);
+    assertThat(count("SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void eight_threads_claiming_the_same_fifty_steps_claim_each_exactly_once() throws Exception {
+    var names = new String[50];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "step" + i;
+    }
+    PipelineVersion version = createVersion(names);
+    Map<String, Queue<String>> winners = new ConcurrentHashMap<>();
+    var start = new CountDownLatch(1);
+    var threads = Executors.newFixedThreadPool(8);
+    try {
+      var results = new ArrayList<Future<?>>();
+      for (int thread = 0; thread < 8; thread++) {
+        var order = new ArrayList<>(version.steps());
+        Collections.shuffle(order, new Random(thread));
+        String node = "node-" + thread;
+        results.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  for (StepVersion step : order) {
+                    if (runs.claimStep(step.id(), 0, node, null, at(1))) {
+                      winners
+                          .computeIfAbsent(step.id(), k -> new ConcurrentLinkedQueue<>())
+                          .add(node);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> result : results) {
+        result.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(winners).hasSize(50).allSatisfy((step, nodes) -> assertThat(nodes).hasSize(1));
+    assertThat(runs.findVersion(version.id()).orElseThrow().steps())
+        .allSatisfy(step -> assertThat(step.attempt()).isEqualTo(1))
+        .allSatisfy(step -> assertThat(winners.get(step.id())).containsExactly(step.claimedBy()));
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM status_history WHERE pipeline_version = ?"
+                    + " AND status = 'RUNNING'",
+                version.id()))
+        .isEqualTo(51);
+  }
+
+  @Override
+  public long count(String sql, Object parameter) {
+    try (var connection = DriverManager.getConnection(url);
+        var statement = connection.prepareStatement(sql)) {
+      statement.setObject(1, parameter);
+      try (var result = statement.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void execute(String sql, String parameter) {
+    try (var connection = DriverManager.getConnection(url);
+        var statement = connection.prepareStatement(sql)) {
+      statement.setString(1, parameter);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
