@@ -1,0 +1,298 @@
+"""Penstock's step runner: runs one pipeline step's Python function.
+
+Usage:
+    python -u penstock_runner.py WORK_DIR
+        Runs the step described by WORK_DIR/request.json and writes WORK_DIR/result.json.
+    python penstock_runner.py --inspect
+        Reads {"source": ..., "function": ...} on stdin and prints what it finds, without
+        running anything.
+
+request.json holds "source_code", "function_name", "kwargs" (an object; the function is
+called as function(**kwargs)), "package_requirements" (pip specifiers) and "memory_gb"
+(0 for no limit). result.json holds "status" and, by status:
+    ok                 "returned": the function's return value
+    error              "error_type", "message", "traceback" (the user's frames only)
+    memory_exceeded    "traceback"
+    missing_packages   "missing": [{"requirement", "installed"}]
+    not_serializable   "message"
+    runner_error       "message" (the runner itself failed, e.g. an unreadable request)
+The user's prints go to this process's stdout and stderr, never into result.json.
+
+Standard library only; Python 3.9 or later; Linux (process groups, RLIMIT_AS).
+"""
+
+import _thread
+import faulthandler
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import types
+
+# Other modules (asyncio, importlib.metadata, ast, traceback, re) are imported where they
+# are needed: together they take longer to import than the interpreter takes to start, and
+# most steps need none of them. For the same reason the watchdog uses _thread, not threading.
+
+REQUEST_FILE = "request.json"
+RESULT_FILE = "result.json"
+MODULE_NAME = "penstock_step"
+MODULE_FILE = MODULE_NAME + ".py"
+PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID"
+WATCHDOG_INTERVAL_SECONDS = 0.25
+
+
+def main(argv):
+    if argv[1:] == ["--inspect"]:
+        request = json.load(sys.stdin)
+        json.dump(inspect_source(request["source"], request["function"]), sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    if len(argv) != 2:
+        sys.stderr.write(__doc__)
+        return 2
+    expected_parent = int(os.environ.pop(PARENT_PID_VARIABLE, os.getppid()))
+    become_process_group_leader()
+    start_parent_watchdog(expected_parent)
+    faulthandler.enable()
+    exit_code = run_step(argv[1])
+    flush_output()
+    # Leave without waiting for threads the step may have left running: the step is over
+    # once result.json exists, and a forgotten non-daemon thread would otherwise hold the
+    # attempt until its timeout.
+    os._exit(exit_code)
+
+
+def become_process_group_leader():
+    """Starts a new session so that the whole process tree can be signalled as one group."""
+    try:
+        os.setsid()
+    except OSError:
+        pass  # already a group leader, e.g. started by an interactive shell
+
+
+def start_parent_watchdog(expected_parent):
+    """Kills this process group when the process that started us dies.
+
+    The server signals the group when it stops a step; if the server itself is killed with
+    SIGKILL nobody would, so the step must notice on its own that it has been orphaned.
+    """
+
+    def watch():
+        while os.getppid() == expected_parent:
+            time.sleep(WATCHDOG_INTERVAL_SECONDS)
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    _thread.start_new_thread(watch, ())
+
+
+def flush_output():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+
+
+def run_step(work_dir):
+    """Runs the step described by work_dir/request.json and writes work_dir/result.json.
+
+    Returns the process exit code: 0 when the function returned a serializable value,
+    1 otherwise. Touches only this process (memory limit, sys.modules) and work_dir, so a
+    server that forks one child per step can call it in the child.
+    """
+    try:
+        with open(os.path.join(work_dir, REQUEST_FILE), encoding="utf-8") as file:
+            request = json.load(file)
+    except (OSError, ValueError) as exc:
+        succeeded, result = False, json.dumps(
+            {"status": "runner_error", "message": f"cannot read {REQUEST_FILE}: {exc}"})
+    else:
+        succeeded, result = execute(request, work_dir)
+    write_result(work_dir, result)
+    return 0 if succeeded else 1
+
+
+def execute(request, work_dir):
+    """Runs the request's function; returns whether it succeeded and result.json's text."""
+    missing = missing_packages(request.get("package_requirements") or [])
+    if missing:
+        return False, json.dumps({"status": "missing_packages", "missing": missing})
+    apply_memory_limit(request.get("memory_gb") or 0)
+    source_path = os.path.abspath(os.path.join(work_dir, MODULE_FILE))
+    try:
+        function = load_function(request["source_code"], request["function_name"],
+                                 source_path)
+        returned = call(function, request.get("kwargs") or {})
+        return encode_returned(returned, request["function_name"])
+    except MemoryError as exc:
+        return False, json.dumps({"status": "memory_exceeded",
+                                  "traceback": user_traceback(exc, source_path)})
+    except BaseException as exc:  # the user's SystemExit and KeyboardInterrupt too
+        return False, json.dumps({"status": "error",
+                                  "error_type": qualified_type_name(type(exc)),
+                                  "message": str(exc),
+                                  "traceback": user_traceback(exc, source_path)})
+
+
+def apply_memory_limit(memory_gb):
+    """Caps this process's address space, so that allocations past it raise MemoryError."""
+    if memory_gb <= 0:
+        return
+    limit = int(memory_gb * 1024 ** 3)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def load_function(source_code, function_name, source_path):
+    """Runs the source as module penstock_step from a real file, so tracebacks show its lines."""
+    with open(source_path, "w", encoding="utf-8") as file:
+        file.write(source_code)
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = source_path
+    sys.modules[MODULE_NAME] = module  # lets pickle and inspect find the step's functions
+    exec(compile(source_code, source_path, "exec", dont_inherit=True), module.__dict__)
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise NameError(f"the step's source defines no function named {function_name!r}")
+    return function
+
+
+def call(function, kwargs):
+    returned = function(**kwargs)
+    if isinstance(returned, types.CoroutineType):  # an async def: run it to completion
+        import asyncio
+        return asyncio.run(returned)
+    return returned
+
+
+def encode_returned(returned, function_name):
+    try:
+        return True, json.dumps({"status": "ok", "returned": returned}, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return False, json.dumps({
+            "status": "not_serializable",
+            "message": f"the value returned by {function_name} is not JSON-serializable"
+                       f" ({type(returned).__name__}): {exc}",
+        })
+
+
+def qualified_type_name(exc_type):
+    """The exception's name as Python's own traceback prints it."""
+    module = exc_type.__module__
+    if module in ("builtins", "__main__"):
+        return exc_type.__qualname__
+    return f"{module}.{exc_type.__qualname__}"
+
+
+def user_traceback(exc, source_path):
+    """Formats exc like Python does, leaving out the frames above the user's code."""
+    import traceback
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != source_path:
+        tb = tb.tb_next
+    try:
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+    except MemoryError:
+        text = f"{qualified_type_name(type(exc))}: {exc}\n"
+    # Release the frames' locals: after a MemoryError they may hold what filled memory.
+    traceback.clear_frames(exc.__traceback__)
+    sys.stderr.write(text)
+    return text
+
+
+def missing_packages(requirements):
+    """Lists the requirements not satisfied in this Python; versions need `packaging`."""
+    if not requirements:
+        return []
+    import re
+    try:
+        from packaging.requirements import InvalidRequirement, Requirement
+    except ImportError:
+        Requirement = None
+    missing = []
+    for text in requirements:
+        if Requirement is None:
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+            installed = installed_version(match.group(1)) if match else None
+            if installed is None:
+                missing.append({"requirement": text, "installed": None})
+            continue
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            missing.append({"requirement": text, "installed": None})
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue
+        installed = installed_version(requirement.name)
+        if installed is None or not requirement.specifier.contains(installed, prereleases=True):
+            missing.append({"requirement": text, "installed": installed})
+    return missing
+
+
+def installed_version(name):
+    import importlib.metadata
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    # Python 3.9 looks names up without normalizing them (PEP 503), so compare by hand.
+    wanted = normalized_name(name)
+    for distribution in importlib.metadata.distributions():
+        if normalized_name(distribution.metadata["Name"] or "") == wanted:
+            return distribution.version
+    return None
+
+
+def normalized_name(name):
+    import re
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def write_result(work_dir, text):
+    """Writes result.json atomically: the server never sees half a result."""
+    path = os.path.join(work_dir, RESULT_FILE)
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def inspect_source(source, function_name):
+    """Parses source without running it and describes the top-level function_name."""
+    import ast
+    try:
+        # compile, not only ast.parse: some errors ('return' outside a function) are
+        # raised by the compiler, and the step would fail with them at import time.
+        compile(source, MODULE_FILE, "exec", dont_inherit=True)
+        tree = ast.parse(source, MODULE_FILE)
+    except SyntaxError as exc:
+        return {"syntax_error": {"line": exc.lineno, "message": exc.msg}}
+    except ValueError as exc:  # e.g. a null byte in the source
+        return {"syntax_error": {"line": None, "message": str(exc)}}
+    found = None
+    for node in tree.body:
+        is_function = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if is_function and node.name == function_name:
+            found = node  # the last definition wins, as when the module runs
+    if found is None:
+        return {"function_found": False, "parameters": [], "accepts_kwargs": False}
+    arguments = found.args
+    names = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    return {
+        "function_found": True,
+        "parameters": [argument.arg for argument in names],
+        "accepts_kwargs": arguments.kwarg is not None,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
