@@ -53,10 +53,10 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     expected_parent = int(os.environ.pop(PARENT_PID_VARIABLE, os.getppid()))
-    become_process_group_leader()
+    launcher_group = become_process_group_leader()
     start_parent_watchdog(expected_parent)
     faulthandler.enable()
-    exit_code = run_step(argv[1])
+    exit_code = run_step(argv[1], launcher_group)
     flush_output()
     # Leave without waiting for threads the step may have left running: the step is over
     # once result.json exists, and a forgotten non-daemon thread would otherwise hold the
@@ -65,11 +65,17 @@ def main(argv):
 
 
 def become_process_group_leader():
-    """Starts a new session so that the whole process tree can be signalled as one group."""
-    try:
-        os.setsid()
-    except OSError:
-        pass  # already a group leader, e.g. started by an interactive shell
+    """Leads a new process group, so that the step's whole tree can be signalled as one.
+
+    Returns the group this process came from, or None if it led its group already. It stays
+    in its session (setpgid, not setsid) so that it can go back to that group at the end:
+    see end_leftover_processes.
+    """
+    launcher_group = os.getpgrp()
+    if launcher_group == os.getpid():
+        return None
+    os.setpgid(0, 0)
+    return launcher_group
 
 
 def start_parent_watchdog(expected_parent):
@@ -99,12 +105,15 @@ def flush_output():
         sys.modules["logging"].shutdown()
 
 
-def run_step(work_dir):
+def run_step(work_dir, launcher_group=None):
     """Runs the step described by work_dir/request.json and writes work_dir/result.json.
 
     Returns the process exit code: 0 when the function returned a serializable value,
-    1 otherwise. Touches only this process (memory limit, sys.modules) and work_dir, so a
-    server that forks one child per step can call it in the child.
+    1 otherwise. Touches only this process (memory limit, sys.modules), its process group
+    and work_dir, so a server that forks one child per step can call it in the child.
+    launcher_group is what become_process_group_leader returned: when it is given, the
+    processes the step leaves behind are killed before result.json is written, so a
+    result on disk means nothing of the step runs any more.
     """
     try:
         with open(os.path.join(work_dir, REQUEST_FILE), encoding="utf-8") as file:
@@ -114,6 +123,7 @@ def run_step(work_dir):
             {"status": "runner_error", "message": f"cannot read {REQUEST_FILE}: {exc}"})
     else:
         succeeded, result = execute(request, work_dir)
+    end_leftover_processes(launcher_group)
     write_result(work_dir, result)
     return 0 if succeeded else 1
 
@@ -255,6 +265,25 @@ def installed_version(name):
 def normalized_name(name):
     import re
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def end_leftover_processes(launcher_group):
+    """Kills what the step left running in this process's group, but not this process.
+
+    A group leader cannot signal its group without signalling itself, so it first moves
+    back into the group it came from, which is allowed within one session. Doing this here
+    saves the server from starting kill(1) after every step.
+    """
+    if launcher_group is None:
+        return
+    try:
+        os.setpgid(0, launcher_group)
+    except OSError:
+        return  # that group is gone; the server kills the step's group itself
+    try:
+        os.killpg(os.getpid(), signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # nothing was left behind
 
 
 def write_result(work_dir, text):

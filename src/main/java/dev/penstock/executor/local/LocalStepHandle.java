@@ -5,6 +5,7 @@ import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt running as a local process. Its outcome completes on a virtual thread once the
- * process has exited, what it left in its process group is killed and its output is in the log.
+ * process has exited, nothing it started runs on in its process group and its output is in the
+ * log.
  * Thread-safe.
  */
 final class LocalStepHandle implements StepHandle {
@@ -130,9 +132,12 @@ final class LocalStepHandle implements StepHandle {
       }
       StopRequest stop = stopRequest.get();
       if (stop != null) {
-        killed.join(); // let descendants have their grace before the group is killed
+        killed.join(); // the stop ends the group, after giving it its grace
+      } else if (!Files.exists(launch.workDir().resolve(ResultReader.RESULT_FILE))) {
+        // The runner ends what the step left in its group before it writes a result; one
+        // that died without a result did not.
+        ProcessTree.killGroup(process.pid());
       }
-      ProcessTree.killGroup(process.pid());
       awaitLogDrained();
       outcome.complete(
           stop != null

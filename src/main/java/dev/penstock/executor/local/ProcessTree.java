@@ -40,10 +40,11 @@ final class ProcessTree {
   }
 
   /**
-   * Sends SIGKILL to the group led by {@code leaderPid}, to end what a finished step left behind.
-   * The leader has already exited, so only its group id names the rest. While any member lives
-   * the kernel does not hand that id out again, and when none does the signal reaches nobody,
-   * unless the id was reused in the instants since, which sequential pid allocation makes remote.
+   * Sends SIGKILL to the group led by {@code leaderPid}, to end what a step that died without
+   * cleaning up left behind. The leader has exited, so only its group id names the rest. While
+   * any member lives the kernel does not hand that id out again; when none does the signal
+   * reaches nobody, unless the id was reused in the instants since, which sequential pid
+   * allocation makes remote.
    */
   static void killGroup(long leaderPid) {
     signalGroup(leaderPid, "KILL");
