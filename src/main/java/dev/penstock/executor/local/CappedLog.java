@@ -13,12 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An attempt's log file kept within {@code cap} bytes on disk. Writes append to the file; once it
  * holds {@code cap / 2} bytes it becomes {@code <name>.1} (replacing the older one) and a new file
- * starts, and {@code <name>.dropped} records how many bytes were thrown away, so that {@link
- * #read(Path, long)} can say so even after a restart. Thread-safe: writes and reads take one lock,
- * so a read never sees a rotation half done.
+ * starts. {@code <name>.dropped} records how many bytes were thrown away and whether {@code .1}
+ * starts in the middle of a line, so that {@link #read(Path, long)} can say so even after a
+ * restart. Thread-safe: writes and reads take one lock, so a read never sees half a rotation.
  */
 final class CappedLog implements AutoCloseable {
   private static final int LINE_SEARCH_LIMIT = 4096;
+  private static final String MID_LINE = "mid-line";
 
   private final Path file;
   private final long half;
@@ -26,13 +27,14 @@ final class CappedLog implements AutoCloseable {
   private OutputStream out;
   private long size;
   private long dropped;
-  private boolean endsWithLineBreak = true;
+  private boolean lastByteEndedLine = true;
+  private boolean fileStartsLine = true;
 
   private CappedLog(Path file, long cap) throws IOException {
     this.file = file;
     this.half = Math.max(1, cap / 2);
     this.size = Files.exists(file) ? Files.size(file) : 0; // keeps what the engine wrote first
-    this.dropped = readDropped(file);
+    this.dropped = Dropped.read(file).bytes();
     this.out = append(file);
   }
 
@@ -44,26 +46,25 @@ final class CappedLog implements AutoCloseable {
 
   /**
    * Appends bytes. A write that would take the file past {@code cap / 2} fills it up to its last
-   * line break within the limit (or to the limit, for a line that long), then rotates and goes on
-   * in a new file, so that files start at the beginning of a line.
+   * line break within the limit, then rotates and goes on in a new file, so that files start at the
+   * beginning of a line unless a line is longer than the room left.
    */
   void write(byte[] bytes, int offset, int length) throws IOException {
     lock.lock();
     try {
       while (length > 0) {
         long room = Math.max(0, half - size);
-        if (length <= room) {
-          out.write(bytes, offset, length);
-          size += length;
-          endsWithLineBreak = bytes[offset + length - 1] == '\n';
-          return;
+        int chunk = length <= room ? length : upToLastLineBreak(bytes, offset, (int) room);
+        if (chunk > 0) {
+          out.write(bytes, offset, chunk);
+          size += chunk;
+          lastByteEndedLine = bytes[offset + chunk - 1] == '\n';
+          offset += chunk;
+          length -= chunk;
         }
-        int chunk = upToLastLineBreak(bytes, offset, (int) room);
-        out.write(bytes, offset, chunk);
-        size += chunk;
-        rotate();
-        offset += chunk;
-        length -= chunk;
+        if (length > 0) {
+          rotate();
+        }
       }
     } finally {
       lock.unlock();
@@ -78,7 +79,7 @@ final class CappedLog implements AutoCloseable {
     }
     // A line that does not fit starts the next file, unless this one is empty: it would not fit
     // there either.
-    return endsWithLineBreak && size > 0 ? 0 : room;
+    return lastByteEndedLine && size > 0 ? 0 : room;
   }
 
   /** Appends one line of text, for the executor's own notes. */
@@ -114,13 +115,10 @@ final class CappedLog implements AutoCloseable {
       dropped += Files.size(previous);
     }
     Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Path droppedFile = droppedOf(file);
-    Path temporary = droppedFile.resolveSibling(droppedFile.getFileName() + ".tmp");
-    Files.writeString(temporary, Long.toString(dropped));
-    Files.move(temporary, droppedFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    new Dropped(dropped, !fileStartsLine).write(file);
+    fileStartsLine = lastByteEndedLine;
     out = append(file);
     size = 0;
-    endsWithLineBreak = true;
   }
 
   /**
@@ -131,22 +129,22 @@ final class CappedLog implements AutoCloseable {
     try {
       byte[] older = readIfExists(previousOf(file));
       byte[] newer = readIfExists(file);
-      long dropped = readDropped(file);
+      Dropped dropped = Dropped.read(file);
       byte[] all = new byte[older.length + newer.length];
       System.arraycopy(older, 0, all, 0, older.length);
       System.arraycopy(newer, 0, all, older.length, newer.length);
       int start = (int) Math.max(0, all.length - cap);
-      if (dropped + start == 0) {
+      if (dropped.bytes() + start == 0) {
         return new String(all, StandardCharsets.UTF_8);
       }
-      if (start > 0) {
+      if (start > 0 || dropped.midLine()) {
         start = startOfLine(all, start);
       }
       int shown = all.length - start;
-      return "[penstock: %d earlier bytes of log were dropped; showing the last %d]%n"
-              .formatted(dropped + start, shown)
+      return "[penstock: %d earlier bytes of log were dropped; showing the last %d]\n"
+              .formatted(dropped.bytes() + start, shown)
           + new String(all, start, shown, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return "[penstock: the log cannot be read: " + e.getMessage() + "]\n";
     }
   }
@@ -156,7 +154,8 @@ final class CappedLog implements AutoCloseable {
     if (cut > 0 && bytes[cut - 1] == '\n') {
       return cut;
     }
-    int limit = Math.min(bytes.length, cut + LINE_SEARCH_LIMIT);
+    // Not past the last line break: a partial line beats an empty tail.
+    int limit = Math.min(bytes.length - 1, cut + LINE_SEARCH_LIMIT);
     for (int i = cut; i < limit; i++) {
       if (bytes[i] == '\n') {
         return i + 1;
@@ -166,6 +165,25 @@ final class CappedLog implements AutoCloseable {
       cut++;
     }
     return cut;
+  }
+
+  /** What {@code <name>.dropped} says: bytes dropped, and whether {@code .1} starts mid-line. */
+  private record Dropped(long bytes, boolean midLine) {
+    static Dropped read(Path file) throws IOException {
+      String[] words =
+          new String(readIfExists(droppedOf(file)), StandardCharsets.US_ASCII).trim().split(" ");
+      return words[0].isEmpty()
+          ? new Dropped(0, false)
+          : new Dropped(Long.parseLong(words[0]), words.length > 1 && words[1].equals(MID_LINE));
+    }
+
+    void write(Path file) throws IOException {
+      Path target = droppedOf(file);
+      Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+      Files.writeString(temporary, bytes + (midLine ? " " + MID_LINE : "") + "\n");
+      Files.move(
+          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
   }
 
   private static OutputStream append(Path file) throws IOException {
@@ -178,11 +196,6 @@ final class CappedLog implements AutoCloseable {
 
   private static Path droppedOf(Path file) {
     return file.resolveSibling(file.getFileName() + ".dropped");
-  }
-
-  private static long readDropped(Path file) throws IOException {
-    byte[] text = readIfExists(droppedOf(file));
-    return text.length == 0 ? 0 : Long.parseLong(new String(text, StandardCharsets.US_ASCII).trim());
   }
 
   private static byte[] readIfExists(Path path) throws IOException {

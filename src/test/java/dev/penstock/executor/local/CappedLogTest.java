@@ -16,19 +16,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A step's log is kept within its cap: the tail survives, with a marker saying what was dropped. */
+/**
+ * A step's log is kept within its cap: the tail survives, with a marker saying what was dropped.
+ */
 class CappedLogTest {
   private static final int CAP = 4096;
   private static final Pattern MARKER =
-      Pattern.compile("\\[penstock: (\\d+) earlier bytes of log were dropped; showing the last (\\d+)]\n");
+      Pattern.compile(
+          "\\[penstock: (\\d+) earlier bytes of log were dropped; showing the last (\\d+)]\n");
 
   @TempDir Path root;
 
   @Test
-  void a_log_past_the_cap_keeps_its_tail_after_a_marker_counting_what_was_dropped() throws Exception {
-    var executor = new LocalProcessExecutor(TestPython.python(), root.resolve("runner"), CAP, Duration.ofSeconds(1));
+  void a_log_past_the_cap_keeps_its_tail_after_a_marker_counting_what_was_dropped()
+      throws Exception {
+    var executor =
+        new LocalProcessExecutor(
+            TestPython.python(), root.resolve("runner"), CAP, Duration.ofSeconds(1));
     StepLaunch launch =
-        launch(root, "def step():\n    for i in range(2000):\n        print(f'line {i:04d} of the log')\n");
+        launch(
+            root,
+            "def step():\n    for i in range(2000):\n        print(f'line {i:04d} of the log')\n");
 
     StepOutcome outcome = executor.launch(launch).outcome().get(60, TimeUnit.SECONDS);
     String log = executor.readLog(launch.logFile());
@@ -40,7 +48,9 @@ class CappedLogTest {
     long shown = Long.parseLong(marker.group(2));
     String tail = log.substring(marker.end());
     long written = 2000L * "line 0000 of the log\n".length();
-    assertThat(shown).isEqualTo(tail.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(CAP);
+    assertThat(shown)
+        .isEqualTo(tail.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(CAP);
     assertThat(dropped + shown).isEqualTo(written);
     assertThat(tail).matches("(?s)line \\d{4} of the log\n.*").endsWith("line 1999 of the log\n");
     assertThat(diskUse(launch.logFile())).isLessThanOrEqualTo(CAP + 64);
@@ -81,13 +91,34 @@ class CappedLogTest {
     }
 
     assertThat(CappedLog.read(file, 40))
-        .isEqualTo("[penstock: 60 earlier bytes of log were dropped; showing the last 40]\n" + "x".repeat(39) + "\n");
+        .isEqualTo(
+            "[penstock: 60 earlier bytes of log were dropped; showing the last 40]\n"
+                + "x".repeat(39)
+                + "\n");
+  }
+
+  @Test
+  void a_kept_part_that_starts_mid_line_is_shown_from_its_next_line() throws Exception {
+    Path file = root.resolve("log.txt");
+    try (var log = CappedLog.open(file, 40)) {
+      log.writeLine("a".repeat(25)); // longer than the 20 bytes a file holds: split mid-line
+      log.writeLine("b".repeat(17));
+    }
+
+    assertThat(CappedLog.read(file, 40))
+        .isEqualTo(
+            "[penstock: 26 earlier bytes of log were dropped; showing the last 18]\n"
+                + "b".repeat(17)
+                + "\n");
   }
 
   private static long diskUse(Path logFile) throws Exception {
     try (Stream<Path> files = Files.list(logFile.getParent())) {
       return files
-          .filter(path -> path.getFileName().toString().startsWith("log.txt") && !path.toString().endsWith(".dropped"))
+          .filter(
+              path ->
+                  path.getFileName().toString().startsWith("log.txt")
+                      && !path.toString().endsWith(".dropped"))
           .mapToLong(path -> path.toFile().length())
           .sum();
     }
