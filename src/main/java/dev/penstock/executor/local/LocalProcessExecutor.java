@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each attempt as a local Python process: {@code python -u penstock_runner.py <workDir>} in
- * the attempt's directory, which reads request.json and writes result.json there. stdout and
- * stderr go, merged in the order written, into the attempt's log, capped at {@code logCapBytes}.
+ * the attempt's directory, which reads request.json and writes result.json there. stdout and stderr
+ * go, merged in the order written, into the attempt's log, capped at {@code logCapBytes}.
  * Thread-safe.
  */
 public final class LocalProcessExecutor implements StepExecutor {
   public static final long DEFAULT_LOG_CAP_BYTES = 10L * 1024 * 1024;
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
   static final String REQUEST_FILE = "request.json";
+
   /** Tells the runner whose death should end it; see its parent watchdog. */
   static final String PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID";
 
@@ -53,7 +54,8 @@ public final class LocalProcessExecutor implements StepExecutor {
    * @param logCapBytes the most log kept per attempt; beyond it only the tail is
    * @param killGrace how long a stopped step has between SIGTERM and SIGKILL
    */
-  public LocalProcessExecutor(Path python, Path runnerDirectory, long logCapBytes, Duration killGrace) {
+  public LocalProcessExecutor(
+      Path python, Path runnerDirectory, long logCapBytes, Duration killGrace) {
     if (logCapBytes < 2) {
       throw new IllegalArgumentException("logCapBytes must be at least 2, was " + logCapBytes);
     }
@@ -62,7 +64,9 @@ public final class LocalProcessExecutor implements StepExecutor {
     this.logCapBytes = logCapBytes;
     this.killGrace = killGrace;
     this.results = new ResultReader(JSON, python);
-    this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("penstock-step-timeouts").factory());
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("penstock-step-timeouts").factory());
     this.timer.setRemoveOnCancelPolicy(true); // finished steps must not linger until their deadline
   }
 
@@ -78,7 +82,9 @@ public final class LocalProcessExecutor implements StepExecutor {
     } catch (IOException | UncheckedIOException e) {
       return LocalStepHandle.notStarted(
           StepOutcome.failure(
-              FailureCause.LAUNCH_FAILED, "cannot prepare the step's directory " + workDir + ": " + e, null));
+              FailureCause.LAUNCH_FAILED,
+              "cannot prepare the step's directory " + workDir + ": " + e,
+              null));
     }
     Process process;
     try {
@@ -86,11 +92,17 @@ public final class LocalProcessExecutor implements StepExecutor {
     } catch (IOException e) {
       return notStarted(launch, log, e);
     }
-    LOG.debug("Started step {} attempt {} as pid {}", launch.stepVersionId(), launch.attempt(), process.pid());
+    LOG.debug(
+        "Started step {} attempt {} as pid {}",
+        launch.stepVersionId(),
+        launch.attempt(),
+        process.pid());
     closeQuietly(process.getOutputStream()); // input() in a step sees end of file, not a hang
     Path logKey = logKey(launch.logFile());
     openLogs.put(logKey, log);
-    var drained = LogPump.start(process.getInputStream(), log, launch.stepVersionId() + "-" + launch.attempt());
+    var drained =
+        LogPump.start(
+            process.getInputStream(), log, launch.stepVersionId() + "-" + launch.attempt());
     drained.whenComplete((ignored, error) -> openLogs.remove(logKey, log));
     return LocalStepHandle.watch(launch, process, drained, results, killGrace, timer);
   }
@@ -117,14 +129,20 @@ public final class LocalProcessExecutor implements StepExecutor {
 
   private StepHandle notStarted(StepLaunch launch, CappedLog log, IOException e) {
     String message =
-        "cannot start the step's Python " + python + " (" + e.getMessage() + "); install python3"
+        "cannot start the step's Python "
+            + python
+            + " ("
+            + e.getMessage()
+            + "); install python3"
             + " (Debian package python3) or set PENSTOCK_PYTHON to a Python 3.9 or later";
     try (log) {
       log.writeLine("[penstock] " + message);
     } catch (IOException logError) {
-      LOG.warn("Cannot write to the log of step {}: {}", launch.stepVersionId(), logError.toString());
+      LOG.warn(
+          "Cannot write to the log of step {}: {}", launch.stepVersionId(), logError.toString());
     }
-    return LocalStepHandle.notStarted(StepOutcome.failure(FailureCause.LAUNCH_FAILED, message, null));
+    return LocalStepHandle.notStarted(
+        StepOutcome.failure(FailureCause.LAUNCH_FAILED, message, null));
   }
 
   private static Map<String, Object> request(StepLaunch launch) {
@@ -134,7 +152,9 @@ public final class LocalProcessExecutor implements StepExecutor {
     request.put("function_name", launch.functionName());
     request.put("source_code", launch.sourceCode());
     request.put("kwargs", launch.kwargs() == null ? Map.of() : launch.kwargs());
-    request.put("package_requirements", launch.packageRequirements() == null ? List.of() : launch.packageRequirements());
+    request.put(
+        "package_requirements",
+        launch.packageRequirements() == null ? List.of() : launch.packageRequirements());
     request.put("memory_gb", launch.memoryGb());
     return request;
   }

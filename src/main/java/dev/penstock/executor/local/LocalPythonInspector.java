@@ -39,7 +39,8 @@ public final class LocalPythonInspector implements PythonInspector {
 
   @Override
   public Inspection inspect(String sourceCode, String functionName) {
-    // -I -S: no site-packages and no PYTHON* variables, since parsing needs neither (and starts faster)
+    // -I -S: no site-packages and no PYTHON* variables, since parsing needs neither (and starts
+    // faster)
     var builder =
         new ProcessBuilder(python.toString(), "-I", "-S", runnerScript.toString(), "--inspect")
             .redirectErrorStream(true);
@@ -48,7 +49,11 @@ public final class LocalPythonInspector implements PythonInspector {
       process = builder.start();
     } catch (IOException e) {
       throw new ExecutorException(
-          "cannot start Python " + python + " to inspect the source (" + e.getMessage() + "); install"
+          "cannot start Python "
+              + python
+              + " to inspect the source ("
+              + e.getMessage()
+              + "); install"
               + " python3 (Debian package python3) or set PENSTOCK_PYTHON",
           null,
           e);
@@ -58,25 +63,33 @@ public final class LocalPythonInspector implements PythonInspector {
       try (OutputStream in = process.getOutputStream()) {
         JSON.writeValue(in, Map.of("source", sourceCode, "function", functionName));
       }
-      var reading = new FutureTask<>(() -> new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      var reading =
+          new FutureTask<>(
+              () -> new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
       Thread.ofVirtual().start(reading);
       String output;
       try {
         output = reading.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         process.onExit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        throw new ExecutorException("Python " + python + " did not finish inspecting the source: " + e, null, e);
+        throw new ExecutorException(
+            "Python " + python + " did not finish inspecting the source: " + e, null, e);
       }
       if (process.exitValue() != 0) {
         throw new ExecutorException(
-            "Python " + python + " failed to inspect the source (exit code " + process.exitValue()
-                + "): " + output.strip(),
+            "Python "
+                + python
+                + " failed to inspect the source (exit code "
+                + process.exitValue()
+                + "): "
+                + output.strip(),
             process.exitValue(),
             null);
       }
       return toInspection(JSON.readTree(output));
     } catch (IOException e) {
-      throw new ExecutorException("cannot inspect the source with Python " + python + ": " + e, null, e);
+      throw new ExecutorException(
+          "cannot inspect the source with Python " + python + ": " + e, null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ExecutorException("interrupted while inspecting the source", null, e);
@@ -90,7 +103,11 @@ public final class LocalPythonInspector implements PythonInspector {
     if (!syntaxError.isMissingNode()) {
       JsonNode line = syntaxError.path("line");
       return new Inspection(
-          line.isInt() ? line.intValue() : null, syntaxError.path("message").asText(), false, List.of(), false);
+          line.isInt() ? line.intValue() : null,
+          syntaxError.path("message").asText(),
+          false,
+          List.of(),
+          false);
     }
     List<String> parameters = new ArrayList<>();
     found.path("parameters").forEach(parameter -> parameters.add(parameter.asText()));

@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt running as a local process. Its outcome completes on a virtual thread once the
- * process has exited, nothing it started runs on in its process group and its output is in the
- * log.
+ * process has exited, nothing it started runs on in its process group and its output is in the log.
  * Thread-safe.
  */
 final class LocalStepHandle implements StepHandle {
@@ -74,7 +73,8 @@ final class LocalStepHandle implements StepHandle {
     }
     process
         .onExit()
-        .thenRunAsync(handle::finish, task -> Thread.ofVirtual().name("penstock-step-exit").start(task));
+        .thenRunAsync(
+            handle::finish, task -> Thread.ofVirtual().name("penstock-step-exit").start(task));
     return handle;
   }
 
@@ -106,7 +106,12 @@ final class LocalStepHandle implements StepHandle {
     if (outcome.isDone() || !stopRequest.compareAndSet(null, new StopRequest(cause, error))) {
       return;
     }
-    LOG.info("Stopping step {} attempt {} (pid {}): {}", launch.stepVersionId(), launch.attempt(), pid(), error);
+    LOG.info(
+        "Stopping step {} attempt {} (pid {}): {}",
+        launch.stepVersionId(),
+        launch.attempt(),
+        pid(),
+        error);
     Thread.ofVirtual()
         .name("penstock-step-stop")
         .start(
@@ -144,9 +149,14 @@ final class LocalStepHandle implements StepHandle {
               ? StepOutcome.failure(stop.cause(), stop.error(), exitCode)
               : results.read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
     } catch (RuntimeException | Error e) {
-      LOG.error("Executor fault finishing step {} attempt {}", launch.stepVersionId(), launch.attempt(), e);
+      LOG.error(
+          "Executor fault finishing step {} attempt {}",
+          launch.stepVersionId(),
+          launch.attempt(),
+          e);
       outcome.complete(
-          StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, process.exitValue()));
+          StepOutcome.failure(
+              FailureCause.LAUNCH_FAILED, "executor fault: " + e, process.exitValue()));
     }
   }
 
@@ -181,7 +191,8 @@ final class LocalStepHandle implements StepHandle {
       long seconds = duration.toSeconds();
       return seconds + (seconds == 1 ? " second" : " seconds");
     }
-    BigDecimal seconds = BigDecimal.valueOf(duration.toNanos()).movePointLeft(9).stripTrailingZeros();
+    BigDecimal seconds =
+        BigDecimal.valueOf(duration.toNanos()).movePointLeft(9).stripTrailingZeros();
     return seconds.toPlainString() + " seconds";
   }
 }

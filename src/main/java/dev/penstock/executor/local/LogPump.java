@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a process's output (stdout with stderr merged in) into its {@link CappedLog}, on a
- * virtual thread of its own. It copies bytes as they arrive rather than whole lines: a line
- * still being written (a progress bar, a prompt) shows up at once, and output that is not UTF-8
- * is kept as it came. Thread-safe: each pump owns its stream and log.
+ * Copies a process's output (stdout with stderr merged in) into its {@link CappedLog}, on a virtual
+ * thread of its own. It copies bytes as they arrive rather than whole lines: a line still being
+ * written (a progress bar, a prompt) shows up at once, and output that is not UTF-8 is kept as it
+ * came. Thread-safe: each pump owns its stream and log.
  */
 final class LogPump {
   private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
@@ -18,8 +18,8 @@ final class LogPump {
   private LogPump() {}
 
   /**
-   * Starts copying; the future completes once the stream has ended (every process holding the
-   * pipe has exited or closed it) and the log is closed. It never completes exceptionally.
+   * Starts copying; the future completes once the stream has ended (every process holding the pipe
+   * has exited or closed it) and the log is closed. It never completes exceptionally.
    */
   static CompletableFuture<Void> start(InputStream output, CappedLog log, String name) {
     var drained = new CompletableFuture<Void>();
@@ -39,7 +39,8 @@ final class LogPump {
   private static void copy(InputStream output, CappedLog log, String name) {
     byte[] buffer = new byte[8192];
     boolean logWritable = true;
-    try (output; log) {
+    try (output;
+        log) {
       int read;
       while ((read = output.read(buffer)) != -1) {
         if (!logWritable) {
@@ -49,7 +50,8 @@ final class LogPump {
           log.write(buffer, 0, read);
         } catch (IOException e) {
           logWritable = false;
-          LOG.warn("Cannot write the log of {}; dropping its further output: {}", name, e.toString());
+          LOG.warn(
+              "Cannot write the log of {}; dropping its further output: {}", name, e.toString());
         }
       }
     } catch (IOException e) {

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel's count of processes its out-of-memory killer has ended, from /proc/vmstat (Linux
- * 4.13 and later). A step that dies of a SIGKILL Penstock did not send while this count rose was
- * most likely the OOM killer's victim. Thread-safe: stateless.
+ * The kernel's count of processes its out-of-memory killer has ended, from /proc/vmstat (Linux 4.13
+ * and later). A step that dies of a SIGKILL Penstock did not send while this count rose was most
+ * likely the OOM killer's victim. Thread-safe: stateless.
  */
 final class OomKills {
   private static final Path VMSTAT = Path.of("/proc/vmstat");

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a step's process tree. The runner makes itself the leader of a new process group whose id
- * is its pid, so the tree is both the descendants the JDK can see and that group, which also
- * holds grandchildren whose parent already exited. Thread-safe: stateless.
+ * Ends a step's process tree. The runner makes itself the leader of a new process group whose id is
+ * its pid, so the tree is both the descendants the JDK can see and that group, which also holds
+ * grandchildren whose parent already exited. Thread-safe: stateless.
  */
 final class ProcessTree {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
@@ -24,8 +24,8 @@ final class ProcessTree {
   private ProcessTree() {}
 
   /**
-   * Sends SIGTERM to the process, its descendants and its group; after {@code grace}, or as soon
-   * as all of them have exited, sends SIGKILL to whatever is left. Blocks for up to the grace.
+   * Sends SIGTERM to the process, its descendants and its group; after {@code grace}, or as soon as
+   * all of them have exited, sends SIGKILL to whatever is left. Blocks for up to the grace.
    */
   static void terminate(ProcessHandle root, Duration grace) {
     // Descendants must be listed before the root dies: its orphans leave the JDK's view.
@@ -41,10 +41,10 @@ final class ProcessTree {
 
   /**
    * Sends SIGKILL to the group led by {@code leaderPid}, to end what a step that died without
-   * cleaning up left behind. The leader has exited, so only its group id names the rest. While
-   * any member lives the kernel does not hand that id out again; when none does the signal
-   * reaches nobody, unless the id was reused in the instants since, which sequential pid
-   * allocation makes remote.
+   * cleaning up left behind. The leader has exited, so only its group id names the rest. While any
+   * member lives the kernel does not hand that id out again; when none does the signal reaches
+   * nobody, unless the id was reused in the instants since, which sequential pid allocation makes
+   * remote.
    */
   static void killGroup(long leaderPid) {
     signalGroup(leaderPid, "KILL");

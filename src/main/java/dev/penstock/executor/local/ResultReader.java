@@ -23,12 +23,23 @@ final class ResultReader {
   private static final int SIGKILL = 9;
   private static final Map<Integer, String> SIGNAL_NAMES =
       Map.ofEntries(
-          Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"), Map.entry(3, "SIGQUIT"),
-          Map.entry(4, "SIGILL"), Map.entry(5, "SIGTRAP"), Map.entry(6, "SIGABRT"),
-          Map.entry(7, "SIGBUS"), Map.entry(8, "SIGFPE"), Map.entry(9, "SIGKILL"),
-          Map.entry(10, "SIGUSR1"), Map.entry(11, "SIGSEGV"), Map.entry(12, "SIGUSR2"),
-          Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"), Map.entry(15, "SIGTERM"),
-          Map.entry(24, "SIGXCPU"), Map.entry(25, "SIGXFSZ"));
+          Map.entry(1, "SIGHUP"),
+          Map.entry(2, "SIGINT"),
+          Map.entry(3, "SIGQUIT"),
+          Map.entry(4, "SIGILL"),
+          Map.entry(5, "SIGTRAP"),
+          Map.entry(6, "SIGABRT"),
+          Map.entry(7, "SIGBUS"),
+          Map.entry(8, "SIGFPE"),
+          Map.entry(9, "SIGKILL"),
+          Map.entry(10, "SIGUSR1"),
+          Map.entry(11, "SIGSEGV"),
+          Map.entry(12, "SIGUSR2"),
+          Map.entry(13, "SIGPIPE"),
+          Map.entry(14, "SIGALRM"),
+          Map.entry(15, "SIGTERM"),
+          Map.entry(24, "SIGXCPU"),
+          Map.entry(25, "SIGXFSZ"));
 
   private final ObjectMapper json;
   private final Path python;
@@ -54,7 +65,9 @@ final class ResultReader {
     }
     String status = result.path("status").asText();
     return switch (status) {
-      case "ok" -> StepOutcome.success(result.has("returned") ? result.get("returned") : NullNode.getInstance(), exitCode);
+      case "ok" ->
+          StepOutcome.success(
+              result.has("returned") ? result.get("returned") : NullNode.getInstance(), exitCode);
       case "error" -> StepOutcome.failure(FailureCause.USER_CODE, userError(result), exitCode);
       case "memory_exceeded" ->
           StepOutcome.failure(
@@ -93,7 +106,9 @@ final class ResultReader {
                 missing ->
                     missing.path("installed").isTextual()
                         ? missing.path("requirement").asText()
-                            + " (" + missing.path("installed").asText() + " is installed)"
+                            + " ("
+                            + missing.path("installed").asText()
+                            + " is installed)"
                         : missing.path("requirement").asText())
             .collect(Collectors.joining(", "));
     return "packages not installed in the step's Python (" + python + "): " + list;
@@ -119,7 +134,10 @@ final class ResultReader {
     String described = signal == null ? "" : " (" + signal + ")";
     return StepOutcome.failure(
         FailureCause.USER_CODE,
-        "step process exited with code " + exitCode + described + " without a result; its log may say more",
+        "step process exited with code "
+            + exitCode
+            + described
+            + " without a result; its log may say more",
         exitCode);
   }
 }

@@ -30,7 +30,8 @@ final class RunnerScript {
       Files.createDirectories(directory);
       Path temporary = Files.createTempFile(directory, FILE_NAME, ".tmp");
       Files.write(temporary, script);
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException | UncheckedIOException e) {
       throw new ExecutorException(

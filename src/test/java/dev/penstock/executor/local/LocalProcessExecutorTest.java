@@ -91,7 +91,8 @@ class LocalProcessExecutorTest {
   }
 
   @Test
-  void an_exception_fails_as_user_code_with_a_traceback_of_the_users_frames_only() throws Exception {
+  void an_exception_fails_as_user_code_with_a_traceback_of_the_users_frames_only()
+      throws Exception {
     String source =
         """
         def step(n):
@@ -119,7 +120,8 @@ class LocalProcessExecutorTest {
     StepOutcome outcome = run(launch(root, "def other():\n    pass\n"));
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
-    assertThat(outcome.error()).startsWith("NameError: the step's source defines no function named 'step'");
+    assertThat(outcome.error())
+        .startsWith("NameError: the step's source defines no function named 'step'");
   }
 
   @Test
@@ -192,7 +194,9 @@ class LocalProcessExecutorTest {
   @Test
   void installed_packages_let_the_step_run() throws Exception {
     StepOutcome outcome =
-        run(withRequirements(launch(root, "def step():\n    return 1\n"), List.of("six", "PyYAML")));
+        run(
+            withRequirements(
+                launch(root, "def step():\n    return 1\n"), List.of("six", "PyYAML")));
 
     assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
   }
@@ -213,7 +217,9 @@ class LocalProcessExecutorTest {
         run(withMemoryGb(launch(root, source, Map.of("gb", JSON.readTree("2"))), 1));
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.MEMORY_EXCEEDED);
-    assertThat(outcome.error()).startsWith("step exceeded its memory limit of 1 GB\n").contains("MemoryError");
+    assertThat(outcome.error())
+        .startsWith("step exceeded its memory limit of 1 GB\n")
+        .contains("MemoryError");
   }
 
   @Test
@@ -249,6 +255,9 @@ class LocalProcessExecutorTest {
   }
 
   private StepOutcome run(StepLaunch launch) throws Exception {
-    return executor.launch(launch).outcome().get(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
+    return executor
+        .launch(launch)
+        .outcome()
+        .get(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
   }
 }

@@ -60,7 +60,13 @@ class LocalPythonInspectorTest {
 
   @Test
   void a_function_that_is_not_defined_at_top_level_is_not_found() {
-    String source = "class Steps:\n    def step(self):\n        pass\n\ndef other():\n    def step():\n        pass\n";
+    String source =
+        "class Steps:\n"
+            + "    def step(self):\n"
+            + "        pass\n\n"
+            + "def other():\n"
+            + "    def step():\n"
+            + "        pass\n";
 
     Inspection inspection = inspector.inspect(source, "step");
 

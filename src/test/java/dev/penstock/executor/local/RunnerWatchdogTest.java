@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server killed with SIGKILL cannot stop its steps, so the runner must notice its parent died
- * and end its own process group. Here a small Python parent stands in for the server.
+ * A server killed with SIGKILL cannot stop its steps, so the runner must notice its parent died and
+ * end its own process group. Here a small Python parent stands in for the server.
  */
 class RunnerWatchdogTest {
   private static final Pattern PIDS = Pattern.compile("runner (\\d+)[\\s\\S]*child (\\d+)");
@@ -61,9 +61,20 @@ class RunnerWatchdogTest {
     new ObjectMapper()
         .writeValue(
             workDir.resolve("request.json").toFile(),
-            Map.of("source_code", STEP, "function_name", "step", "kwargs", Map.of(), "package_requirements", List.of(), "memory_gb", 0));
+            Map.of(
+                "source_code",
+                STEP,
+                "function_name",
+                "step",
+                "kwargs",
+                Map.of(),
+                "package_requirements",
+                List.of(),
+                "memory_gb",
+                0));
     parent =
-        new ProcessBuilder(TestPython.python().toString(), "-c", PARENT, runner.toString(), workDir.toString())
+        new ProcessBuilder(
+                TestPython.python().toString(), "-c", PARENT, runner.toString(), workDir.toString())
             .redirectErrorStream(true)
             .start();
     Matcher pids = PIDS.matcher(readUntil(parent, PIDS));
@@ -80,7 +91,8 @@ class RunnerWatchdogTest {
 
   /** Reads the process's output until it matches; the runner's prints share the parent's pipe. */
   private static String readUntil(Process process, Pattern pattern) throws Exception {
-    var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    var reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     var output = new StringBuilder();
     String line;
     while ((line = reader.readLine()) != null) {
@@ -96,6 +108,9 @@ class RunnerWatchdogTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
-            () -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty());
+            () ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                    .as("process %d", pid)
+                    .isEmpty());
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StepProcessEndingTest {
   private static final Duration GRACE = Duration.ofSeconds(1);
   private static final Pattern CHILD_PID = Pattern.compile("child (\\d+)");
+
   /** Starts a `sleep` child in the step's process group, prints its pid, then waits forever. */
   private static final String SPAWNS_A_CHILD_AND_WAITS =
       """
@@ -42,7 +43,10 @@ class StepProcessEndingTest {
   void create_executor() {
     executor =
         new LocalProcessExecutor(
-            TestPython.python(), root.resolve("runner"), LocalProcessExecutor.DEFAULT_LOG_CAP_BYTES, GRACE);
+            TestPython.python(),
+            root.resolve("runner"),
+            LocalProcessExecutor.DEFAULT_LOG_CAP_BYTES,
+            GRACE);
   }
 
   @Test
@@ -119,13 +123,15 @@ class StepProcessEndingTest {
 
   @Test
   void a_step_that_sigkills_itself_fails_with_the_exit_code() throws Exception {
-    String source = "import os\nimport signal\n\ndef step():\n    os.kill(os.getpid(), signal.SIGKILL)\n";
+    String source =
+        "import os\nimport signal\n\ndef step():\n    os.kill(os.getpid(), signal.SIGKILL)\n";
 
     StepOutcome outcome = executor.launch(launch(root, source)).outcome().get(30, TimeUnit.SECONDS);
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
     assertThat(outcome.exitCode()).isEqualTo(137);
-    assertThat(outcome.error()).startsWith("step process exited with code 137 (SIGKILL) without a result");
+    assertThat(outcome.error())
+        .startsWith("step process exited with code 137 (SIGKILL) without a result");
   }
 
   @Test
@@ -137,7 +143,8 @@ class StepProcessEndingTest {
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
     assertThat(outcome.exitCode()).isEqualTo(139);
-    assertThat(outcome.error()).startsWith("step process exited with code 139 (SIGSEGV) without a result");
+    assertThat(outcome.error())
+        .startsWith("step process exited with code 139 (SIGSEGV) without a result");
     assertThat(executor.readLog(launch.logFile()))
         .contains("Segmentation fault")
         .contains("line 4 in step");
@@ -169,7 +176,9 @@ class StepProcessEndingTest {
     StepLaunch launch = launch(root, source);
     StepHandle handle = executor.launch(launch);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> executor.readLog(launch.logFile()).contains("waiting for go"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> executor.readLog(launch.logFile()).contains("waiting for go"));
     assertThat(handle.outcome()).isNotDone();
     Files.createFile(launch.workDir().resolve("go"));
 
@@ -196,6 +205,9 @@ class StepProcessEndingTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
-            () -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty());
+            () ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                    .as("process %d", pid)
+                    .isEmpty());
   }
 }

@@ -34,29 +34,61 @@ final class TestLaunches {
 
   static StepLaunch withTimeout(StepLaunch launch, Duration timeout) {
     return new StepLaunch(
-        launch.stepVersionId(), launch.attempt(), launch.workDir(), launch.logFile(),
-        launch.functionName(), launch.sourceCode(), launch.kwargs(), launch.packageRequirements(),
-        launch.memoryGb(), timeout, launch.environment());
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        launch.memoryGb(),
+        timeout,
+        launch.environment());
   }
 
   static StepLaunch withMemoryGb(StepLaunch launch, int memoryGb) {
     return new StepLaunch(
-        launch.stepVersionId(), launch.attempt(), launch.workDir(), launch.logFile(),
-        launch.functionName(), launch.sourceCode(), launch.kwargs(), launch.packageRequirements(),
-        memoryGb, launch.timeout(), launch.environment());
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        memoryGb,
+        launch.timeout(),
+        launch.environment());
   }
 
   static StepLaunch withRequirements(StepLaunch launch, List<String> requirements) {
     return new StepLaunch(
-        launch.stepVersionId(), launch.attempt(), launch.workDir(), launch.logFile(),
-        launch.functionName(), launch.sourceCode(), launch.kwargs(), requirements,
-        launch.memoryGb(), launch.timeout(), launch.environment());
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        requirements,
+        launch.memoryGb(),
+        launch.timeout(),
+        launch.environment());
   }
 
   static StepLaunch withEnvironment(StepLaunch launch, Map<String, String> environment) {
     return new StepLaunch(
-        launch.stepVersionId(), launch.attempt(), launch.workDir(), launch.logFile(),
-        launch.functionName(), launch.sourceCode(), launch.kwargs(), launch.packageRequirements(),
-        launch.memoryGb(), launch.timeout(), environment);
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        launch.memoryGb(),
+        launch.timeout(),
+        environment);
   }
 }

@@ -14,8 +14,8 @@ final class TestPython {
   static Path python() {
     assertThat(PYTHON)
         .withFailMessage(
-            "These tests run steps in a real Python at %s, which is missing: install Debian's python3"
-                + " (apt-get install python3)",
+            "These tests run steps in a real Python at %s, which is missing: install Debian's"
+                + " python3 (apt-get install python3)",
             PYTHON)
         .isExecutable();
     return PYTHON;
