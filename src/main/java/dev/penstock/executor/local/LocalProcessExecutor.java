@@ -7,6 +7,7 @@ import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +164,7 @@ public final class LocalProcessExecutor implements StepExecutor {
     return logFile.toAbsolutePath().normalize();
   }
 
-  private static void closeQuietly(java.io.OutputStream stream) {
+  private static void closeQuietly(OutputStream stream) {
     try {
       stream.close();
     } catch (IOException e) {
