@@ -57,9 +57,9 @@ def main(argv):
     if len(argv) != 2:
         sys.stderr.write(__doc__)
         return 2
-    parent = int(os.environ.pop(PARENT_PID_VARIABLE, os.getppid()))
+    server = os.environ.pop(PARENT_PID_VARIABLE, None)
     launcher_group = become_process_group_leader()
-    start_parent_watchdog(parent)
+    start_parent_watchdog(os.getppid(), int(server) if server else None)
     faulthandler.enable()
     exit_code = run_step(argv[1], launcher_group)
     flush_output()
@@ -83,21 +83,35 @@ def become_process_group_leader():
     return launcher_group
 
 
-def start_parent_watchdog(parent):
-    """Kills this process group once the process that started it has died.
+def start_parent_watchdog(parent, server=None):
+    """Kills this process group once its parent, or the server, has died.
 
     The server signals the group when it stops a step; if the server itself
     is killed with SIGKILL nobody does, so the step must notice on its own.
+    A parent's death shows as a new parent pid. The server's pid, passed in
+    PENSTOCK_PARENT_PID, is watched too: it also catches a server that died
+    before this started, and one that ran Python through a wrapper that
+    stayed alive as this process's parent.
     """
 
     def watch():
-        while os.getppid() == parent:
+        while os.getppid() == parent and (server is None or alive(server)):
             time.sleep(WATCHDOG_INTERVAL_SECONDS)
         if os.getpgrp() == os.getpid():
             os.killpg(os.getpid(), signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
 
     _thread.start_new_thread(watch, ())
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
 
 
 def flush_output():
