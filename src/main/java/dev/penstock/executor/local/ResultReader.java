@@ -90,7 +90,9 @@ final class ResultReader {
     String type = result.path("error_type").asText("Exception");
     String message = result.path("message").asText("");
     String summary = message.isEmpty() ? type : type + ": " + message;
-    return (summary + "\n" + result.path("traceback").asText("")).strip();
+    String traceback = result.path("traceback").asText("").strip();
+    // Without frames of the user's, Python's traceback is just the summary line again.
+    return traceback.isEmpty() || traceback.equals(summary) ? summary : summary + "\n" + traceback;
   }
 
   private static String memoryExceeded(int memoryGb) {

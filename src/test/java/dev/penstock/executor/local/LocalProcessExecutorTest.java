@@ -121,7 +121,27 @@ class LocalProcessExecutorTest {
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
     assertThat(outcome.error())
-        .startsWith("NameError: the step's source defines no function named 'step'");
+        .isEqualTo("NameError: the step's source defines no function named 'step'");
+  }
+
+  @Test
+  void an_error_while_the_source_loads_shows_the_users_line() throws Exception {
+    StepOutcome outcome =
+        run(launch(root, "import json\nimport penstock_no_such_module\n\ndef step():\n    pass\n"));
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(outcome.error())
+        .startsWith("ModuleNotFoundError: No module named 'penstock_no_such_module'\n")
+        .contains("line 2, in <module>\n    import penstock_no_such_module")
+        .doesNotContain("penstock_runner");
+  }
+
+  @Test
+  void a_syntax_error_in_the_source_fails_as_user_code_with_its_line() throws Exception {
+    StepOutcome outcome = run(launch(root, "def step(:\n    pass\n"));
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(outcome.error()).startsWith("SyntaxError: invalid syntax").contains("line 1");
   }
 
   @Test
