@@ -39,8 +39,7 @@ public final class LocalPythonInspector implements PythonInspector {
 
   @Override
   public Inspection inspect(String sourceCode, String functionName) {
-    // -I -S: no site-packages and no PYTHON* variables, since parsing needs neither (and starts
-    // faster)
+    // -I -S: parsing needs neither site-packages nor PYTHON* variables, and starts faster without
     var builder =
         new ProcessBuilder(python.toString(), "-I", "-S", runnerScript.toString(), "--inspect")
             .redirectErrorStream(true);
