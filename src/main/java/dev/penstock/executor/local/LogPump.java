@@ -1,0 +1,61 @@
+package dev.penstock.executor.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a process's output (stdout with stderr merged in) into its {@link CappedLog}, on a virtual
+ * thread of its own. It copies bytes as they arrive rather than whole lines: a line still being
+ * written (a progress bar, a prompt) shows up at once, and output that is not UTF-8 is kept as it
+ * came. Thread-safe: each pump owns its stream and log.
+ */
+final class LogPump {
+  private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
+
+  private LogPump() {}
+
+  /**
+   * Starts copying; the future completes once the stream has ended (every process holding the pipe
+   * has exited or closed it) and the log is closed. It never completes exceptionally.
+   */
+  static CompletableFuture<Void> start(InputStream output, CappedLog log, String name) {
+    var drained = new CompletableFuture<Void>();
+    Thread.ofVirtual()
+        .name("penstock-log-" + name)
+        .start(
+            () -> {
+              try {
+                copy(output, log, name);
+              } finally {
+                drained.complete(null);
+              }
+            });
+    return drained;
+  }
+
+  private static void copy(InputStream output, CappedLog log, String name) {
+    byte[] buffer = new byte[8192];
+    boolean logWritable = true;
+    try (output;
+        log) {
+      int read;
+      while ((read = output.read(buffer)) != -1) {
+        if (!logWritable) {
+          continue; // keep draining, or the step would block on a full pipe
+        }
+        try {
+          log.write(buffer, 0, read);
+        } catch (IOException e) {
+          logWritable = false;
+          LOG.warn(
+              "Cannot write the log of {}; dropping its further output: {}", name, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Lost the output of {}: {}", name, e.toString());
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.penstock.executor.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.model.FailureCause;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * Turns what an exited runner left behind (result.json, or only its exit code) into the attempt's
+ * outcome. The statuses are those written by penstock_runner.py. Thread-safe: immutable.
+ */
+final class ResultReader {
+  static final String RESULT_FILE = "result.json";
+  private static final int SIGNAL_EXIT_BASE = 128; // the JDK reports death by signal N as 128 + N
+  private static final int SIGKILL = 9;
+  private static final Map<Integer, String> SIGNAL_NAMES =
+      Map.ofEntries(
+          Map.entry(1, "SIGHUP"),
+          Map.entry(2, "SIGINT"),
+          Map.entry(3, "SIGQUIT"),
+          Map.entry(4, "SIGILL"),
+          Map.entry(5, "SIGTRAP"),
+          Map.entry(6, "SIGABRT"),
+          Map.entry(7, "SIGBUS"),
+          Map.entry(8, "SIGFPE"),
+          Map.entry(9, "SIGKILL"),
+          Map.entry(10, "SIGUSR1"),
+          Map.entry(11, "SIGSEGV"),
+          Map.entry(12, "SIGUSR2"),
+          Map.entry(13, "SIGPIPE"),
+          Map.entry(14, "SIGALRM"),
+          Map.entry(15, "SIGTERM"),
+          Map.entry(24, "SIGXCPU"),
+          Map.entry(25, "SIGXFSZ"));
+
+  private final ObjectMapper json;
+  private final Path python;
+
+  ResultReader(ObjectMapper json, Path python) {
+    this.json = json;
+    this.python = python;
+  }
+
+  /**
+   * The outcome of a runner that exited by itself with {@code exitCode}. {@code oomKillerStruck}
+   * says whether the kernel's OOM killer ended any process while the step ran.
+   */
+  StepOutcome read(Path workDir, int exitCode, int memoryGb, boolean oomKillerStruck) {
+    JsonNode result;
+    try {
+      result = json.readTree(Files.readString(workDir.resolve(RESULT_FILE)));
+    } catch (NoSuchFileException e) {
+      return withoutResult(exitCode, memoryGb, oomKillerStruck);
+    } catch (IOException e) {
+      return StepOutcome.failure(
+          FailureCause.LAUNCH_FAILED, "cannot read the step's " + RESULT_FILE + ": " + e, exitCode);
+    }
+    String status = result.path("status").asText();
+    return switch (status) {
+      case "ok" ->
+          StepOutcome.success(
+              result.has("returned") ? result.get("returned") : NullNode.getInstance(), exitCode);
+      case "error" -> StepOutcome.failure(FailureCause.USER_CODE, userError(result), exitCode);
+      case "memory_exceeded" ->
+          StepOutcome.failure(
+              FailureCause.MEMORY_EXCEEDED,
+              memoryExceeded(memoryGb) + "\n" + result.path("traceback").asText(""),
+              exitCode);
+      case "missing_packages" ->
+          StepOutcome.failure(FailureCause.MISSING_PACKAGES, missingPackages(result), exitCode);
+      case "not_serializable" ->
+          StepOutcome.failure(FailureCause.OUTPUT_ERROR, result.path("message").asText(), exitCode);
+      default ->
+          StepOutcome.failure(
+              FailureCause.LAUNCH_FAILED,
+              "the step runner failed (" + status + "): " + result.path("message").asText(),
+              exitCode);
+    };
+  }
+
+  private static String userError(JsonNode result) {
+    String type = result.path("error_type").asText("Exception");
+    String message = result.path("message").asText("");
+    String summary = message.isEmpty() ? type : type + ": " + message;
+    String traceback = result.path("traceback").asText("").strip();
+    // Without frames of the user's, Python's traceback is just the summary line again.
+    return traceback.isEmpty() || traceback.equals(summary) ? summary : summary + "\n" + traceback;
+  }
+
+  private static String memoryExceeded(int memoryGb) {
+    return memoryGb > 0
+        ? "step exceeded its memory limit of " + memoryGb + " GB"
+        : "step ran out of memory";
+  }
+
+  private String missingPackages(JsonNode result) {
+    String list =
+        StreamSupport.stream(result.path("missing").spliterator(), false)
+            .map(
+                missing ->
+                    missing.path("installed").isTextual()
+                        ? missing.path("requirement").asText()
+                            + " ("
+                            + missing.path("installed").asText()
+                            + " is installed)"
+                        : missing.path("requirement").asText())
+            .collect(Collectors.joining(", "));
+    return "packages not installed in the step's Python (" + python + "): " + list;
+  }
+
+  private StepOutcome withoutResult(int exitCode, int memoryGb, boolean oomKillerStruck) {
+    String signal = SIGNAL_NAMES.get(exitCode - SIGNAL_EXIT_BASE);
+    if (exitCode == SIGNAL_EXIT_BASE + SIGKILL) {
+      return oomKillerStruck
+          ? StepOutcome.failure(
+              FailureCause.MEMORY_EXCEEDED,
+              "step process was killed by the kernel's out-of-memory killer (exit code 137): the"
+                  + " machine ran out of memory before the step reached its limit"
+                  + (memoryGb > 0 ? " of " + memoryGb + " GB" : ""),
+              exitCode)
+          : StepOutcome.failure(
+              FailureCause.USER_CODE,
+              "step process exited with code 137 (SIGKILL) without a result; Penstock did not"
+                  + " send that signal, so the step itself, another process or the kernel's"
+                  + " out-of-memory killer did",
+              exitCode);
+    }
+    String described = signal == null ? "" : " (" + signal + ")";
+    return StepOutcome.failure(
+        FailureCause.USER_CODE,
+        "step process exited with code "
+            + exitCode
+            + described
+            + " without a result; its log may say more",
+        exitCode);
+  }
+}

@@ -1,0 +1,371 @@
+"""Penstock's step runner: runs one pipeline step's Python function.
+
+Usage:
+    python -u penstock_runner.py WORK_DIR
+        Runs the step described by WORK_DIR/request.json and writes
+        WORK_DIR/result.json.
+    python penstock_runner.py --inspect
+        Reads {"source": ..., "function": ...} on stdin and prints what it
+        finds, without running anything.
+
+request.json holds "source_code", "function_name", "kwargs" (an object; the
+function is called as function(**kwargs)), "package_requirements" (pip
+specifiers) and "memory_gb" (0 for no limit). result.json holds "status" and,
+by status:
+    ok                "returned": the function's return value
+    error             "error_type", "message", "traceback" (the user's frames)
+    memory_exceeded   "traceback"
+    missing_packages  "missing": a list of {"requirement", "installed"}
+    not_serializable  "message"
+    runner_error      "message" (the runner itself failed)
+The user's prints go to this process's stdout and stderr, never into
+result.json.
+
+Standard library only; Python 3.9 or later; Linux (process groups, RLIMIT_AS).
+"""
+
+import _thread
+import faulthandler
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import types
+
+# Other modules (asyncio, importlib.metadata, ast, traceback, re) are imported
+# where they are needed: together they take longer to import than the
+# interpreter takes to start, and most steps need none of them. For the same
+# reason the watchdog uses _thread, not threading.
+
+REQUEST_FILE = "request.json"
+RESULT_FILE = "result.json"
+MODULE_NAME = "penstock_step"
+MODULE_FILE = MODULE_NAME + ".py"
+PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID"
+WATCHDOG_INTERVAL_SECONDS = 0.25
+
+
+def main(argv):
+    if argv[1:] == ["--inspect"]:
+        request = json.load(sys.stdin)
+        found = inspect_source(request["source"], request["function"])
+        json.dump(found, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    if len(argv) != 2:
+        sys.stderr.write(__doc__)
+        return 2
+    server = os.environ.pop(PARENT_PID_VARIABLE, None)
+    launcher_group = become_process_group_leader()
+    start_parent_watchdog(os.getppid(), int(server) if server else None)
+    faulthandler.enable()
+    exit_code = run_step(argv[1], launcher_group)
+    flush_output()
+    # Leave without waiting for threads the step may have left running: the
+    # step is over once result.json exists, and a forgotten non-daemon thread
+    # would otherwise hold the attempt until its timeout.
+    os._exit(exit_code)
+
+
+def become_process_group_leader():
+    """Leads a new process group, so the step's tree can be signalled as one.
+
+    Returns the group this process came from, or None if it led its group
+    already. It stays in its session (setpgid, not setsid) so that it can go
+    back to that group at the end: see end_leftover_processes.
+    """
+    launcher_group = os.getpgrp()
+    if launcher_group == os.getpid():
+        return None
+    os.setpgid(0, 0)
+    return launcher_group
+
+
+def start_parent_watchdog(parent, server=None):
+    """Kills this process group once its parent, or the server, has died.
+
+    The server signals the group when it stops a step; if the server itself
+    is killed with SIGKILL nobody does, so the step must notice on its own.
+    A parent's death shows as a new parent pid. The server's pid, passed in
+    PENSTOCK_PARENT_PID, is watched too: it also catches a server that died
+    before this started, and one that ran Python through a wrapper that
+    stayed alive as this process's parent.
+    """
+
+    def watch():
+        while os.getppid() == parent and (server is None or alive(server)):
+            time.sleep(WATCHDOG_INTERVAL_SECONDS)
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    _thread.start_new_thread(watch, ())
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
+
+
+def flush_output():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+
+
+def run_step(work_dir, launcher_group=None):
+    """Runs the step in work_dir/request.json; writes work_dir/result.json.
+
+    Returns the process exit code: 0 when the function returned a value that
+    could be written, 1 otherwise. Touches only this process (memory limit,
+    sys.modules), its process group and work_dir, so a server that forks one
+    child per step can call it in the child. launcher_group is what
+    become_process_group_leader returned; when given, the processes the step
+    leaves behind are killed before result.json is written, so a result on
+    disk means nothing of the step runs any more.
+    """
+    try:
+        path = os.path.join(work_dir, REQUEST_FILE)
+        with open(path, encoding="utf-8") as file:
+            request = json.load(file)
+        source_code = request["source_code"]
+        function_name = request["function_name"]
+    except (OSError, ValueError, KeyError) as exc:
+        message = f"cannot read {REQUEST_FILE}: {exc!r}"
+        succeeded = False
+        result = json.dumps({"status": "runner_error", "message": message})
+    else:
+        succeeded, result = execute(
+            source_code, function_name, request, work_dir)
+    end_leftover_processes(launcher_group)
+    write_result(work_dir, result)
+    return 0 if succeeded else 1
+
+
+def execute(source_code, function_name, request, work_dir):
+    """Runs the function; returns whether it succeeded and result.json."""
+    missing = missing_packages(request.get("package_requirements") or [])
+    if missing:
+        return False, json.dumps(
+            {"status": "missing_packages", "missing": missing})
+    apply_memory_limit(request.get("memory_gb") or 0)
+    source_path = os.path.abspath(os.path.join(work_dir, MODULE_FILE))
+    try:
+        function = load_function(source_code, function_name, source_path)
+        returned = call(function, request.get("kwargs") or {})
+        return encode_returned(returned, function_name)
+    except MemoryError as exc:
+        return False, json.dumps({
+            "status": "memory_exceeded",
+            "traceback": user_traceback(exc, source_path),
+        })
+    except BaseException as exc:  # the user's SystemExit too
+        return False, json.dumps({
+            "status": "error",
+            "error_type": qualified_type_name(type(exc)),
+            "message": str(exc),
+            "traceback": user_traceback(exc, source_path),
+        })
+
+
+def apply_memory_limit(memory_gb):
+    """Caps the address space, so allocations past it raise MemoryError."""
+    if memory_gb <= 0:
+        return
+    limit = int(memory_gb * 1024 ** 3)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def load_function(source_code, function_name, source_path):
+    """Runs the source as module penstock_step, from a real file.
+
+    The file lets tracebacks show the user's source lines.
+    """
+    with open(source_path, "w", encoding="utf-8") as file:
+        file.write(source_code)
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = source_path
+    # Registered so that pickle and inspect find the step's functions.
+    sys.modules[MODULE_NAME] = module
+    code = compile(source_code, source_path, "exec", dont_inherit=True)
+    exec(code, module.__dict__)
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise NameError(
+            f"the step's source defines no function named {function_name!r}")
+    return function
+
+
+def call(function, kwargs):
+    returned = function(**kwargs)
+    if isinstance(returned, types.CoroutineType):  # an async def
+        import asyncio
+        return asyncio.run(returned)
+    return returned
+
+
+def encode_returned(returned, function_name):
+    try:
+        text = json.dumps({"status": "ok", "returned": returned},
+                          allow_nan=False)
+        return True, text
+    except (TypeError, ValueError, RecursionError) as exc:
+        return False, json.dumps({
+            "status": "not_serializable",
+            "message": f"the value returned by {function_name} is not"
+                       f" JSON-serializable ({type(returned).__name__}):"
+                       f" {exc}",
+        })
+
+
+def qualified_type_name(exc_type):
+    """The exception's name as Python's own traceback prints it."""
+    module = exc_type.__module__
+    if module in ("builtins", "__main__"):
+        return exc_type.__qualname__
+    return f"{module}.{exc_type.__qualname__}"
+
+
+def user_traceback(exc, source_path):
+    """Formats exc like Python does, without the frames above the user's."""
+    import traceback
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != source_path:
+        tb = tb.tb_next
+    try:
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+    except MemoryError:
+        text = f"{qualified_type_name(type(exc))}: {exc}\n"
+    # Release the frames' locals: after a MemoryError they may hold what
+    # filled the memory.
+    traceback.clear_frames(exc.__traceback__)
+    sys.stderr.write(text)
+    return text
+
+
+def missing_packages(requirements):
+    """Lists the requirements not met; checking versions needs `packaging`."""
+    if not requirements:
+        return []
+    try:
+        from packaging.requirements import InvalidRequirement, Requirement
+    except ImportError:
+        return [{"requirement": text, "installed": None}
+                for text in requirements
+                if installed_version(name_of(text)) is None]
+    missing = []
+    for text in requirements:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            missing.append({"requirement": text, "installed": None})
+            continue
+        marker = requirement.marker
+        if marker is not None and not marker.evaluate():
+            continue
+        installed = installed_version(requirement.name)
+        if installed is None or not requirement.specifier.contains(
+                installed, prereleases=True):
+            missing.append({"requirement": text, "installed": installed})
+    return missing
+
+
+def name_of(requirement):
+    """The distribution name at the start of a pip requirement specifier."""
+    import re
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return match.group(1) if match else requirement
+
+
+def installed_version(name):
+    import importlib.metadata
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    # Python 3.9 looks names up without normalizing them (PEP 503).
+    wanted = normalized_name(name)
+    for distribution in importlib.metadata.distributions():
+        if normalized_name(distribution.metadata["Name"] or "") == wanted:
+            return distribution.version
+    return None
+
+
+def normalized_name(name):
+    import re
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def end_leftover_processes(launcher_group):
+    """Kills what the step left running in its group, but not this process.
+
+    A group leader cannot signal its group without signalling itself, so it
+    first moves back into the group it came from, which is allowed within a
+    session. Doing this here saves the server a kill(1) after every step.
+    """
+    if launcher_group is None:
+        return
+    try:
+        os.setpgid(0, launcher_group)
+    except OSError:
+        return  # that group is gone; the server kills the step's group
+    try:
+        os.killpg(os.getpid(), signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # nothing was left behind
+
+
+def write_result(work_dir, text):
+    """Writes result.json atomically: the server never sees half a result."""
+    path = os.path.join(work_dir, RESULT_FILE)
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def inspect_source(source, function_name):
+    """Parses source without running it; describes function_name in it."""
+    import ast
+    try:
+        # compile, not only ast.parse: the compiler raises some errors
+        # ('return' outside a function) that would fail the step's import.
+        compile(source, MODULE_FILE, "exec", dont_inherit=True)
+        tree = ast.parse(source, MODULE_FILE)
+    except SyntaxError as exc:
+        return {"syntax_error": {"line": exc.lineno, "message": exc.msg}}
+    except ValueError as exc:  # e.g. a null byte in the source
+        return {"syntax_error": {"line": None, "message": str(exc)}}
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    found = None
+    for node in tree.body:
+        if isinstance(node, functions) and node.name == function_name:
+            found = node  # the last definition wins, as when the module runs
+    if found is None:
+        return {"function_found": False, "parameters": [],
+                "accepts_kwargs": False}
+    arguments = found.args
+    names = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    return {
+        "function_found": True,
+        "parameters": [argument.arg for argument in names],
+        "accepts_kwargs": arguments.kwarg is not None,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,65 @@
+package dev.penstock.executor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.model.FailureCause;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ends no real step in a test can bring about on demand: the OOM killer, a broken runner. */
+class ResultReaderTest {
+  private final ResultReader reader =
+      new ResultReader(new ObjectMapper(), Path.of("/usr/bin/python3"));
+
+  @TempDir Path workDir;
+
+  @Test
+  void a_sigkill_while_the_oom_killer_struck_is_a_memory_failure() {
+    StepOutcome outcome = reader.read(workDir, 137, 16, true);
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.MEMORY_EXCEEDED);
+    assertThat(outcome.error()).contains("out-of-memory killer").contains("16 GB");
+    assertThat(outcome.exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void a_sigkill_nobody_explains_is_blamed_on_the_step_and_names_the_suspects() {
+    StepOutcome outcome = reader.read(workDir, 137, 16, false);
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(outcome.error())
+        .startsWith("step process exited with code 137 (SIGKILL) without a result")
+        .contains("out-of-memory killer");
+  }
+
+  @Test
+  void a_runner_that_could_not_read_its_request_fails_the_launch() throws Exception {
+    Files.writeString(
+        workDir.resolve("result.json"),
+        "{\"status\": \"runner_error\", \"message\": \"cannot read request.json:"
+            + " KeyError('source_code')\"}");
+
+    StepOutcome outcome = reader.read(workDir, 1, 16, false);
+
+    assertThat(outcome.cause())
+        .as("retriable, and not the user's fault")
+        .isEqualTo(FailureCause.LAUNCH_FAILED);
+    assertThat(outcome.error()).contains("KeyError('source_code')");
+  }
+
+  @Test
+  void an_exception_without_a_message_or_user_frames_is_named_by_its_type_alone() throws Exception {
+    Files.writeString(
+        workDir.resolve("result.json"),
+        "{\"status\": \"error\", \"error_type\": \"KeyboardInterrupt\", \"message\": \"\","
+            + " \"traceback\": \"KeyboardInterrupt\\n\"}");
+
+    StepOutcome outcome = reader.read(workDir, 1, 16, false);
+
+    assertThat(outcome.error()).isEqualTo("KeyboardInterrupt");
+  }
+}

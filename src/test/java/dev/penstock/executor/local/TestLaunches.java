@@ -1,0 +1,94 @@
+package dev.penstock.executor.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.executor.StepLaunch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@link StepLaunch}es for tests: one attempt directory under a test's temp dir. */
+final class TestLaunches {
+  private TestLaunches() {}
+
+  /** A launch of {@code step(**kwargs)} from {@code source}, with no limits to speak of. */
+  static StepLaunch launch(Path root, String source) {
+    return launch(root, source, Map.of());
+  }
+
+  static StepLaunch launch(Path root, String source, Map<String, JsonNode> kwargs) {
+    Path attemptDir = root.resolve("steps/sv-1/attempt-1");
+    return new StepLaunch(
+        "sv-1",
+        1,
+        attemptDir,
+        attemptDir.resolve("log.txt"),
+        "step",
+        source,
+        kwargs,
+        List.of(),
+        0,
+        Duration.ofMinutes(5),
+        Map.of());
+  }
+
+  static StepLaunch withTimeout(StepLaunch launch, Duration timeout) {
+    return new StepLaunch(
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        launch.memoryGb(),
+        timeout,
+        launch.environment());
+  }
+
+  static StepLaunch withMemoryGb(StepLaunch launch, int memoryGb) {
+    return new StepLaunch(
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        memoryGb,
+        launch.timeout(),
+        launch.environment());
+  }
+
+  static StepLaunch withRequirements(StepLaunch launch, List<String> requirements) {
+    return new StepLaunch(
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        requirements,
+        launch.memoryGb(),
+        launch.timeout(),
+        launch.environment());
+  }
+
+  static StepLaunch withEnvironment(StepLaunch launch, Map<String, String> environment) {
+    return new StepLaunch(
+        launch.stepVersionId(),
+        launch.attempt(),
+        launch.workDir(),
+        launch.logFile(),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        launch.memoryGb(),
+        launch.timeout(),
+        environment);
+  }
+}
