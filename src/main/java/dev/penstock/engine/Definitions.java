@@ -194,11 +194,12 @@ public final class Definitions {
   }
 
   private static void checkGraph(List<PipelineStep> others, String stepName, List<String> dependencies) {
+    // The step being written goes first, so a cycle is reported starting from it.
     var graph = new LinkedHashMap<String, List<String>>();
-    for (PipelineStep other : others) {
-      graph.put(other.name(), other.dependencies());
-    }
     graph.put(stepName, dependencies);
+    for (PipelineStep other : others) {
+      graph.putIfAbsent(other.name(), other.dependencies());
+    }
     for (String dep : dependencies) {
       if (!graph.containsKey(dep)) {
         throw new InvalidParameterException(

@@ -162,8 +162,13 @@ public final class StepLauncher {
   }
 
   private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {
-    var history = runs.history(step.id());
-    String reason = history.isEmpty() ? null : history.get(history.size() - 1).reason();
+    // The newest return to PENDING says why the previous attempt did not finish.
+    String reason = null;
+    for (var change : runs.history(step.id())) {
+      if (change.status().equals("PENDING") && change.attempt() == attempt - 1 && change.reason() != null) {
+        reason = change.reason();
+      }
+    }
     String note = "[penstock] attempt %d of step '%s' starts%s%n".formatted(
         attempt, step.stepName(), reason == null ? "" : ": " + reason);
     Files.writeString(logFile, note, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.penstock.model.VariableType;
@@ -72,15 +73,20 @@ final class Values {
     }
     try {
       if (value.isNumber()) {
-        return Optional.of(LongNode.valueOf(value.decimalValue().longValueExact()));
+        return Optional.of(integer(value.decimalValue().longValueExact()));
       }
       if (value.isTextual()) {
-        return Optional.of(LongNode.valueOf(new BigDecimal(value.asText().trim()).longValueExact()));
+        return Optional.of(integer(new BigDecimal(value.asText().trim()).longValueExact()));
       }
     } catch (ArithmeticException | NumberFormatException notAnInteger) {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** The node JSON parsing would give for this number, so converted values compare equal. */
+  private static JsonNode integer(long value) {
+    return value == (int) value ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
   }
 
   private static Optional<JsonNode> toFloat(JsonNode value) {

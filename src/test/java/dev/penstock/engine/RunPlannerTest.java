@@ -98,7 +98,7 @@ class RunPlannerTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(3 * 3125 + 625);
+    assertThat(checked).isEqualTo(2 * 625 + 2 * 3125);
   }
 
   private void checkInvariants(List<StepState> steps) {

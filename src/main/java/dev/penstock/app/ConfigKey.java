@@ -1,0 +1,56 @@
+package dev.penstock.app;
+
+import java.util.Locale;
+
+/**
+ * Every configuration key with its default and meaning. A key has three mechanical spellings: {@code
+ * data-dir} in a config file, {@code PENSTOCK_DATA_DIR} in the environment, {@code --data-dir} on
+ * the command line. README.md lists them all; a test keeps the two in step.
+ */
+public enum ConfigKey {
+  HOST("host", "127.0.0.1", "address to listen on"),
+  PORT("port", "8080", "port to listen on; 0 takes a free port and prints the URL"),
+  DATA_DIR("data-dir", "./penstock-data", "directory for the SQLite database, step files and keys"),
+  DB_URL("db-url", "", "JDBC URL of the database; empty means SQLite in the data directory"),
+  DB_USER("db-user", "", "database user (PostgreSQL)"),
+  DB_PASSWORD("db-password", "", "database password (PostgreSQL)"),
+  PYTHON("python", "python3", "Python interpreter that runs steps"),
+  PARALLEL_LIMIT("parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
+  LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),
+  MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
+  HEARTBEAT_INTERVAL("heartbeat-interval", "5s", "how often a server marks itself alive"),
+  HEARTBEAT_MISSED_LIMIT("heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
+  SWEEP_INTERVAL("sweep-interval", "30s", "how often the safety-net sweep runs"),
+  KILL_GRACE("kill-grace", "10s", "time between SIGTERM and SIGKILL when a step is stopped"),
+  ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
+
+  private final String key;
+  private final String defaultValue;
+  private final String meaning;
+
+  ConfigKey(String key, String defaultValue, String meaning) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.meaning = meaning;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  public String envVar() {
+    return "PENSTOCK_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  public String flag() {
+    return "--" + key;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.penstock.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the {@link PenstockConfig}, layering lowest first: built-in defaults, the config file
+ * ({@code --config FILE}, Java properties), the environment, command-line flags. The only class that
+ * reads the environment. A bad value stops start-up naming key, value and source. Thread-safe.
+ */
+public final class ConfigLoader {
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+
+  private record Setting(String value, String source) {}
+
+  private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+
+  private ConfigLoader() {}
+
+  /** {@code flags} maps keys to values given on the command line; {@code configFile} may be null. */
+  public static PenstockConfig load(Map<ConfigKey, String> flags, Path configFile, Map<String, String> env) {
+    var loader = new ConfigLoader();
+    for (ConfigKey key : ConfigKey.values()) {
+      loader.settings.put(key, new Setting(key.defaultValue(), "default"));
+    }
+    if (configFile != null) {
+      loader.readFile(configFile);
+    }
+    for (ConfigKey key : ConfigKey.values()) {
+      String value = env.get(key.envVar());
+      if (value != null) {
+        loader.settings.put(key, new Setting(value, key.envVar()));
+      }
+    }
+    flags.forEach((key, value) -> loader.settings.put(key, new Setting(value, key.flag())));
+    return loader.build();
+  }
+
+  public static PenstockConfig fromEnvironment(Map<ConfigKey, String> flags, Path configFile) {
+    return load(flags, configFile, System.getenv());
+  }
+
+  private void readFile(Path file) {
+    var properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    for (String name : properties.stringPropertyNames()) {
+      ConfigKey key = byName(name, file);
+      settings.put(key, new Setting(properties.getProperty(name).trim(), file.toString()));
+    }
+  }
+
+  private static ConfigKey byName(String name, Path file) {
+    for (ConfigKey key : ConfigKey.values()) {
+      if (key.key().equals(name)) {
+        return key;
+      }
+    }
+    throw new ConfigException("unknown key '" + name + "' in " + file);
+  }
+
+  private PenstockConfig build() {
+    return new PenstockConfig(
+        text(ConfigKey.HOST),
+        integer(ConfigKey.PORT, 0, 65535),
+        Path.of(text(ConfigKey.DATA_DIR)),
+        optional(ConfigKey.DB_URL),
+        optional(ConfigKey.DB_USER),
+        optional(ConfigKey.DB_PASSWORD),
+        text(ConfigKey.PYTHON),
+        optional(ConfigKey.PARALLEL_LIMIT) == null
+            ? Runtime.getRuntime().availableProcessors()
+            : integer(ConfigKey.PARALLEL_LIMIT, 1, 4096),
+        size(ConfigKey.LOG_CAP),
+        size(ConfigKey.MAX_BODY_SIZE),
+        duration(ConfigKey.HEARTBEAT_INTERVAL),
+        integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
+        duration(ConfigKey.SWEEP_INTERVAL),
+        duration(ConfigKey.KILL_GRACE),
+        optional(ConfigKey.ADMIN_API_KEY));
+  }
+
+  private String text(ConfigKey key) {
+    String value = settings.get(key).value().trim();
+    if (value.isEmpty()) {
+      throw bad(key, "expected a value");
+    }
+    return value;
+  }
+
+  private String optional(ConfigKey key) {
+    String value = settings.get(key).value().trim();
+    return value.isEmpty() ? null : value;
+  }
+
+  private int integer(ConfigKey key, int min, int max) {
+    try {
+      int value = Integer.parseInt(text(key));
+      if (value < min || value > max) {
+        throw bad(key, "expected a whole number from " + min + " to " + max);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw bad(key, "expected a whole number from " + min + " to " + max);
+    }
+  }
+
+  private long size(ConfigKey key) {
+    var matcher = SIZE.matcher(text(key));
+    if (!matcher.matches()) {
+      throw bad(key, "expected a size such as 10MB");
+    }
+    long number = Long.parseLong(matcher.group(1));
+    String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
+    long factor = switch (unit) {
+      case "KB" -> 1024L;
+      case "MB" -> 1024L * 1024;
+      case "GB" -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    if (number < 1) {
+      throw bad(key, "expected a size of at least 1 byte");
+    }
+    return number * factor;
+  }
+
+  private Duration duration(ConfigKey key) {
+    var matcher = DURATION.matcher(text(key));
+    if (!matcher.matches() || Long.parseLong(matcher.group(1)) < 1) {
+      throw bad(key, "expected a duration such as 10s (units: ms, s, m, h)");
+    }
+    long number = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
+      case "ms" -> Duration.ofMillis(number);
+      case "s" -> Duration.ofSeconds(number);
+      case "m" -> Duration.ofMinutes(number);
+      default -> Duration.ofHours(number);
+    };
+  }
+
+  private ConfigException bad(ConfigKey key, String expectation) {
+    Setting setting = settings.get(key);
+    return new ConfigException(
+        "%s=%s (from %s): %s".formatted(key.key(), setting.value(), setting.source(), expectation));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.penstock.app;
+
+import dev.penstock.api.ApiServer;
+import dev.penstock.engine.Definitions;
+import dev.penstock.engine.Functions;
+import dev.penstock.engine.Ids;
+import dev.penstock.engine.RunKeys;
+import dev.penstock.engine.Runs;
+import dev.penstock.engine.Scheduler;
+import dev.penstock.engine.StepLauncher;
+import dev.penstock.engine.StepLogs;
+import dev.penstock.engine.Sweeper;
+import dev.penstock.engine.Workspace;
+import dev.penstock.executor.local.LocalProcessExecutor;
+import dev.penstock.executor.local.LocalPythonInspector;
+import dev.penstock.store.ApiKey;
+import dev.penstock.store.jdbc.JdbcStores;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every object with {@code new}, in the order they depend on each
+ * other, and offers {@link #start}, {@link #stop} and {@link #port}, nothing more. Thread-safe.
+ */
+public final class PenstockServer {
+  private static final Logger log = LoggerFactory.getLogger(PenstockServer.class);
+  public static final String VERSION = "1.4.105";
+
+  private final DataDir dataDir;
+  private final JdbcStores stores;
+  private final StepLauncher launcher;
+  private final Scheduler scheduler;
+  private final Sweeper sweeper;
+  private final ApiServer api;
+  private final String adminKeyNotice;
+
+  private PenstockServer(PenstockConfig config, InstantSource clock) {
+    this.dataDir = DataDir.open(config.dataDir());
+    try {
+      this.stores = JdbcStores.open(
+          config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
+    } catch (RuntimeException e) {
+      dataDir.close();
+      throw e;
+    }
+    this.adminKeyNotice = ensureAdminKey(config, clock);
+    String nodeId = nodeId();
+    Path runnerDir = config.dataDir().resolve("runner");
+    var executor = new LocalProcessExecutor(
+        Path.of(config.python()), runnerDir, config.logCapBytes(), config.killGrace());
+    var inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
+    var workspace = new Workspace(config.dataDir());
+    var runKeys = new RunKeys(dataDir.runKeySecret());
+    var urlHolder = new String[1];
+    this.launcher = new StepLauncher(stores.runs(), executor, workspace, runKeys, clock,
+        new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
+    this.scheduler = new Scheduler(stores.runs(), launcher, clock);
+    this.sweeper = new Sweeper(stores.runs(), scheduler, clock, new Sweeper.Settings(
+        nodeId, config.heartbeatInterval(), config.heartbeatMissedLimit(), config.sweepInterval()));
+    var services = new ApiServer.Services(
+        stores.pipelines(), stores.runs(), stores.apiKeys(),
+        new Definitions(stores.pipelines(), inspector, clock),
+        new Functions(stores.pipelines(), inspector, clock),
+        new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
+        new StepLogs(executor, workspace), runKeys);
+    this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
+    api.start(config.host(), config.port());
+    urlHolder[0] = api.baseUrl();
+    sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
+    scheduler.start();
+    sweeper.start();
+  }
+
+  /** Builds and starts a server; when this returns, requests are accepted. */
+  public static PenstockServer start(PenstockConfig config) {
+    return new PenstockServer(config, InstantSource.system());
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public String url() {
+    return api.baseUrl();
+  }
+
+  /** What to tell the operator about the admin key: set only on the first start. */
+  public String adminKeyNotice() {
+    return adminKeyNotice;
+  }
+
+  /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
+  public synchronized void stop() {
+    api.stop();
+    sweeper.stop();
+    scheduler.stop();
+    launcher.shutdown();
+    stores.close();
+    dataDir.close();
+  }
+
+  private String ensureAdminKey(PenstockConfig config, InstantSource clock) {
+    if (stores.apiKeys().hasAdminKey()) {
+      return null;
+    }
+    String key = config.adminApiKey();
+    if (key == null) {
+      byte[] random = new byte[24];
+      new SecureRandom().nextBytes(random);
+      key = "pk-" + HexFormat.of().formatHex(random);
+    }
+    stores.apiKeys().addKey(ApiKey.hashOf(key), ApiKey.Kind.ADMIN, null, clock.instant());
+    Path file = dataDir.writeAdminKey(key);
+    return "Created the admin API key " + key + " (also saved in " + file.toAbsolutePath() + ")";
+  }
+
+  /** New at each start, so a restarted server never takes its predecessor's claims for its own. */
+  private static String nodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    return host + "-" + ProcessHandle.current().pid() + "-" + Ids.newId().substring(0, 6);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.penstock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path temp;
+
+  @Test
+  void defaults_give_the_embedded_server_on_port_8080() {
+    var config = ConfigLoader.load(Map.of(), null, Map.of());
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.dataDir()).isEqualTo(Path.of("./penstock-data"));
+    assertThat(config.embeddedDatabase()).isTrue();
+    assertThat(config.effectiveDatabaseUrl()).startsWith("jdbc:sqlite:").endsWith("penstock.db");
+    assertThat(config.logCapBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.parallelLimit()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void flags_beat_the_environment_which_beats_the_file_which_beats_defaults() throws IOException {
+    Path file = temp.resolve("penstock.properties");
+    Files.writeString(file, "port=9000\nhost=0.0.0.0\nsweep-interval=5m\n");
+    var config = ConfigLoader.load(Map.of(ConfigKey.PORT, "9100"), file,
+        Map.of("PENSTOCK_PORT", "9050", "PENSTOCK_HOST", "127.0.0.2"));
+    assertThat(config.port()).isEqualTo(9100);
+    assertThat(config.host()).isEqualTo("127.0.0.2");
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void a_bad_value_names_key_value_and_source() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_HEARTBEAT_INTERVAL", "abc")))
+        .hasMessage("heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h)");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.PORT, "70000"), null, Map.of()))
+        .hasMessage("port=70000 (from --port): expected a whole number from 0 to 65535");
+  }
+
+  @Test
+  void an_unknown_key_in_the_config_file_is_refused() throws IOException {
+    Path file = temp.resolve("bad.properties");
+    Files.writeString(file, "prot=9000\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), file, Map.of()))
+        .hasMessageContaining("unknown key 'prot'");
+  }
+
+  @Test
+  void the_readme_lists_every_key_with_its_variable_flag_and_default() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    for (ConfigKey key : ConfigKey.values()) {
+      String row = "| `" + key.flag() + "` | `" + key.envVar() + "` | "
+          + (key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`") + " |";
+      assertThat(readme).as("README row for " + key.key()).contains(row);
+    }
+  }
+}

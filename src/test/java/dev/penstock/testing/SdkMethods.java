@@ -1,0 +1,72 @@
+package dev.penstock.testing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the official SDK 1.4.105 calls each pipelines method (contract §2, §3): its verb and, for POST
+ * and PATCH, every parameter it always puts in the body (null when the caller gave none).
+ */
+final class SdkMethods {
+  record Method(String verb, List<String> parameters) {}
+
+  private static final Map<String, Method> METHODS = Map.ofEntries(
+      get("getApiEndpoint"),
+      get("version"),
+      get("listPipelines", "projectId"),
+      get("describePipelineVersion", "pipelineVersion"),
+      get("describePipelineStep", "pipelineStepId"),
+      get("describePipelineStepByName", "pipelineId", "stepName"),
+      get("describePipelineStepVersion", "pipelineStepVersion"),
+      get("listPipelineVersionLogs", "pipelineVersion"),
+      get("getStepVersionLogs", "pipelineStepVersion"),
+      get("describePythonFunction", "name"),
+      get("listPythonFunctions", "functionType"),
+      body("POST", "createPipeline", "pipelineName", "projectId", "cron", "isProd"),
+      body("POST", "describePipeline", "pipelineId"),
+      body("POST", "describePipelineByName", "pipelineName"),
+      body("PATCH", "updatePipeline", "pipelineId", "projectId", "pipelineVariableMappings", "cron", "isProd"),
+      body("PATCH", "renamePipeline", "pipelineId", "pipelineName"),
+      delete("deletePipeline", "pipelineId"),
+      body("POST", "listPipelineVersions", "pipelineId", "limit"),
+      body("POST", "runPipeline", "pipelineId", "pipelineVariableMappings"),
+      body("POST", "resetPipelineVersion", "pipelineVersion", "steps", "includeDownstreamSteps"),
+      body("POST", "skipPendingPipelineVersionSteps", "pipelineVersion"),
+      body("POST", "createPipelineStep", "pipelineId", "stepName", "functionName", "sourceCode",
+          "stepInputMappings", "outputVariableMappings", "stepDependencies", "packageRequirements",
+          "cpuSize", "memory", "timeout"),
+      body("PATCH", "updatePipelineStep", "pipelineStepId", "functionName", "sourceCode",
+          "stepInputMappings", "outputVariableMappings", "stepDependencies", "packageRequirements",
+          "cpuSize", "memory", "timeout"),
+      body("PATCH", "renamePipelineStep", "pipelineStepId", "stepName"),
+      delete("deletePipelineStep", "pipelineStepId"),
+      body("POST", "createPythonFunction", "name", "sourceCode", "functionName",
+          "functionVariableMappings", "packageRequirements", "functionType", "description", "examples",
+          "userLevelConnectors", "orgLevelConnectors", "outputVariableMappings", "timeout"),
+      body("PATCH", "updatePythonFunction", "name", "sourceCode", "functionName",
+          "functionVariableMappings", "packageRequirements", "description", "examples",
+          "userLevelConnectors", "orgLevelConnectors", "outputVariableMappings", "timeout"),
+      delete("deletePythonFunction", "name"));
+
+  private SdkMethods() {}
+
+  static Method of(String name) {
+    Method method = METHODS.get(name);
+    if (method == null) {
+      throw new IllegalArgumentException("the SDK has no pipelines method " + name);
+    }
+    return method;
+  }
+
+  private static Map.Entry<String, Method> get(String name, String... parameters) {
+    return Map.entry(name, new Method("GET", List.of(parameters)));
+  }
+
+  private static Map.Entry<String, Method> delete(String name, String... parameters) {
+    return Map.entry(name, new Method("DELETE", List.of(parameters)));
+  }
+
+  private static Map.Entry<String, Method> body(String verb, String name, String... parameters) {
+    return Map.entry(name, new Method(verb, List.of(parameters)));
+  }
+}

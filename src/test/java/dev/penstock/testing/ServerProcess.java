@@ -1,0 +1,108 @@
+package dev.penstock.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server in a JVM of its own, started as `penstock server` would be, so a test can kill it with
+ * SIGKILL and start another on the same data directory.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern SERVING = Pattern.compile("Penstock is serving at (\\S+)");
+  private final Process process;
+  private final String url;
+  private final List<String> output = new ArrayList<>();
+
+  private ServerProcess(Process process, String url) {
+    this.process = process;
+    this.url = url;
+  }
+
+  public static ServerProcess start(Path dataDir, String... extraArgs) {
+    var command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.penstock.Main", "server",
+        "--port", "0", "--data-dir", dataDir.toString(), "--python", TestPython.path(),
+        "--admin-api-key", TestServer.ADMIN_KEY, "--parallel-limit", "2"));
+    command.addAll(List.of(extraArgs));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      var found = new CompletableFuture<String>();
+      var lines = new ArrayList<String>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            synchronized (lines) {
+              lines.add(line);
+            }
+            Matcher matcher = SERVING.matcher(line);
+            if (matcher.find()) {
+              found.complete(matcher.group(1));
+            }
+          }
+          found.completeExceptionally(new IllegalStateException("server exited: " + lines));
+        } catch (IOException e) {
+          found.completeExceptionally(e);
+        }
+      });
+      String url = found.get(60, TimeUnit.SECONDS);
+      var server = new ServerProcess(process, url);
+      synchronized (lines) {
+        server.output.addAll(lines);
+      }
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the server process did not start", e);
+    }
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public AbacusClient client() {
+    return new AbacusClient(url, TestServer.ADMIN_KEY);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed that was not already durable. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then wait for a clean exit. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the server did not stop within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
