@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.testing.TestPython;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +33,7 @@ class CappedLogTest {
       throws Exception {
     var executor =
         new LocalProcessExecutor(
-            TestPython.python(), root.resolve("runner"), CAP, Duration.ofSeconds(1));
+            Path.of(TestPython.path()), root.resolve("runner"), CAP, Duration.ofSeconds(1));
     StepLaunch launch =
         launch(
             root,

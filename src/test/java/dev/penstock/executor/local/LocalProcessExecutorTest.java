@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.testing.TestPython;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static dev.penstock.executor.local.TestLaunches.withEnvironment;
 import static dev.penstock.executor.local.TestLaunches.withMemoryGb;
@@ -32,7 +33,7 @@ class LocalProcessExecutorTest {
 
   @BeforeEach
   void create_executor() {
-    executor = new LocalProcessExecutor(TestPython.python(), root.resolve("runner"));
+    executor = new LocalProcessExecutor(Path.of(TestPython.path()), root.resolve("runner"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.testing.TestPython;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class LocalPythonInspectorTest {
 
   @BeforeEach
   void create_inspector() {
-    inspector = new LocalPythonInspector(TestPython.python(), root.resolve("runner"));
+    inspector = new LocalPythonInspector(Path.of(TestPython.path()), root.resolve("runner"));
   }
 
   @Test

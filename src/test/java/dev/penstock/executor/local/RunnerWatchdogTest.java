@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.testing.TestPython;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -108,7 +109,7 @@ class RunnerWatchdogTest {
     new ObjectMapper().writeValue(workDir.resolve("request.json").toFile(), request);
     server =
         new ProcessBuilder(
-                TestPython.python().toString(),
+                Path.of(TestPython.path()).toString(),
                 "-c",
                 SERVER,
                 runner.toString(),

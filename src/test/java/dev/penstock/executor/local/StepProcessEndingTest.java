@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.testing.TestPython;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static dev.penstock.executor.local.TestLaunches.withTimeout;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +44,7 @@ class StepProcessEndingTest {
   void create_executor() {
     executor =
         new LocalProcessExecutor(
-            TestPython.python(),
+            Path.of(TestPython.path()),
             root.resolve("runner"),
             LocalProcessExecutor.DEFAULT_LOG_CAP_BYTES,
             GRACE);

@@ -1,4 +1,4 @@
-package dev.penstock.store.jdbc;
+package dev.penstock.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One real PostgreSQL server per test JVM (zonky's embedded binaries, no network needed), started
  * on first use and stopped when the JVM exits. A server that will not start fails the tests.
  */
-final class EmbeddedPostgresServer {
+public final class EmbeddedPostgresServer {
   private static final EmbeddedPostgres SERVER = start();
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   private EmbeddedPostgresServer() {}
 
   /** Creates an empty database and returns its JDBC URL, user included. */
-  static String newDatabase() {
+  public static String newDatabase() {
     String name = "penstock_" + DATABASES.incrementAndGet();
     try (var connection = SERVER.getPostgresDatabase().getConnection();
         var statement = connection.createStatement()) {
