@@ -13,9 +13,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    int exit = new CommandLine(new Main())
-        .addSubcommand("server", ServerCommand.commandLine())
-        .execute(args);
+    int exit =
+        new CommandLine(new Main())
+            .addSubcommand("server", ServerCommand.commandLine())
+            .execute(args);
     if (exit != 0) {
       System.exit(exit);
     }

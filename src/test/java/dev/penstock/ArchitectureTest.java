@@ -14,46 +14,82 @@ import org.junit.jupiter.api.Test;
  * check each rule, so Surefire counts and reports them like any other test.
  */
 class ArchitectureTest {
-  private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.penstock");
+  private static final JavaClasses MAIN_CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.penstock");
 
   static final ArchRule packages_depend_one_way =
-      layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
-          .layer("model").definedBy("dev.penstock.model..")
-          .layer("store").definedBy("dev.penstock.store")
-          .layer("jdbc").definedBy("dev.penstock.store.jdbc..")
-          .layer("executor").definedBy("dev.penstock.executor")
-          .layer("executors").definedBy("dev.penstock.executor.local..", "dev.penstock.executor.k8s..")
-          .layer("engine").definedBy("dev.penstock.engine..")
-          .layer("wire").definedBy("dev.penstock.api.dto..")
-          .layer("api").definedBy("dev.penstock.api")
-          .layer("cli").definedBy("dev.penstock.cli..")
-          .layer("app").definedBy("dev.penstock.app..")
-          .whereLayer("model").mayNotAccessAnyLayer()
-          .whereLayer("store").mayOnlyAccessLayers("model")
-          .whereLayer("jdbc").mayOnlyAccessLayers("store", "model")
-          .whereLayer("executor").mayOnlyAccessLayers("model")
-          .whereLayer("executors").mayOnlyAccessLayers("executor", "model")
-          .whereLayer("engine").mayOnlyAccessLayers("store", "executor", "model")
-          .whereLayer("wire").mayOnlyAccessLayers("model")
-          .whereLayer("api").mayOnlyAccessLayers("engine", "store", "wire", "model")
-          .whereLayer("cli").mayOnlyAccessLayers("wire", "model", "app")
-          .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-          .whereLayer("app").mayOnlyBeAccessedByLayers("cli");
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .withOptionalLayers(true)
+          .layer("model")
+          .definedBy("dev.penstock.model..")
+          .layer("store")
+          .definedBy("dev.penstock.store")
+          .layer("jdbc")
+          .definedBy("dev.penstock.store.jdbc..")
+          .layer("executor")
+          .definedBy("dev.penstock.executor")
+          .layer("executors")
+          .definedBy("dev.penstock.executor.local..", "dev.penstock.executor.k8s..")
+          .layer("engine")
+          .definedBy("dev.penstock.engine..")
+          .layer("wire")
+          .definedBy("dev.penstock.api.dto..")
+          .layer("api")
+          .definedBy("dev.penstock.api")
+          .layer("cli")
+          .definedBy("dev.penstock.cli..")
+          .layer("app")
+          .definedBy("dev.penstock.app..")
+          .whereLayer("model")
+          .mayNotAccessAnyLayer()
+          .whereLayer("store")
+          .mayOnlyAccessLayers("model")
+          .whereLayer("jdbc")
+          .mayOnlyAccessLayers("store", "model")
+          .whereLayer("executor")
+          .mayOnlyAccessLayers("model")
+          .whereLayer("executors")
+          .mayOnlyAccessLayers("executor", "model")
+          .whereLayer("engine")
+          .mayOnlyAccessLayers("store", "executor", "model")
+          .whereLayer("wire")
+          .mayOnlyAccessLayers("model")
+          .whereLayer("api")
+          .mayOnlyAccessLayers("engine", "store", "wire", "model")
+          .whereLayer("cli")
+          .mayOnlyAccessLayers("wire", "model", "app")
+          .whereLayer("cli")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("app")
+          .mayOnlyBeAccessedByLayers("cli");
 
   static final ArchRule jdbc_lives_in_store_jdbc =
-      noClasses().that().resideOutsideOfPackage("dev.penstock.store.jdbc..")
-          .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer..", "java.sql..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.penstock.store.jdbc..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer..", "java.sql..");
 
   static final ArchRule javalin_lives_in_api =
-      noClasses().that().resideOutsideOfPackage("dev.penstock.api")
-          .should().dependOnClassesThat().resideInAnyPackage("io.javalin..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.penstock.api")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.javalin..");
 
   static final ArchRule only_config_loader_reads_env =
-      noClasses().that().doNotHaveFullyQualifiedName("dev.penstock.app.ConfigLoader")
-          .should().callMethod(System.class, "getenv")
-          .orShould().callMethod(System.class, "getenv", String.class);
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("dev.penstock.app.ConfigLoader")
+          .should()
+          .callMethod(System.class, "getenv")
+          .orShould()
+          .callMethod(System.class, "getenv", String.class);
 
   @Test
   void packages_depend_one_way() {

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
+import dev.penstock.engine.Ids;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.StepLogs;
-import dev.penstock.engine.Ids;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
@@ -32,8 +32,14 @@ public final class ApiServer {
 
   /** What the routes read and write through. */
   public record Services(
-      PipelineStore pipelines, RunStore runs, ApiKeyStore apiKeys, Definitions definitions,
-      Functions functions, Runs runner, StepLogs logs, RunKeys runKeys) {}
+      PipelineStore pipelines,
+      RunStore runs,
+      ApiKeyStore apiKeys,
+      Definitions definitions,
+      Functions functions,
+      Runs runner,
+      StepLogs logs,
+      RunKeys runKeys) {}
 
   private record Success(boolean success, Object result) {}
 
@@ -55,28 +61,43 @@ public final class ApiServer {
     new PipelineRoutes(services, views).register(methods);
     new StepRoutes(services, views).register(methods);
     new VersionRoutes(services).register(methods);
-    this.javalin = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = maxBodyBytes;
-      config.concurrency.useVirtualThreads = true;
-      config.routes.get("/healthz", ctx -> ctx.result("ok"));
-      for (HandlerType verb : new HandlerType[] {
-          HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.DELETE, HandlerType.PUT}) {
-        config.routes.addHttpHandler(verb, API + "{method}", this::handle);
-      }
-      config.routes.error(404, "*", ctx -> {
-        if (!ctx.path().equals("/healthz") && ctx.result() == null) {
-          fail(ctx, newRequestId(ctx), new ApiError(404, "Generic404Error", "No such path: " + ctx.path()));
-        }
-      });
-    });
+    this.javalin =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.http.maxRequestSize = maxBodyBytes;
+              config.concurrency.useVirtualThreads = true;
+              config.routes.get("/healthz", ctx -> ctx.result("ok"));
+              for (HandlerType verb :
+                  new HandlerType[] {
+                    HandlerType.GET,
+                    HandlerType.POST,
+                    HandlerType.PATCH,
+                    HandlerType.DELETE,
+                    HandlerType.PUT
+                  }) {
+                config.routes.addHttpHandler(verb, API + "{method}", this::handle);
+              }
+              config.routes.error(
+                  404,
+                  "*",
+                  ctx -> {
+                    if (!ctx.path().equals("/healthz") && ctx.result() == null) {
+                      fail(
+                          ctx,
+                          newRequestId(ctx),
+                          new ApiError(404, "Generic404Error", "No such path: " + ctx.path()));
+                    }
+                  });
+            });
   }
 
   /** Starts listening; {@code port} 0 takes a free port. */
   public void start(String host, int port) {
     javalin.start(host, port);
     String urlHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    baseUrl = "http://" + (urlHost.contains(":") ? "[" + urlHost + "]" : urlHost) + ":" + javalin.port();
+    baseUrl =
+        "http://" + (urlHost.contains(":") ? "[" + urlHost + "]" : urlHost) + ":" + javalin.port();
   }
 
   public int port() {
@@ -124,7 +145,8 @@ public final class ApiServer {
     try {
       parsed = json.readTree(body);
     } catch (JsonProcessingException malformed) {
-      throw new ApiError(400, "InvalidRequest", "Malformed JSON body: " + malformed.getOriginalMessage());
+      throw new ApiError(
+          400, "InvalidRequest", "Malformed JSON body: " + malformed.getOriginalMessage());
     } catch (java.io.IOException unreadable) {
       throw new ApiError(400, "InvalidRequest", "Unreadable request body");
     }
@@ -138,7 +160,9 @@ public final class ApiServer {
   }
 
   private ApiError tooLarge() {
-    return new ApiError(413, "InvalidRequest",
+    return new ApiError(
+        413,
+        "InvalidRequest",
         "Request body is larger than the limit of " + maxBodyBytes + " bytes");
   }
 
@@ -150,7 +174,8 @@ public final class ApiServer {
     if (mapped.unexpected()) {
       log.error("Request {} {} failed", requestId, ctx.path(), error);
     }
-    write(ctx, mapped.status(), new Failure(false, mapped.message(), mapped.errorType(), requestId));
+    write(
+        ctx, mapped.status(), new Failure(false, mapped.message(), mapped.errorType(), requestId));
   }
 
   private String newRequestId(Context ctx) {

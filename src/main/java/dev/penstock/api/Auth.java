@@ -7,8 +7,8 @@ import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.RunStore;
 
 /**
- * Checks the {@code apiKey} header: a stored key (compared by SHA-256 hash), or the key of a run that
- * is still open. A missing or wrong key reveals nothing else. Thread-safe.
+ * Checks the {@code apiKey} header: a stored key (compared by SHA-256 hash), or the key of a run
+ * that is still open. A missing or wrong key reveals nothing else. Thread-safe.
  */
 final class Auth {
   private final ApiKeyStore apiKeys;

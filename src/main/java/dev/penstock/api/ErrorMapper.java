@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one place an exception becomes an HTTP status and an SDK errorType. Every errorType is a class
- * of the SDK's own list (contract §1.6): the SDK looks it up by name, and an unknown name would give
- * the user a bare ApiException. Never 502, 503 or 304. Thread-safe.
+ * The one place an exception becomes an HTTP status and an SDK errorType. Every errorType is a
+ * class of the SDK's own list (contract §1.6): the SDK looks it up by name, and an unknown name
+ * would give the user a bare ApiException. Never 502, 503 or 304. Thread-safe.
  */
 final class ErrorMapper {
   record Mapped(int status, String errorType, String message, boolean unexpected) {}
@@ -21,11 +21,14 @@ final class ErrorMapper {
 
   static {
     TABLE.put(NotFoundException.class, new Mapped(404, "DataNotFoundError", null, false));
-    TABLE.put(MissingParameterException.class, new Mapped(400, "MissingParameterError", null, false));
-    TABLE.put(InvalidParameterException.class, new Mapped(400, "InvalidParameterError", null, false));
+    TABLE.put(
+        MissingParameterException.class, new Mapped(400, "MissingParameterError", null, false));
+    TABLE.put(
+        InvalidParameterException.class, new Mapped(400, "InvalidParameterError", null, false));
     TABLE.put(AlreadyExistsException.class, new Mapped(409, "AlreadyExistsError", null, false));
     TABLE.put(ConflictException.class, new Mapped(409, "ConflictError", null, false));
-    TABLE.put(PermissionDeniedException.class, new Mapped(403, "PermissionDeniedError", null, false));
+    TABLE.put(
+        PermissionDeniedException.class, new Mapped(403, "PermissionDeniedError", null, false));
   }
 
   private ErrorMapper() {}

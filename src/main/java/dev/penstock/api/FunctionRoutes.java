@@ -16,35 +16,56 @@ final class FunctionRoutes {
   }
 
   void register(Map<String, ApiMethod> methods) {
-    methods.put("createPythonFunction", params -> PythonFunctionResponse.of(
-        services.functions().create(params.requiredString("name"), spec(params))));
-    methods.put("updatePythonFunction", params -> PythonFunctionResponse.of(
-        services.functions().update(params.requiredString("name"), spec(params))));
-    methods.put("describePythonFunction", params -> {
-      String name = params.requiredString("name");
-      return PythonFunctionResponse.of(services.pipelines().findFunctionByName(name)
-          .orElseThrow(() -> new NotFoundException("Python function not found: " + name)));
-    });
-    methods.put("deletePythonFunction", params -> {
-      services.functions().delete(params.requiredString("name"));
-      return null;
-    });
-    methods.put("listPythonFunctions", params -> {
-      String type = params.string("functionType");
-      String filter = type == null ? "FEATURE_GROUP" : type.toUpperCase(Locale.ROOT);
-      return services.pipelines().listFunctions(filter).stream().map(PythonFunctionResponse::of).toList();
-    });
+    methods.put(
+        "createPythonFunction",
+        params ->
+            PythonFunctionResponse.of(
+                services.functions().create(params.requiredString("name"), spec(params))));
+    methods.put(
+        "updatePythonFunction",
+        params ->
+            PythonFunctionResponse.of(
+                services.functions().update(params.requiredString("name"), spec(params))));
+    methods.put(
+        "describePythonFunction",
+        params -> {
+          String name = params.requiredString("name");
+          return PythonFunctionResponse.of(
+              services
+                  .pipelines()
+                  .findFunctionByName(name)
+                  .orElseThrow(() -> new NotFoundException("Python function not found: " + name)));
+        });
+    methods.put(
+        "deletePythonFunction",
+        params -> {
+          services.functions().delete(params.requiredString("name"));
+          return null;
+        });
+    methods.put(
+        "listPythonFunctions",
+        params -> {
+          String type = params.string("functionType");
+          String filter = type == null ? "FEATURE_GROUP" : type.toUpperCase(Locale.ROOT);
+          return services.pipelines().listFunctions(filter).stream()
+              .map(PythonFunctionResponse::of)
+              .toList();
+        });
   }
 
   private static FunctionSpec spec(Params params) {
     var inputs = params.json("functionVariableMappings");
     var outputs = params.json("outputVariableMappings");
     return new FunctionSpec(
-        params.string("sourceCode"), params.string("functionName"),
+        params.string("sourceCode"),
+        params.string("functionName"),
         inputs == null ? null : Mappings.inputs(inputs, "functionVariableMappings"),
         outputs == null ? null : Mappings.outputs(outputs, "outputVariableMappings"),
-        params.strings("packageRequirements"), params.string("functionType"),
-        params.string("description"), params.json("examples"), connectors(params),
+        params.strings("packageRequirements"),
+        params.string("functionType"),
+        params.string("description"),
+        params.json("examples"),
+        connectors(params),
         params.integer("timeout"));
   }
 

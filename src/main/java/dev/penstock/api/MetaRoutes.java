@@ -15,13 +15,15 @@ final class MetaRoutes {
   }
 
   void register(Map<String, ApiMethod> methods) {
-    methods.put("getApiEndpoint", params -> {
-      var endpoints = new LinkedHashMap<String, String>();
-      endpoints.put("apiEndpoint", baseUrl.get());
-      endpoints.put("predictEndpoint", baseUrl.get());
-      endpoints.put("proxyEndpoint", baseUrl.get());
-      return endpoints;
-    });
+    methods.put(
+        "getApiEndpoint",
+        params -> {
+          var endpoints = new LinkedHashMap<String, String>();
+          endpoints.put("apiEndpoint", baseUrl.get());
+          endpoints.put("predictEndpoint", baseUrl.get());
+          endpoints.put("proxyEndpoint", baseUrl.get());
+          return endpoints;
+        });
     methods.put("version", params -> version);
   }
 }

@@ -136,5 +136,4 @@ public final class Params {
   static Params of(ObjectNode body, Map<String, List<String>> query) {
     return new Params(body, query);
   }
-
 }

@@ -15,29 +15,64 @@ final class PipelineRoutes {
   }
 
   void register(Map<String, ApiMethod> methods) {
-    methods.put("createPipeline", params -> views.pipeline(services.definitions().createPipeline(
-        params.requiredString("pipelineName"), params.string("projectId"), params.string("cron"),
-        params.bool("isProd"))));
+    methods.put(
+        "createPipeline",
+        params ->
+            views.pipeline(
+                services
+                    .definitions()
+                    .createPipeline(
+                        params.requiredString("pipelineName"),
+                        params.string("projectId"),
+                        params.string("cron"),
+                        params.bool("isProd"))));
     methods.put("describePipeline", params -> views.pipeline(params.requiredString("pipelineId")));
-    methods.put("describePipelineByName", params -> {
-      String name = params.requiredString("pipelineName");
-      return views.pipeline(services.pipelines().findPipelineByName(name)
-          .orElseThrow(() -> new NotFoundException("Pipeline not found: " + name)));
-    });
-    methods.put("listPipelines", params ->
-        services.pipelines().listPipelines(params.string("projectId")).stream().map(views::pipeline).toList());
-    methods.put("updatePipeline", params -> {
-      var variables = params.json("pipelineVariableMappings");
-      return views.pipeline(services.definitions().updatePipeline(
-          params.requiredString("pipelineId"), params.string("projectId"),
-          variables == null ? null : Mappings.inputs(variables, "pipelineVariableMappings"),
-          params.string("cron"), params.bool("isProd")));
-    });
-    methods.put("renamePipeline", params -> views.pipeline(services.definitions().renamePipeline(
-        params.requiredString("pipelineId"), params.requiredString("pipelineName"))));
-    methods.put("deletePipeline", params -> {
-      services.definitions().deletePipeline(params.requiredString("pipelineId"));
-      return null;
-    });
+    methods.put(
+        "describePipelineByName",
+        params -> {
+          String name = params.requiredString("pipelineName");
+          return views.pipeline(
+              services
+                  .pipelines()
+                  .findPipelineByName(name)
+                  .orElseThrow(() -> new NotFoundException("Pipeline not found: " + name)));
+        });
+    methods.put(
+        "listPipelines",
+        params ->
+            services.pipelines().listPipelines(params.string("projectId")).stream()
+                .map(views::pipeline)
+                .toList());
+    methods.put(
+        "updatePipeline",
+        params -> {
+          var variables = params.json("pipelineVariableMappings");
+          return views.pipeline(
+              services
+                  .definitions()
+                  .updatePipeline(
+                      params.requiredString("pipelineId"),
+                      params.string("projectId"),
+                      variables == null
+                          ? null
+                          : Mappings.inputs(variables, "pipelineVariableMappings"),
+                      params.string("cron"),
+                      params.bool("isProd")));
+        });
+    methods.put(
+        "renamePipeline",
+        params ->
+            views.pipeline(
+                services
+                    .definitions()
+                    .renamePipeline(
+                        params.requiredString("pipelineId"),
+                        params.requiredString("pipelineName"))));
+    methods.put(
+        "deletePipeline",
+        params -> {
+          services.definitions().deletePipeline(params.requiredString("pipelineId"));
+          return null;
+        });
   }
 }

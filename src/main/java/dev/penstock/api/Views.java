@@ -20,7 +20,10 @@ final class Views {
   }
 
   PipelineResponse pipeline(String pipelineId) {
-    return pipeline(services.pipelines().findPipeline(pipelineId)
-        .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId)));
+    return pipeline(
+        services
+            .pipelines()
+            .findPipeline(pipelineId)
+            .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId)));
   }
 }

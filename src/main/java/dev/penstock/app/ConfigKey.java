@@ -3,9 +3,9 @@ package dev.penstock.app;
 import java.util.Locale;
 
 /**
- * Every configuration key with its default and meaning. A key has three mechanical spellings: {@code
- * data-dir} in a config file, {@code PENSTOCK_DATA_DIR} in the environment, {@code --data-dir} on
- * the command line. README.md lists them all; a test keeps the two in step.
+ * Every configuration key with its default and meaning. A key has three mechanical spellings:
+ * {@code data-dir} in a config file, {@code PENSTOCK_DATA_DIR} in the environment, {@code
+ * --data-dir} on the command line. README.md lists them all; a test keeps the two in step.
  */
 public enum ConfigKey {
   HOST("host", "127.0.0.1", "address to listen on"),
@@ -15,11 +15,13 @@ public enum ConfigKey {
   DB_USER("db-user", "", "database user (PostgreSQL)"),
   DB_PASSWORD("db-password", "", "database password (PostgreSQL)"),
   PYTHON("python", "python3", "Python interpreter that runs steps"),
-  PARALLEL_LIMIT("parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
+  PARALLEL_LIMIT(
+      "parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
   LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),
   MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
   HEARTBEAT_INTERVAL("heartbeat-interval", "5s", "how often a server marks itself alive"),
-  HEARTBEAT_MISSED_LIMIT("heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
+  HEARTBEAT_MISSED_LIMIT(
+      "heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
   SWEEP_INTERVAL("sweep-interval", "30s", "how often the safety-net sweep runs"),
   KILL_GRACE("kill-grace", "10s", "time between SIGTERM and SIGKILL when a step is stopped"),
   ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");

@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the {@link PenstockConfig}, layering lowest first: built-in defaults, the config file
- * ({@code --config FILE}, Java properties), the environment, command-line flags. The only class that
- * reads the environment. A bad value stops start-up naming key, value and source. Thread-safe.
+ * ({@code --config FILE}, Java properties), the environment, command-line flags. The only class
+ * that reads the environment. A bad value stops start-up naming key, value and source. Thread-safe.
  */
 public final class ConfigLoader {
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
 
   private record Setting(String value, String source) {}
 
@@ -26,8 +28,11 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** {@code flags} maps keys to values given on the command line; {@code configFile} may be null. */
-  public static PenstockConfig load(Map<ConfigKey, String> flags, Path configFile, Map<String, String> env) {
+  /**
+   * {@code flags} maps keys to values given on the command line; {@code configFile} may be null.
+   */
+  public static PenstockConfig load(
+      Map<ConfigKey, String> flags, Path configFile, Map<String, String> env) {
     var loader = new ConfigLoader();
     for (ConfigKey key : ConfigKey.values()) {
       loader.settings.put(key, new Setting(key.defaultValue(), "default"));
@@ -124,12 +129,13 @@ public final class ConfigLoader {
     }
     long number = Long.parseLong(matcher.group(1));
     String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
-    long factor = switch (unit) {
-      case "KB" -> 1024L;
-      case "MB" -> 1024L * 1024;
-      case "GB" -> 1024L * 1024 * 1024;
-      default -> 1L;
-    };
+    long factor =
+        switch (unit) {
+          case "KB" -> 1024L;
+          case "MB" -> 1024L * 1024;
+          case "GB" -> 1024L * 1024 * 1024;
+          default -> 1L;
+        };
     if (number < 1) {
       throw bad(key, "expected a size of at least 1 byte");
     }

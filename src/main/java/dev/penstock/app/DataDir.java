@@ -31,16 +31,19 @@ final class DataDir implements AutoCloseable {
   static DataDir open(Path root) {
     try {
       Files.createDirectories(root);
-      var channel = FileChannel.open(root.resolve("server.lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      var channel =
+          FileChannel.open(
+              root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
-        throw new ConfigException("another Penstock server is using the data directory " + root.toAbsolutePath());
+        throw new ConfigException(
+            "another Penstock server is using the data directory " + root.toAbsolutePath());
       }
       return new DataDir(root, channel, lock);
     } catch (IOException e) {
-      throw new ConfigException("cannot use the data directory " + root.toAbsolutePath() + ": " + e.getMessage());
+      throw new ConfigException(
+          "cannot use the data directory " + root.toAbsolutePath() + ": " + e.getMessage());
     }
   }
 
@@ -77,9 +80,14 @@ final class DataDir implements AutoCloseable {
   private static void writePrivate(Path file, String content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temp);
-    Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(temp, content, StandardCharsets.US_ASCII);
-    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temp,
+        file,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override

@@ -42,8 +42,9 @@ public final class PenstockServer {
   private PenstockServer(PenstockConfig config, InstantSource clock) {
     this.dataDir = DataDir.open(config.dataDir());
     try {
-      this.stores = JdbcStores.open(
-          config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
+      this.stores =
+          JdbcStores.open(
+              config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
     } catch (RuntimeException e) {
       dataDir.close();
       throw e;
@@ -51,23 +52,42 @@ public final class PenstockServer {
     this.adminKeyNotice = ensureAdminKey(config, clock);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
-    var executor = new LocalProcessExecutor(
-        Path.of(config.python()), runnerDir, config.logCapBytes(), config.killGrace());
+    var executor =
+        new LocalProcessExecutor(
+            Path.of(config.python()), runnerDir, config.logCapBytes(), config.killGrace());
     var inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
-    this.launcher = new StepLauncher(stores.runs(), executor, workspace, runKeys, clock,
-        new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
+    this.launcher =
+        new StepLauncher(
+            stores.runs(),
+            executor,
+            workspace,
+            runKeys,
+            clock,
+            new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
     this.scheduler = new Scheduler(stores.runs(), launcher, clock);
-    this.sweeper = new Sweeper(stores.runs(), scheduler, clock, new Sweeper.Settings(
-        nodeId, config.heartbeatInterval(), config.heartbeatMissedLimit(), config.sweepInterval()));
-    var services = new ApiServer.Services(
-        stores.pipelines(), stores.runs(), stores.apiKeys(),
-        new Definitions(stores.pipelines(), inspector, clock),
-        new Functions(stores.pipelines(), inspector, clock),
-        new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
-        new StepLogs(executor, workspace), runKeys);
+    this.sweeper =
+        new Sweeper(
+            stores.runs(),
+            scheduler,
+            clock,
+            new Sweeper.Settings(
+                nodeId,
+                config.heartbeatInterval(),
+                config.heartbeatMissedLimit(),
+                config.sweepInterval()));
+    var services =
+        new ApiServer.Services(
+            stores.pipelines(),
+            stores.runs(),
+            stores.apiKeys(),
+            new Definitions(stores.pipelines(), inspector, clock),
+            new Functions(stores.pipelines(), inspector, clock),
+            new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
+            new StepLogs(executor, workspace),
+            runKeys);
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
     api.start(config.host(), config.port());
     urlHolder[0] = api.baseUrl();

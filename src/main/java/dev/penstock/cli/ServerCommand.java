@@ -18,11 +18,17 @@ import picocli.CommandLine.Spec;
  * {@code penstock server}: starts the server and runs until SIGTERM or Ctrl-C. Every {@link
  * ConfigKey} is a flag of the same name, added from the enum so the list is never written twice.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Start the Penstock server.")
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Start the Penstock server.")
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @CommandLine.Option(names = "--config", paramLabel = "FILE", description = "Java properties file with settings")
+  @CommandLine.Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Java properties file with settings")
   Path configFile;
 
   @Override
@@ -46,10 +52,14 @@ public final class ServerCommand implements Callable<Integer> {
     }
     System.out.println("Penstock is serving at " + server.url());
     var stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop();
-      stopped.countDown();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop();
+                  stopped.countDown();
+                },
+                "shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -62,11 +72,20 @@ public final class ServerCommand implements Callable<Integer> {
   public static CommandLine commandLine() {
     var command = new CommandLine(new ServerCommand());
     for (ConfigKey key : ConfigKey.values()) {
-      command.getCommandSpec().addOption(OptionSpec.builder(key.flag())
-          .paramLabel("VALUE").type(String.class)
-          .description(key.meaning() + " (env " + key.envVar() + ", default: "
-              + (key.defaultValue().isEmpty() ? "none" : key.defaultValue()) + ")")
-          .build());
+      command
+          .getCommandSpec()
+          .addOption(
+              OptionSpec.builder(key.flag())
+                  .paramLabel("VALUE")
+                  .type(String.class)
+                  .description(
+                      key.meaning()
+                          + " (env "
+                          + key.envVar()
+                          + ", default: "
+                          + (key.defaultValue().isEmpty() ? "none" : key.defaultValue())
+                          + ")")
+                  .build());
     }
     return command;
   }

@@ -40,13 +40,18 @@ public final class Definitions {
     }
     var now = clock.instant();
     var pipeline =
-        new Pipeline(Ids.newId(), name, projectId, cron, Boolean.TRUE.equals(isProd), List.of(), now, now);
+        new Pipeline(
+            Ids.newId(), name, projectId, cron, Boolean.TRUE.equals(isProd), List.of(), now, now);
     store.createPipeline(pipeline);
     return pipeline;
   }
 
   public Pipeline updatePipeline(
-      String pipelineId, String projectId, List<InputMapping> variables, String cron, Boolean isProd) {
+      String pipelineId,
+      String projectId,
+      List<InputMapping> variables,
+      String cron,
+      Boolean isProd) {
     var current = pipeline(pipelineId);
     if (variables != null) {
       SourceCheck.checkMappings(variables, List.of());
@@ -68,7 +73,8 @@ public final class Definitions {
   public Pipeline renamePipeline(String pipelineId, String newName) {
     requireName(newName, "pipelineName");
     var current = pipeline(pipelineId);
-    store.findPipelineByName(newName)
+    store
+        .findPipelineByName(newName)
         .filter(other -> !other.id().equals(pipelineId))
         .ifPresent(
             other -> {
@@ -76,8 +82,14 @@ public final class Definitions {
             });
     var renamed =
         new Pipeline(
-            current.id(), newName, current.projectId(), current.cron(), current.isProd(),
-            current.variables(), current.createdAt(), clock.instant());
+            current.id(),
+            newName,
+            current.projectId(),
+            current.cron(),
+            current.isProd(),
+            current.variables(),
+            current.createdAt(),
+            clock.instant());
     store.updatePipeline(renamed);
     return renamed;
   }
@@ -106,14 +118,33 @@ public final class Definitions {
     checkGraph(steps, stepName, dependencies);
     var function =
         new PythonFunction(
-            Ids.newId(), "step_" + stepId, spec.functionName(), spec.sourceCode(), "STEP_FUNCTION",
-            inputs, outputs, orEmpty(spec.packageRequirements()), null, null, null, null, stepId, now,
+            Ids.newId(),
+            "step_" + stepId,
+            spec.functionName(),
+            spec.sourceCode(),
+            "STEP_FUNCTION",
+            inputs,
+            outputs,
+            orEmpty(spec.packageRequirements()),
+            null,
+            null,
+            null,
+            null,
+            stepId,
+            now,
             now);
     var step =
         new PipelineStep(
-            stepId, pipelineId, stepName, function, dependencies, cpuSize(spec.cpuSize(), CpuSize.SMALL),
+            stepId,
+            pipelineId,
+            stepName,
+            function,
+            dependencies,
+            cpuSize(spec.cpuSize(), CpuSize.SMALL),
             memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
-            timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES), now, now);
+            timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
+            now,
+            now);
     store.createStep(step);
     return step;
   }
@@ -124,7 +155,8 @@ public final class Definitions {
     var inputs = spec.inputs() != null ? List.copyOf(spec.inputs()) : function.inputs();
     var outputs = spec.outputs() != null ? List.copyOf(spec.outputs()) : function.outputs();
     String source = spec.sourceCode() != null ? spec.sourceCode() : function.sourceCode();
-    String functionName = spec.functionName() != null ? spec.functionName() : function.functionName();
+    String functionName =
+        spec.functionName() != null ? spec.functionName() : function.functionName();
     SourceCheck.checkMappings(inputs, outputs);
     sourceCheck.check(source, functionName, inputs);
     var dependencies =
@@ -135,18 +167,35 @@ public final class Definitions {
     var now = clock.instant();
     var updatedFunction =
         new PythonFunction(
-            function.id(), function.name(), functionName, source, function.functionType(), inputs,
+            function.id(),
+            function.name(),
+            functionName,
+            source,
+            function.functionType(),
+            inputs,
             outputs,
             spec.packageRequirements() != null
                 ? List.copyOf(spec.packageRequirements())
                 : function.packageRequirements(),
-            function.description(), function.examples(), function.connectors(),
-            function.timeoutSeconds(), function.ownerStepId(), function.createdAt(), now);
+            function.description(),
+            function.examples(),
+            function.connectors(),
+            function.timeoutSeconds(),
+            function.ownerStepId(),
+            function.createdAt(),
+            now);
     var updated =
         new PipelineStep(
-            current.id(), current.pipelineId(), current.name(), updatedFunction, dependencies,
-            cpuSize(spec.cpuSize(), current.cpuSize()), memory(spec.memoryGb(), current.memoryGb()),
-            timeout(spec.timeoutMinutes(), current.timeoutMinutes()), current.createdAt(), now);
+            current.id(),
+            current.pipelineId(),
+            current.name(),
+            updatedFunction,
+            dependencies,
+            cpuSize(spec.cpuSize(), current.cpuSize()),
+            memory(spec.memoryGb(), current.memoryGb()),
+            timeout(spec.timeoutMinutes(), current.timeoutMinutes()),
+            current.createdAt(),
+            now);
     store.updateStep(updated);
     return updated;
   }
@@ -162,19 +211,31 @@ public final class Definitions {
     var now = clock.instant();
     for (PipelineStep other : steps) {
       if (other.dependencies().contains(current.name())) {
-        var deps = other.dependencies().stream().map(d -> d.equals(current.name()) ? newName : d).toList();
+        var deps =
+            other.dependencies().stream().map(d -> d.equals(current.name()) ? newName : d).toList();
         store.updateStep(withDependencies(other, deps, now));
       }
     }
     var renamed =
         new PipelineStep(
-            current.id(), current.pipelineId(), newName, current.function(), current.dependencies(),
-            current.cpuSize(), current.memoryGb(), current.timeoutMinutes(), current.createdAt(), now);
+            current.id(),
+            current.pipelineId(),
+            newName,
+            current.function(),
+            current.dependencies(),
+            current.cpuSize(),
+            current.memoryGb(),
+            current.timeoutMinutes(),
+            current.createdAt(),
+            now);
     store.updateStep(renamed);
     return renamed;
   }
 
-  /** Deletes a step; steps that depended on it no longer do (a run already started keeps its snapshot). */
+  /**
+   * Deletes a step; steps that depended on it no longer do (a run already started keeps its
+   * snapshot).
+   */
   public void deleteStep(String stepId) {
     var current = step(stepId);
     var now = clock.instant();
@@ -187,13 +248,23 @@ public final class Definitions {
     store.deleteStep(stepId);
   }
 
-  private static PipelineStep withDependencies(PipelineStep step, List<String> deps, java.time.Instant now) {
+  private static PipelineStep withDependencies(
+      PipelineStep step, List<String> deps, java.time.Instant now) {
     return new PipelineStep(
-        step.id(), step.pipelineId(), step.name(), step.function(), deps, step.cpuSize(),
-        step.memoryGb(), step.timeoutMinutes(), step.createdAt(), now);
+        step.id(),
+        step.pipelineId(),
+        step.name(),
+        step.function(),
+        deps,
+        step.cpuSize(),
+        step.memoryGb(),
+        step.timeoutMinutes(),
+        step.createdAt(),
+        now);
   }
 
-  private static void checkGraph(List<PipelineStep> others, String stepName, List<String> dependencies) {
+  private static void checkGraph(
+      List<PipelineStep> others, String stepName, List<String> dependencies) {
     // The step being written goes first, so a cycle is reported starting from it.
     var graph = new LinkedHashMap<String, List<String>>();
     graph.put(stepName, dependencies);
@@ -203,7 +274,8 @@ public final class Definitions {
     for (String dep : dependencies) {
       if (!graph.containsKey(dep)) {
         throw new InvalidParameterException(
-            "step '%s' depends on '%s', which is not a step of this pipeline".formatted(stepName, dep));
+            "step '%s' depends on '%s', which is not a step of this pipeline"
+                .formatted(stepName, dep));
       }
     }
     Dag.of(graph)
@@ -217,13 +289,15 @@ public final class Definitions {
 
   private Pipeline pipeline(String pipelineId) {
     requireName(pipelineId, "pipelineId");
-    return store.findPipeline(pipelineId)
+    return store
+        .findPipeline(pipelineId)
         .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId));
   }
 
   private PipelineStep step(String stepId) {
     requireName(stepId, "pipelineStepId");
-    return store.findStep(stepId)
+    return store
+        .findStep(stepId)
         .orElseThrow(() -> new NotFoundException("Pipeline step not found: " + stepId));
   }
 
@@ -239,8 +313,9 @@ public final class Definitions {
     }
     return CpuSize.parse(text)
         .orElseThrow(
-            () -> new InvalidParameterException(
-                "cpuSize '" + text + "' is not one of small, medium, large"));
+            () ->
+                new InvalidParameterException(
+                    "cpuSize '" + text + "' is not one of small, medium, large"));
   }
 
   private static int memory(Integer gb, int fallback) {

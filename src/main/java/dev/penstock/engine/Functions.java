@@ -39,9 +39,21 @@ public final class Functions {
     var now = clock.instant();
     var function =
         new PythonFunction(
-            Ids.newId(), name, spec.functionName(), spec.sourceCode(), type, inputs, outputs,
-            orEmpty(spec.packageRequirements()), spec.description(), spec.examples(),
-            spec.connectors(), spec.timeoutSeconds(), null, now, now);
+            Ids.newId(),
+            name,
+            spec.functionName(),
+            spec.sourceCode(),
+            type,
+            inputs,
+            outputs,
+            orEmpty(spec.packageRequirements()),
+            spec.description(),
+            spec.examples(),
+            spec.connectors(),
+            spec.timeoutSeconds(),
+            null,
+            now,
+            now);
     store.createFunction(function);
     return function;
   }
@@ -51,12 +63,19 @@ public final class Functions {
     var inputs = spec.inputs() != null ? List.copyOf(spec.inputs()) : current.inputs();
     var outputs = spec.outputs() != null ? List.copyOf(spec.outputs()) : current.outputs();
     String source = spec.sourceCode() != null ? spec.sourceCode() : current.sourceCode();
-    String functionName = spec.functionName() != null ? spec.functionName() : current.functionName();
+    String functionName =
+        spec.functionName() != null ? spec.functionName() : current.functionName();
     SourceCheck.checkMappings(inputs, outputs);
     sourceCheck.check(source, functionName, inputs);
     var updated =
         new PythonFunction(
-            current.id(), current.name(), functionName, source, current.functionType(), inputs, outputs,
+            current.id(),
+            current.name(),
+            functionName,
+            source,
+            current.functionType(),
+            inputs,
+            outputs,
             spec.packageRequirements() != null
                 ? List.copyOf(spec.packageRequirements())
                 : current.packageRequirements(),
@@ -64,7 +83,9 @@ public final class Functions {
             spec.examples() != null ? spec.examples() : current.examples(),
             spec.connectors() != null ? spec.connectors() : current.connectors(),
             spec.timeoutSeconds() != null ? spec.timeoutSeconds() : current.timeoutSeconds(),
-            current.ownerStepId(), current.createdAt(), clock.instant());
+            current.ownerStepId(),
+            current.createdAt(),
+            clock.instant());
     store.updateFunction(updated);
     return updated;
   }
@@ -80,15 +101,15 @@ public final class Functions {
 
   private PythonFunction find(String name) {
     Definitions.requireName(name, "name");
-    return store.findFunctionByName(name)
+    return store
+        .findFunctionByName(name)
         .orElseThrow(() -> new NotFoundException("Python function not found: " + name));
   }
 
   private static void checkName(String name) {
     Definitions.requireName(name, "name");
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw new InvalidParameterException(
-          "name '" + name + "' is not a valid Python identifier");
+      throw new InvalidParameterException("name '" + name + "' is not a valid Python identifier");
     }
   }
 
@@ -99,7 +120,10 @@ public final class Functions {
     String type = text.trim().toUpperCase(Locale.ROOT);
     if (!TYPES.contains(type)) {
       throw new InvalidParameterException(
-          "functionType '" + text + "' is not one of " + String.join(", ", TYPES.stream().sorted().toList()));
+          "functionType '"
+              + text
+              + "' is not one of "
+              + String.join(", ", TYPES.stream().sorted().toList()));
     }
     return type;
   }

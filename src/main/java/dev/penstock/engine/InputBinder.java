@@ -43,7 +43,8 @@ final class InputBinder {
       if (converted.isEmpty()) {
         return failure(
             "argument '%s' of type %s: cannot convert %s value %s"
-                .formatted(input.name(), input.variableType(), Values.describe(value), abbreviate(value)));
+                .formatted(
+                    input.name(), input.variableType(), Values.describe(value), abbreviate(value)));
       }
       kwargs.put(input.name(), converted.get());
       bound.add(input.withValue(converted.get()));

@@ -24,7 +24,10 @@ final class OutputBinder {
     if (declared.isEmpty()) {
       return new Outputs(List.of(), null);
     }
-    boolean keyed = returned != null && returned.isObject() && new HashSet<>(namesOf(declared)).equals(keysOf(returned));
+    boolean keyed =
+        returned != null
+            && returned.isObject()
+            && new HashSet<>(namesOf(declared)).equals(keysOf(returned));
     if (!keyed && declared.size() == 1) {
       return check(List.of(declared.get(0).withValue(returned)));
     }
@@ -32,7 +35,10 @@ final class OutputBinder {
       return new Outputs(
           null,
           "the function returned %s, but %d outputs are declared: return a dict with keys %s"
-              .formatted(Values.describe(returned), declared.size(), String.join(", ", namesOf(declared))));
+              .formatted(
+                  Values.describe(returned),
+                  declared.size(),
+                  String.join(", ", namesOf(declared))));
     }
     var values = new ArrayList<OutputMapping>();
     var errors = new ArrayList<String>();
@@ -59,7 +65,9 @@ final class OutputBinder {
                 .formatted(output.name(), output.variableType(), Values.describe(value)));
       }
     }
-    return errors.isEmpty() ? new Outputs(values, null) : new Outputs(null, String.join("; ", errors));
+    return errors.isEmpty()
+        ? new Outputs(values, null)
+        : new Outputs(null, String.join("; ", errors));
   }
 
   private static List<String> namesOf(List<OutputMapping> declared) {

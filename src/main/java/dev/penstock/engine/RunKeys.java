@@ -10,9 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * API keys that live as long as one run: {@code run-<version>-<mac>}, where the MAC is an HMAC of
- * the version id under the server's secret. Deriving rather than storing them lets a restarted server
- * hand the same key to a rerun attempt without ever writing a usable key to the database. Whether
- * the run is still open is for the caller to check. Thread-safe.
+ * the version id under the server's secret. Deriving rather than storing them lets a restarted
+ * server hand the same key to a rerun attempt without ever writing a usable key to the database.
+ * Whether the run is still open is for the caller to check. Thread-safe.
  */
 public final class RunKeys {
   private static final String PREFIX = "run-";

@@ -4,8 +4,8 @@ import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +27,8 @@ public final class RunPlanner {
     }
     var start = new ArrayList<StepState>();
     var skip = new ArrayList<Plan.Skip>();
-    // One pass in dependency order lets skips cascade: an upstream is decided before its dependants.
+    // One pass in dependency order lets skips cascade: an upstream is decided before its
+    // dependants.
     for (StepState step : dependencyOrder(steps)) {
       if (effective.get(step.name()) != StepStatus.PENDING) {
         continue;
@@ -35,7 +36,8 @@ public final class RunPlanner {
       Optional<String> blocker = firstBlockedUpstream(step, effective);
       if (blocker.isPresent()) {
         String upstream = blocker.get();
-        skip.add(new Plan.Skip(step.stepVersionId(), skipReason(upstream, effective.get(upstream))));
+        skip.add(
+            new Plan.Skip(step.stepVersionId(), skipReason(upstream, effective.get(upstream))));
         effective.put(step.name(), StepStatus.SKIPPED);
       }
     }
@@ -130,7 +132,8 @@ public final class RunPlanner {
     if (!failed.isEmpty()) {
       String noun = failed.size() == 1 ? "step " : "steps ";
       return Optional.of(
-          new Plan.Finish(RunStatus.FAILED, "Pipeline failed: " + noun + quoteAll(failed) + " failed"));
+          new Plan.Finish(
+              RunStatus.FAILED, "Pipeline failed: " + noun + quoteAll(failed) + " failed"));
     }
     if (cancelled) {
       return Optional.of(new Plan.Finish(RunStatus.CANCELLED, "Pipeline was cancelled"));

@@ -30,14 +30,16 @@ public final class Runs {
   }
 
   /**
-   * Stores a PENDING version that snapshots every step (code, mappings, dependencies, limits) and the
-   * pipeline's variables overlaid by {@code runVariables}, then wakes the scheduler. The version is
-   * committed before this returns.
+   * Stores a PENDING version that snapshots every step (code, mappings, dependencies, limits) and
+   * the pipeline's variables overlaid by {@code runVariables}, then wakes the scheduler. The
+   * version is committed before this returns.
    */
   public PipelineVersion run(String pipelineId, List<InputMapping> runVariables) {
     Definitions.requireName(pipelineId, "pipelineId");
-    var pipeline = pipelines.findPipeline(pipelineId)
-        .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId));
+    var pipeline =
+        pipelines
+            .findPipeline(pipelineId)
+            .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId));
     if (runVariables != null) {
       SourceCheck.checkMappings(runVariables, List.of());
     }
@@ -56,16 +58,50 @@ public final class Runs {
     int position = 0;
     for (PipelineStep step : steps) {
       var function = step.function();
-      stepVersions.add(new StepVersion(
-          Ids.newId(), versionId, pipelineId, step.id(), step.name(), position++, function.id(),
-          function.functionName(), function.sourceCode(), function.inputs(), function.outputs(),
-          step.dependencies(), function.packageRequirements(), step.cpuSize(), step.memoryGb(),
-          step.timeoutMinutes(), StepStatus.PENDING, 0, null, null, null, null, null, null, now, now,
-          null, null));
+      stepVersions.add(
+          new StepVersion(
+              Ids.newId(),
+              versionId,
+              pipelineId,
+              step.id(),
+              step.name(),
+              position++,
+              function.id(),
+              function.functionName(),
+              function.sourceCode(),
+              function.inputs(),
+              function.outputs(),
+              step.dependencies(),
+              function.packageRequirements(),
+              step.cpuSize(),
+              step.memoryGb(),
+              step.timeoutMinutes(),
+              StepStatus.PENDING,
+              0,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              now,
+              now,
+              null,
+              null));
     }
-    var version = new PipelineVersion(
-        versionId, pipelineId, pipeline.name(), RunStatus.PENDING, null,
-        List.copyOf(variables.values()), now, now, null, null, stepVersions);
+    var version =
+        new PipelineVersion(
+            versionId,
+            pipelineId,
+            pipeline.name(),
+            RunStatus.PENDING,
+            null,
+            List.copyOf(variables.values()),
+            now,
+            now,
+            null,
+            null,
+            stepVersions);
     runs.createVersion(version);
     scheduler.wake(versionId);
     return version;

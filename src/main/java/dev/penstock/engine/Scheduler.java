@@ -93,9 +93,12 @@ public final class Scheduler {
     if (version == null || version.status().terminal()) {
       return;
     }
-    var states = version.steps().stream()
-        .map(step -> new StepState(step.id(), step.stepName(), step.dependencies(), step.status()))
-        .toList();
+    var states =
+        version.steps().stream()
+            .map(
+                step ->
+                    new StepState(step.id(), step.stepName(), step.dependencies(), step.status()))
+            .toList();
     Plan plan = planner.plan(states);
     for (Plan.Skip skip : plan.skip()) {
       runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());

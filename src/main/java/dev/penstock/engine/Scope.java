@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A run's variable scope (contract §7, rule 1): the run's merged variables, then the outputs of each
- * COMPLETE step in the order the steps completed. Pure.
+ * A run's variable scope (contract §7, rule 1): the run's merged variables, then the outputs of
+ * each COMPLETE step in the order the steps completed. Pure.
  */
 final class Scope {
   private Scope() {}
@@ -27,12 +27,16 @@ final class Scope {
     }
     version.steps().stream()
         .filter(step -> step.status() == StepStatus.COMPLETE && step.outputValues() != null)
-        .sorted(Comparator.comparing(StepVersion::completedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())))
-        .forEach(step -> {
-          for (OutputMapping output : step.outputValues()) {
-            scope.put(output.name(), output.value());
-          }
-        });
+        .sorted(
+            Comparator.comparing(
+                StepVersion::completedAt,
+                Comparator.nullsFirst(Comparator.<Instant>naturalOrder())))
+        .forEach(
+            step -> {
+              for (OutputMapping output : step.outputValues()) {
+                scope.put(output.name(), output.value());
+              }
+            });
     return scope;
   }
 }

@@ -17,7 +17,9 @@ final class SourceCheck {
     this.inspector = inspector;
   }
 
-  /** Checks that the source parses, defines the function, and that every input names a parameter. */
+  /**
+   * Checks that the source parses, defines the function, and that every input names a parameter.
+   */
   void check(String sourceCode, String functionName, List<InputMapping> inputs) {
     if (sourceCode == null || sourceCode.isBlank()) {
       throw new MissingParameterException("sourceCode is required");
@@ -40,7 +42,8 @@ final class SourceCheck {
         if (!inspection.parameters().contains(input.name())) {
           throw new InvalidParameterException(
               "input '%s' is not a parameter of %s(%s)"
-                  .formatted(input.name(), functionName, String.join(", ", inspection.parameters())));
+                  .formatted(
+                      input.name(), functionName, String.join(", ", inspection.parameters())));
         }
       }
     }
@@ -73,7 +76,8 @@ final class SourceCheck {
       VariableType type = output.variableType();
       if (type == null || !type.validForOutput()) {
         throw new InvalidParameterException(
-            "output '%s' has variableType %s, which is not an output type".formatted(output.name(), type));
+            "output '%s' has variableType %s, which is not an output type"
+                .formatted(output.name(), type));
       }
     }
   }

@@ -51,8 +51,12 @@ public final class StepLauncher {
   private volatile boolean shuttingDown;
 
   public StepLauncher(
-      RunStore runs, StepExecutor executor, Workspace workspace, RunKeys runKeys,
-      InstantSource clock, Settings settings) {
+      RunStore runs,
+      StepExecutor executor,
+      Workspace workspace,
+      RunKeys runKeys,
+      InstantSource clock,
+      Settings settings) {
     this.runs = runs;
     this.executor = executor;
     this.workspace = workspace;
@@ -84,11 +88,17 @@ public final class StepLauncher {
       release(version.id(), weight);
       return;
     }
-    Thread.ofVirtual().name("launch-" + step.id()).start(() -> launch(version, step, attempt, weight, binding.kwargs()));
+    Thread.ofVirtual()
+        .name("launch-" + step.id())
+        .start(() -> launch(version, step, attempt, weight, binding.kwargs()));
   }
 
   private void launch(
-      PipelineVersion version, StepVersion step, int attempt, int weight, Map<String, JsonNode> kwargs) {
+      PipelineVersion version,
+      StepVersion step,
+      int attempt,
+      int weight,
+      Map<String, JsonNode> kwargs) {
     StepHandle handle;
     try {
       var dir = workspace.attemptDir(version.id(), step.id(), attempt);
@@ -97,19 +107,35 @@ public final class StepLauncher {
       if (attempt > 1) {
         writeAttemptNote(step, attempt, logFile);
       }
-      var environment = Map.of(
-          "ABACUS_API_KEY", runKeys.keyFor(version.id()),
-          "ABACUS_API_SERVER", settings.serverUrl().get(),
-          "ABACUS_PIPELINE_ID", version.pipelineId(),
-          "PENSTOCK_PIPELINE_VERSION", version.id(),
-          "PENSTOCK_STEP_NAME", step.stepName());
-      handle = executor.launch(new StepLaunch(
-          step.id(), attempt, dir, logFile, step.functionName(), step.sourceCode(), kwargs,
-          step.packageRequirements(), step.memoryGb(), Duration.ofMinutes(step.timeoutMinutes()),
-          environment));
+      var environment =
+          Map.of(
+              "ABACUS_API_KEY", runKeys.keyFor(version.id()),
+              "ABACUS_API_SERVER", settings.serverUrl().get(),
+              "ABACUS_PIPELINE_ID", version.pipelineId(),
+              "PENSTOCK_PIPELINE_VERSION", version.id(),
+              "PENSTOCK_STEP_NAME", step.stepName());
+      handle =
+          executor.launch(
+              new StepLaunch(
+                  step.id(),
+                  attempt,
+                  dir,
+                  logFile,
+                  step.functionName(),
+                  step.sourceCode(),
+                  kwargs,
+                  step.packageRequirements(),
+                  step.memoryGb(),
+                  Duration.ofMinutes(step.timeoutMinutes()),
+                  environment));
     } catch (IOException | RuntimeException e) {
       log.error("Could not launch step version {} attempt {}", step.id(), attempt, e);
-      record(fail(step, attempt, FailureCause.LAUNCH_FAILED, "could not launch the step: " + e.getMessage()));
+      record(
+          fail(
+              step,
+              attempt,
+              FailureCause.LAUNCH_FAILED,
+              "could not launch the step: " + e.getMessage()));
       release(version.id(), weight);
       return;
     }
@@ -117,14 +143,16 @@ public final class StepLauncher {
     handle.outcome().thenAccept(outcome -> finished(version.id(), step, attempt, weight, outcome));
   }
 
-  private void finished(String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
+  private void finished(
+      String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
     try {
       running.remove(step.id());
       if (!shuttingDown) {
         record(completion(step, attempt, outcome));
       }
     } catch (RuntimeException e) {
-      log.error("Could not record the outcome of step version {} attempt {}", step.id(), attempt, e);
+      log.error(
+          "Could not record the outcome of step version {} attempt {}", step.id(), attempt, e);
     } finally {
       release(runId, weight);
     }
@@ -136,22 +164,45 @@ public final class StepLauncher {
     }
     var outputs = outputBinder.bind(step.outputs(), outcome.returned());
     if (outputs.failed()) {
-      return new StepCompletion(step.id(), attempt, StepStatus.FAILED, null, outputs.errors(),
-          "Invalid outputs: " + outputs.errors(), FailureCause.OUTPUT_ERROR, clock.instant());
+      return new StepCompletion(
+          step.id(),
+          attempt,
+          StepStatus.FAILED,
+          null,
+          outputs.errors(),
+          "Invalid outputs: " + outputs.errors(),
+          FailureCause.OUTPUT_ERROR,
+          clock.instant());
     }
     return new StepCompletion(
-        step.id(), attempt, StepStatus.COMPLETE, outputs.values(), null, null, null, clock.instant());
+        step.id(),
+        attempt,
+        StepStatus.COMPLETE,
+        outputs.values(),
+        null,
+        null,
+        null,
+        clock.instant());
   }
 
   private StepCompletion fail(StepVersion step, int attempt, FailureCause cause, String error) {
-    return new StepCompletion(step.id(), attempt, StepStatus.FAILED, null,
-        cause == FailureCause.OUTPUT_ERROR ? error : null, error, cause, clock.instant());
+    return new StepCompletion(
+        step.id(),
+        attempt,
+        StepStatus.FAILED,
+        null,
+        cause == FailureCause.OUTPUT_ERROR ? error : null,
+        error,
+        cause,
+        clock.instant());
   }
 
   private void record(StepCompletion completion) {
     if (!runs.completeStep(completion)) {
-      log.info("Dropped the result of step version {} attempt {}: the attempt was superseded",
-          completion.stepVersionId(), completion.attempt());
+      log.info(
+          "Dropped the result of step version {} attempt {}: the attempt was superseded",
+          completion.stepVersionId(),
+          completion.attempt());
     }
   }
 
@@ -165,13 +216,21 @@ public final class StepLauncher {
     // The newest return to PENDING says why the previous attempt did not finish.
     String reason = null;
     for (var change : runs.history(step.id())) {
-      if (change.status().equals("PENDING") && change.attempt() == attempt - 1 && change.reason() != null) {
+      if (change.status().equals("PENDING")
+          && change.attempt() == attempt - 1
+          && change.reason() != null) {
         reason = change.reason();
       }
     }
-    String note = "[penstock] attempt %d of step '%s' starts%s%n".formatted(
-        attempt, step.stepName(), reason == null ? "" : ": " + reason);
-    Files.writeString(logFile, note, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String note =
+        "[penstock] attempt %d of step '%s' starts%s%n"
+            .formatted(attempt, step.stepName(), reason == null ? "" : ": " + reason);
+    Files.writeString(
+        logFile,
+        note,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   /** Number of attempts this node is running now. */
@@ -187,8 +246,11 @@ public final class StepLauncher {
     shuttingDown = true;
     for (var entry : running.entrySet()) {
       var attempt = entry.getValue();
-      runs.requeueStep(entry.getKey(), attempt.attempt(),
-          "the server shut down while attempt " + attempt.attempt() + " was running", clock.instant());
+      runs.requeueStep(
+          entry.getKey(),
+          attempt.attempt(),
+          "the server shut down while attempt " + attempt.attempt() + " was running",
+          clock.instant());
       attempt.handle().stop(FailureCause.WORKER_LOST, "the server shut down");
     }
   }

@@ -16,7 +16,8 @@ public final class StepLogs {
   public String of(StepVersion step) {
     var text = new StringBuilder();
     for (int attempt = 1; attempt <= step.attempt(); attempt++) {
-      text.append(executor.readLog(workspace.logFile(step.pipelineVersionId(), step.id(), attempt)));
+      text.append(
+          executor.readLog(workspace.logFile(step.pipelineVersionId(), step.id(), attempt)));
     }
     return text.toString();
   }

@@ -5,8 +5,8 @@ import dev.penstock.model.OutputMapping;
 import java.util.List;
 
 /**
- * The optional parts of a step as createPipelineStep and updatePipelineStep receive them; null means
- * "not given" (a default on create, unchanged on update).
+ * The optional parts of a step as createPipelineStep and updatePipelineStep receive them; null
+ * means "not given" (a default on create, unchanged on update).
  */
 public record StepSpec(
     String functionName,

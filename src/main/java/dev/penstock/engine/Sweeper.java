@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
 public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
-  /** How often to heartbeat and sweep, and how many heartbeats a node may miss before it is dead. */
-  public record Settings(String nodeId, Duration heartbeatInterval, int missedLimit, Duration sweepInterval) {}
+  /**
+   * How often to heartbeat and sweep, and how many heartbeats a node may miss before it is dead.
+   */
+  public record Settings(
+      String nodeId, Duration heartbeatInterval, int missedLimit, Duration sweepInterval) {}
 
   private final RunStore runs;
   private final Scheduler scheduler;
@@ -37,8 +40,8 @@ public final class Sweeper {
 
   /**
    * Registers this node, recovers interrupted steps and wakes every open run. With {@code
-   * exclusiveStore} no other server can be using the database, so every step still RUNNING belongs to
-   * a server that died and is put back at once, without waiting for its heartbeat to go stale.
+   * exclusiveStore} no other server can be using the database, so every step still RUNNING belongs
+   * to a server that died and is put back at once, without waiting for its heartbeat to go stale.
    */
   public void recoverAtStartup(boolean exclusiveStore) {
     Instant now = clock.instant();
@@ -48,11 +51,15 @@ public final class Sweeper {
   }
 
   public synchronized void start() {
-    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sweeper").factory());
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sweeper").factory());
     long heartbeatMillis = settings.heartbeatInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     long sweepMillis = settings.sweepInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::sweepSafely, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::sweepSafely, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
   }
 
   public synchronized void stop() {
@@ -89,10 +96,15 @@ public final class Sweeper {
 
   private void requeueDead(Instant staleBefore, String why) {
     for (StepVersion step : runs.runningStepsOfDeadNodes(staleBefore)) {
-      String reason = "attempt %d was interrupted because %s while it ran".formatted(step.attempt(), why);
+      String reason =
+          "attempt %d was interrupted because %s while it ran".formatted(step.attempt(), why);
       if (runs.requeueStep(step.id(), step.attempt(), reason, clock.instant())) {
-        log.info("Step version {} attempt {} of run {}: {}", step.id(), step.attempt(),
-            step.pipelineVersionId(), reason);
+        log.info(
+            "Step version {} attempt {} of run {}: {}",
+            step.id(),
+            step.attempt(),
+            step.pipelineVersionId(),
+            reason);
         scheduler.wake(step.pipelineVersionId());
       }
     }

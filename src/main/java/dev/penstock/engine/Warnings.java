@@ -32,7 +32,8 @@ public final class Warnings {
         boolean hasValue = input.value() != null && !input.value().isNull();
         String variable = input.pipelineVariable();
         boolean provided =
-            variable != null && (variables.contains(variable) || upstreamOutputs.contains(variable));
+            variable != null
+                && (variables.contains(variable) || upstreamOutputs.contains(variable));
         if (input.isRequired() && !hasValue && !provided) {
           problems.add(
               variable == null

@@ -3,7 +3,9 @@ package dev.penstock.model;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The SDK's CPUSize; wire values are lowercase. Locally a size takes slots of the parallel limit. */
+/**
+ * The SDK's CPUSize; wire values are lowercase. Locally a size takes slots of the parallel limit.
+ */
 public enum CpuSize {
   SMALL(1),
   MEDIUM(2),

@@ -19,7 +19,13 @@ public record InputMapping(
 
   public InputMapping withValue(JsonNode newValue) {
     return new InputMapping(
-        name, variableType, isRequired, newValue, pipelineVariable, description, longDescription,
+        name,
+        variableType,
+        isRequired,
+        newValue,
+        pipelineVariable,
+        description,
+        longDescription,
         itemType);
   }
 }

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One step in one run: a snapshot of the step's definition taken when the run was accepted, plus its
- * state. {@code attempt} is the fencing token: each claim raises it. {@code boundInputs} are the
- * input mappings with the values passed to the function (null until bound); {@code outputs} carry
- * the returned values (null until the step completes).
+ * One step in one run: a snapshot of the step's definition taken when the run was accepted, plus
+ * its state. {@code attempt} is the fencing token: each claim raises it. {@code boundInputs} are
+ * the input mappings with the values passed to the function (null until bound); {@code outputs}
+ * carry the returned values (null until the step completes).
  */
 public record StepVersion(
     String id,

@@ -17,6 +17,7 @@ public record ApiKey(Kind kind, String pipelineVersionId) {
       throw new IllegalStateException("SHA-256 is part of every JDK", impossible);
     }
   }
+
   public enum Kind {
     ADMIN,
     RUN

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Pipeline definitions: Python functions, pipelines and their steps. Every write is one transaction,
- * durable when the method returns. Implementations are thread-safe. Callers validate input first;
- * the store only enforces uniqueness and existence.
+ * Pipeline definitions: Python functions, pipelines and their steps. Every write is one
+ * transaction, durable when the method returns. Implementations are thread-safe. Callers validate
+ * input first; the store only enforces uniqueness and existence.
  */
 public interface PipelineStore {
 

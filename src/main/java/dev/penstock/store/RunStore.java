@@ -12,8 +12,9 @@ import java.util.Optional;
  * Runs (PipelineVersions) and their step versions. Every write is one short transaction, durable
  * when the method returns, and appends a status_history row for each status it changes. State
  * changes are guarded updates: they name the state they expect, and a false return means the row
- * was not in that state (another thread or node got there first, or the attempt was superseded); the
- * caller drops its action and lets the next planning pass decide. Implementations are thread-safe.
+ * was not in that state (another thread or node got there first, or the attempt was superseded);
+ * the caller drops its action and lets the next planning pass decide. Implementations are
+ * thread-safe.
  */
 public interface RunStore {
 

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The end of one attempt of a step: COMPLETE with outputs, or FAILED with an error and a cause.
- * {@code outputs} may be null (nothing returned); {@code outputErrors} and {@code cause} are null on
- * success.
+ * {@code outputs} may be null (nothing returned); {@code outputErrors} and {@code cause} are null
+ * on success.
  */
 public record StepCompletion(
     String stepVersionId,

@@ -30,8 +30,11 @@ class ConfigLoaderTest {
   void flags_beat_the_environment_which_beats_the_file_which_beats_defaults() throws IOException {
     Path file = temp.resolve("penstock.properties");
     Files.writeString(file, "port=9000\nhost=0.0.0.0\nsweep-interval=5m\n");
-    var config = ConfigLoader.load(Map.of(ConfigKey.PORT, "9100"), file,
-        Map.of("PENSTOCK_PORT", "9050", "PENSTOCK_HOST", "127.0.0.2"));
+    var config =
+        ConfigLoader.load(
+            Map.of(ConfigKey.PORT, "9100"),
+            file,
+            Map.of("PENSTOCK_PORT", "9050", "PENSTOCK_HOST", "127.0.0.2"));
     assertThat(config.port()).isEqualTo(9100);
     assertThat(config.host()).isEqualTo("127.0.0.2");
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofMinutes(5));
@@ -39,8 +42,10 @@ class ConfigLoaderTest {
 
   @Test
   void a_bad_value_names_key_value_and_source() {
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_HEARTBEAT_INTERVAL", "abc")))
-        .hasMessage("heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h)");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_HEARTBEAT_INTERVAL", "abc")))
+        .hasMessage(
+            "heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h)");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.PORT, "70000"), null, Map.of()))
         .hasMessage("port=70000 (from --port): expected a whole number from 0 to 65535");
   }
@@ -57,8 +62,14 @@ class ConfigLoaderTest {
   void the_readme_lists_every_key_with_its_variable_flag_and_default() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     for (ConfigKey key : ConfigKey.values()) {
-      String row = "| `" + key.flag() + "` | `" + key.envVar() + "` | "
-          + (key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`") + " |";
+      String row =
+          "| `"
+              + key.flag()
+              + "` | `"
+              + key.envVar()
+              + "` | "
+              + (key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`")
+              + " |";
       assertThat(readme).as("README row for " + key.key()).contains(row);
     }
   }

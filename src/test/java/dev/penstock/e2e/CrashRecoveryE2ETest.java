@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * finishes, and nothing accepted before the kill is lost.
  */
 class CrashRecoveryE2ETest {
-  private static final String SOURCE = """
+  private static final String SOURCE =
+      """
       import os, pathlib, time
 
       def wait_for_release(shared):
@@ -55,10 +56,24 @@ class CrashRecoveryE2ETest {
     try (ServerProcess first = ServerProcess.start(dataDir)) {
       AbacusClient client = first.client();
       pipelineId = createPipeline(client, "crash");
-      addStep(client, pipelineId, "wait", SOURCE, "wait_for_release",
-          List.of(input("shared", "STRING", shared.toString(), null)), List.of(output("done", "INTEGER")), List.of());
-      addStep(client, pipelineId, "after", SOURCE, "after",
-          List.of(input("done", "INTEGER", null, "done")), List.of(output("result", "INTEGER")), List.of("wait"));
+      addStep(
+          client,
+          pipelineId,
+          "wait",
+          SOURCE,
+          "wait_for_release",
+          List.of(input("shared", "STRING", shared.toString(), null)),
+          List.of(output("done", "INTEGER")),
+          List.of());
+      addStep(
+          client,
+          pipelineId,
+          "after",
+          SOURCE,
+          "after",
+          List.of(input("done", "INTEGER", null, "done")),
+          List.of(output("result", "INTEGER")),
+          List.of("wait"));
       versionId = Steps.run(client, pipelineId, List.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> pids().size() == 1);
       queuedVersionId = Steps.run(client, pipelineId, List.of());
@@ -66,7 +81,8 @@ class CrashRecoveryE2ETest {
       first.kill();
     }
     long orphan = pids().get(0);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(orphan).map(p -> !p.isAlive()).orElse(true));
     Files.writeString(shared.resolve("release"), "go");
 
@@ -76,33 +92,52 @@ class CrashRecoveryE2ETest {
       assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
       JsonNode wait = stepVersion(version, "wait");
       assertThat(wait.path("attempt").asInt()).isEqualTo(2);
-      assertThat(mappingValue(wait.path("outputVariableMappings"), "done").asInt()).isGreaterThanOrEqualTo(2);
+      assertThat(mappingValue(wait.path("outputVariableMappings"), "done").asInt())
+          .isGreaterThanOrEqualTo(2);
       assertThat(stepVersion(version, "after").path("status").asText()).isEqualTo("COMPLETE");
-      String logs = client.call("getStepVersionLogs",
-          params("pipelineStepVersion", wait.path("pipelineStepVersion").asText())).path("logs").asText();
-      assertThat(logs).contains("attempt started in").contains("[penstock] attempt 2 of step 'wait' starts")
+      String logs =
+          client
+              .call(
+                  "getStepVersionLogs",
+                  params("pipelineStepVersion", wait.path("pipelineStepVersion").asText()))
+              .path("logs")
+              .asText();
+      assertThat(logs)
+          .contains("attempt started in")
+          .contains("[penstock] attempt 2 of step 'wait' starts")
           .contains("interrupted because the server was restarted");
 
-      assertThat(awaitFinished(client, queuedVersionId).path("status").asText()).isEqualTo("COMPLETE");
-      assertThat(client.call("describePipeline", params("pipelineId", pipelineId)).path("steps")).hasSize(2);
+      assertThat(awaitFinished(client, queuedVersionId).path("status").asText())
+          .isEqualTo("COMPLETE");
+      assertThat(client.call("describePipeline", params("pipelineId", pipelineId)).path("steps"))
+          .hasSize(2);
     }
   }
 
   @Test
-  void sigterm_stops_the_server_cleanly_and_the_interrupted_step_reruns_on_the_next_start() throws Exception {
+  void sigterm_stops_the_server_cleanly_and_the_interrupted_step_reruns_on_the_next_start()
+      throws Exception {
     String versionId;
     try (ServerProcess first = ServerProcess.start(dataDir)) {
       AbacusClient client = first.client();
       String pipelineId = createPipeline(client, "term");
-      addStep(client, pipelineId, "wait", SOURCE, "wait_for_release",
-          List.of(input("shared", "STRING", shared.toString(), null)), List.of(output("done", "INTEGER")), List.of());
+      addStep(
+          client,
+          pipelineId,
+          "wait",
+          SOURCE,
+          "wait_for_release",
+          List.of(input("shared", "STRING", shared.toString(), null)),
+          List.of(output("done", "INTEGER")),
+          List.of());
       versionId = Steps.run(client, pipelineId, List.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> pids().size() == 1);
       // 143 = 128 + SIGTERM: the JVM's exit status after its shutdown hooks ran.
       assertThat(first.terminate(Duration.ofSeconds(30))).isEqualTo(143);
     }
     long stopped = pids().get(0);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(stopped).map(p -> !p.isAlive()).orElse(true));
     Files.writeString(shared.resolve("release"), "go");
     try (ServerProcess second = ServerProcess.start(dataDir)) {
@@ -110,9 +145,17 @@ class CrashRecoveryE2ETest {
       assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
       JsonNode wait = stepVersion(version, "wait");
       assertThat(wait.path("attempt").asInt()).isEqualTo(2);
-      String logs = second.client().call("getStepVersionLogs",
-          params("pipelineStepVersion", wait.path("pipelineStepVersion").asText())).path("logs").asText();
-      assertThat(logs).contains("[penstock] attempt 2 of step 'wait' starts: the server shut down while attempt 1 was running");
+      String logs =
+          second
+              .client()
+              .call(
+                  "getStepVersionLogs",
+                  params("pipelineStepVersion", wait.path("pipelineStepVersion").asText()))
+              .path("logs")
+              .asText();
+      assertThat(logs)
+          .contains(
+              "[penstock] attempt 2 of step 'wait' starts: the server shut down while attempt 1 was running");
     }
   }
 
@@ -121,15 +164,23 @@ class CrashRecoveryE2ETest {
     if (!Files.exists(file)) {
       return List.of();
     }
-    return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).map(Long::parseLong).toList();
+    return Files.readAllLines(file).stream()
+        .filter(line -> !line.isBlank())
+        .map(Long::parseLong)
+        .toList();
   }
 
   private static JsonNode awaitFinished(AbacusClient client, String versionId) {
     JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      last[0] = client.call("describePipelineVersion", params("pipelineVersion", versionId));
-      return !Set.of("PENDING", "RUNNING").contains(last[0].path("status").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last[0] =
+                  client.call("describePipelineVersion", params("pipelineVersion", versionId));
+              return !Set.of("PENDING", "RUNNING").contains(last[0].path("status").asText());
+            });
     return last[0];
   }
 }

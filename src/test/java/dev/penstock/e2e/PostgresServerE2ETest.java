@@ -23,17 +23,34 @@ class PostgresServerE2ETest {
 
   @Test
   void a_pipeline_runs_to_completion_with_postgresql_as_the_store() {
-    try (TestServer server = TestServer.start(Map.of(ConfigKey.DB_URL, EmbeddedPostgresServer.newDatabase()))) {
+    try (TestServer server =
+        TestServer.start(Map.of(ConfigKey.DB_URL, EmbeddedPostgresServer.newDatabase()))) {
       AbacusClient client = server.client();
       String source = "def inc(x):\n    return x + 1\n";
       String pipelineId = createPipeline(client, Steps.uniqueName("pg"));
-      addStep(client, pipelineId, "one", source, "inc", List.of(input("x", "INTEGER", 1, null)),
-          List.of(output("y", "INTEGER")), List.of());
-      addStep(client, pipelineId, "two", source, "inc", List.of(input("x", "INTEGER", null, "y")),
-          List.of(output("z", "INTEGER")), List.of("one"));
+      addStep(
+          client,
+          pipelineId,
+          "one",
+          source,
+          "inc",
+          List.of(input("x", "INTEGER", 1, null)),
+          List.of(output("y", "INTEGER")),
+          List.of());
+      addStep(
+          client,
+          pipelineId,
+          "two",
+          source,
+          "inc",
+          List.of(input("x", "INTEGER", null, "y")),
+          List.of(output("z", "INTEGER")),
+          List.of("one"));
       JsonNode version = server.awaitFinished(Steps.run(client, pipelineId, List.of()));
       assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
-      assertThat(mappingValue(stepVersion(version, "two").path("outputVariableMappings"), "z").asInt()).isEqualTo(3);
+      assertThat(
+              mappingValue(stepVersion(version, "two").path("outputVariableMappings"), "z").asInt())
+          .isEqualTo(3);
     }
   }
 }

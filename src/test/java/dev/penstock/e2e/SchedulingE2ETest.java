@@ -23,7 +23,8 @@ class SchedulingE2ETest {
   static TestServer server;
   static AbacusClient client;
 
-  private static final String TIMED = """
+  private static final String TIMED =
+      """
       import time
 
       def timed(i):
@@ -46,7 +47,8 @@ class SchedulingE2ETest {
   private static List<double[]> spans(JsonNode version, int count) {
     var spans = new ArrayList<double[]>();
     for (int i = 0; i < count; i++) {
-      JsonNode span = mappingValue(stepVersion(version, "t" + i).path("outputVariableMappings"), "span");
+      JsonNode span =
+          mappingValue(stepVersion(version, "t" + i).path("outputVariableMappings"), "span");
       spans.add(new double[] {span.get(0).asDouble(), span.get(1).asDouble()});
     }
     return spans;
@@ -71,10 +73,23 @@ class SchedulingE2ETest {
   private static JsonNode runTimedSteps(String cpuSize, int count) {
     String pipelineId = createPipeline(client, Steps.uniqueName("limit"));
     for (int i = 0; i < count; i++) {
-      client.call("createPipelineStep", params("pipelineId", pipelineId, "stepName", "t" + i,
-          "functionName", "timed", "sourceCode", TIMED, "cpuSize", cpuSize,
-          "stepInputMappings", List.of(Steps.input("i", "INTEGER", i, null)),
-          "outputVariableMappings", List.of(Steps.output("span", "LIST"))));
+      client.call(
+          "createPipelineStep",
+          params(
+              "pipelineId",
+              pipelineId,
+              "stepName",
+              "t" + i,
+              "functionName",
+              "timed",
+              "sourceCode",
+              TIMED,
+              "cpuSize",
+              cpuSize,
+              "stepInputMappings",
+              List.of(Steps.input("i", "INTEGER", i, null)),
+              "outputVariableMappings",
+              List.of(Steps.output("span", "LIST"))));
     }
     JsonNode version = server.awaitFinished(Steps.run(client, pipelineId, List.of()));
     assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
@@ -96,12 +111,24 @@ class SchedulingE2ETest {
   @Test
   void a_step_whose_requirements_are_not_installed_fails_listing_them() {
     String pipelineId = createPipeline(client, Steps.uniqueName("packages"));
-    client.call("createPipelineStep", params("pipelineId", pipelineId, "stepName", "needs",
-        "functionName", "f", "sourceCode", "def f():\n    return 1\n",
-        "packageRequirements", List.of("surely-not-installed-penstock-pkg==1.0", "json-missing-too")));
-    JsonNode step = stepVersion(server.awaitFinished(Steps.run(client, pipelineId, List.of())), "needs");
+    client.call(
+        "createPipelineStep",
+        params(
+            "pipelineId",
+            pipelineId,
+            "stepName",
+            "needs",
+            "functionName",
+            "f",
+            "sourceCode",
+            "def f():\n    return 1\n",
+            "packageRequirements",
+            List.of("surely-not-installed-penstock-pkg==1.0", "json-missing-too")));
+    JsonNode step =
+        stepVersion(server.awaitFinished(Steps.run(client, pipelineId, List.of())), "needs");
     assertThat(step.path("status").asText()).isEqualTo("FAILED");
     assertThat(step.path("error").asText())
-        .contains("surely-not-installed-penstock-pkg==1.0").contains("json-missing-too");
+        .contains("surely-not-installed-penstock-pkg==1.0")
+        .contains("json-missing-too");
   }
 }

@@ -29,7 +29,8 @@ class StepTimeoutE2ETest {
     try (TestServer server = TestServer.start()) {
       AbacusClient client = server.client();
       String pipelineId = createPipeline(client, Steps.uniqueName("timeout"));
-      String source = """
+      String source =
+          """
           import subprocess, time
 
           def forever(shared):
@@ -38,9 +39,21 @@ class StepTimeoutE2ETest {
                   f.write(str(child.pid))
               time.sleep(600)
           """;
-      client.call("createPipelineStep", params("pipelineId", pipelineId, "stepName", "forever",
-          "functionName", "forever", "sourceCode", source, "timeout", 1,
-          "stepInputMappings", List.of(Steps.input("shared", "STRING", shared.toString(), null))));
+      client.call(
+          "createPipelineStep",
+          params(
+              "pipelineId",
+              pipelineId,
+              "stepName",
+              "forever",
+              "functionName",
+              "forever",
+              "sourceCode",
+              source,
+              "timeout",
+              1,
+              "stepInputMappings",
+              List.of(Steps.input("shared", "STRING", shared.toString(), null))));
       String versionId = Steps.run(client, pipelineId, List.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(shared.resolve("child")));
       long child = Long.parseLong(Files.readString(shared.resolve("child")).trim());

@@ -27,20 +27,50 @@ class BindersTest {
     }
   }
 
-  private static InputMapping input(String name, VariableType type, String value, String variable, boolean required) {
-    return new InputMapping(name, type, required, value == null ? null : json(value), variable, null, null, null);
+  private static InputMapping input(
+      String name, VariableType type, String value, String variable, boolean required) {
+    return new InputMapping(
+        name, type, required, value == null ? null : json(value), variable, null, null, null);
   }
 
   private static StepVersion stepWith(InputMapping... mappings) {
-    return new StepVersion("sv", "pv", "p", "ps", "step", 0, "f", "fn", "def fn(): pass",
-        List.of(mappings), List.of(), List.of(), List.of(), CpuSize.SMALL, 1, 1, StepStatus.PENDING, 0,
-        null, null, null, null, null, null, null, null, null, null);
+    return new StepVersion(
+        "sv",
+        "pv",
+        "p",
+        "ps",
+        "step",
+        0,
+        "f",
+        "fn",
+        "def fn(): pass",
+        List.of(mappings),
+        List.of(),
+        List.of(),
+        List.of(),
+        CpuSize.SMALL,
+        1,
+        1,
+        StepStatus.PENDING,
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
   void a_pipeline_variable_wins_over_the_literal_value_and_is_converted_by_type() {
-    var binding = inputs.bind(stepWith(input("x", VariableType.INTEGER, "1", "n", true)),
-        Map.of("n", json("\"42\"")));
+    var binding =
+        inputs.bind(
+            stepWith(input("x", VariableType.INTEGER, "1", "n", true)),
+            Map.of("n", json("\"42\"")));
     assertThat(binding.failed()).isFalse();
     assertThat(binding.kwargs()).containsEntry("x", json("42"));
     assertThat(binding.bound().get(0).value()).isEqualTo(json("42"));
@@ -55,22 +85,28 @@ class BindersTest {
 
   @Test
   void a_required_input_without_a_value_fails_naming_the_argument_and_the_variable() {
-    var binding = inputs.bind(stepWith(input("x", VariableType.INTEGER, null, "n", true)), Map.of());
-    assertThat(binding.error()).isEqualTo(
-        "missing required argument 'x': pipeline variable 'n' has no value and no default value is given");
+    var binding =
+        inputs.bind(stepWith(input("x", VariableType.INTEGER, null, "n", true)), Map.of());
+    assertThat(binding.error())
+        .isEqualTo(
+            "missing required argument 'x': pipeline variable 'n' has no value and no default value is given");
   }
 
   @Test
   void an_optional_input_without_a_value_is_left_out_so_the_python_default_applies() {
-    var binding = inputs.bind(stepWith(input("x", VariableType.INTEGER, null, "n", false)), Map.of());
+    var binding =
+        inputs.bind(stepWith(input("x", VariableType.INTEGER, null, "n", false)), Map.of());
     assertThat(binding.failed()).isFalse();
     assertThat(binding.kwargs()).doesNotContainKey("x");
   }
 
   @Test
   void a_value_that_does_not_convert_fails_naming_the_argument() {
-    var binding = inputs.bind(stepWith(input("count", VariableType.INTEGER, "\"abc\"", null, true)), Map.of());
-    assertThat(binding.error()).isEqualTo("argument 'count' of type INTEGER: cannot convert str value \"abc\"");
+    var binding =
+        inputs.bind(
+            stepWith(input("count", VariableType.INTEGER, "\"abc\"", null, true)), Map.of());
+    assertThat(binding.error())
+        .isEqualTo("argument 'count' of type INTEGER: cannot convert str value \"abc\"");
   }
 
   @Test
@@ -114,13 +150,15 @@ class BindersTest {
     assertThat(outputs.bind(declared, json("{\"a\":1}")).errors())
         .isEqualTo("output 'b' is missing from the returned dict");
     assertThat(outputs.bind(declared, json("3")).errors())
-        .isEqualTo("the function returned int, but 2 outputs are declared: return a dict with keys a, b");
+        .isEqualTo(
+            "the function returned int, but 2 outputs are declared: return a dict with keys a, b");
   }
 
   @Test
   void an_output_of_the_wrong_type_is_an_output_error() {
     var result = outputs.bind(List.of(out("y", VariableType.INTEGER)), json("\"four\""));
-    assertThat(result.errors()).isEqualTo("output 'y' should be INTEGER but the function returned str");
+    assertThat(result.errors())
+        .isEqualTo("output 'y' should be INTEGER but the function returned str");
     assertThat(outputs.bind(List.of(out("y", VariableType.ANY)), json("null")).failed()).isFalse();
     assertThat(outputs.bind(List.of(out("y", VariableType.BOOLEAN)), json("1")).failed()).isTrue();
   }

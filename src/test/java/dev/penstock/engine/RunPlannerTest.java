@@ -23,8 +23,12 @@ class RunPlannerTest {
 
   @Test
   void a_fresh_run_starts_every_step_without_dependencies() {
-    var plan = planner.plan(List.of(
-        step("a", StepStatus.PENDING), step("b", StepStatus.PENDING, "a"), step("c", StepStatus.PENDING)));
+    var plan =
+        planner.plan(
+            List.of(
+                step("a", StepStatus.PENDING),
+                step("b", StepStatus.PENDING, "a"),
+                step("c", StepStatus.PENDING)));
     assertThat(names(plan.start())).containsExactly("a", "c");
     assertThat(plan.skip()).isEmpty();
     assertThat(plan.finish()).isEmpty();
@@ -32,43 +36,67 @@ class RunPlannerTest {
 
   @Test
   void a_step_starts_once_every_upstream_is_complete() {
-    var waiting = planner.plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.RUNNING),
-        step("c", StepStatus.PENDING, "a", "b")));
+    var waiting =
+        planner.plan(
+            List.of(
+                step("a", StepStatus.COMPLETE),
+                step("b", StepStatus.RUNNING),
+                step("c", StepStatus.PENDING, "a", "b")));
     assertThat(waiting.start()).isEmpty();
-    var ready = planner.plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.COMPLETE),
-        step("c", StepStatus.PENDING, "a", "b")));
+    var ready =
+        planner.plan(
+            List.of(
+                step("a", StepStatus.COMPLETE),
+                step("b", StepStatus.COMPLETE),
+                step("c", StepStatus.PENDING, "a", "b")));
     assertThat(names(ready.start())).containsExactly("c");
   }
 
   @Test
   void a_failure_skips_everything_downstream_naming_the_failed_step_and_lets_other_branches_run() {
-    var plan = planner.plan(List.of(step("a", StepStatus.FAILED), step("b", StepStatus.PENDING, "a"),
-        step("c", StepStatus.PENDING, "b"), step("d", StepStatus.PENDING)));
+    var plan =
+        planner.plan(
+            List.of(
+                step("a", StepStatus.FAILED),
+                step("b", StepStatus.PENDING, "a"),
+                step("c", StepStatus.PENDING, "b"),
+                step("d", StepStatus.PENDING)));
     assertThat(plan.skip()).extracting(Plan.Skip::stepVersionId).containsExactly("sv-b", "sv-c");
     assertThat(plan.skip().get(0).reason()).isEqualTo("skipped because upstream step 'a' failed");
-    assertThat(plan.skip().get(1).reason()).isEqualTo("skipped because upstream step 'b' was skipped");
+    assertThat(plan.skip().get(1).reason())
+        .isEqualTo("skipped because upstream step 'b' was skipped");
     assertThat(names(plan.start())).containsExactly("d");
     assertThat(plan.finish()).isEmpty();
   }
 
   @Test
   void a_run_whose_steps_all_ended_finishes_failed_naming_the_failed_steps() {
-    var plan = planner.plan(List.of(step("a", StepStatus.FAILED), step("b", StepStatus.COMPLETE),
-        step("c", StepStatus.FAILED), step("d", StepStatus.PENDING, "c")));
-    assertThat(plan.finish()).contains(
-        new Plan.Finish(RunStatus.FAILED, "Pipeline failed: steps 'a', 'c' failed"));
+    var plan =
+        planner.plan(
+            List.of(
+                step("a", StepStatus.FAILED),
+                step("b", StepStatus.COMPLETE),
+                step("c", StepStatus.FAILED),
+                step("d", StepStatus.PENDING, "c")));
+    assertThat(plan.finish())
+        .contains(new Plan.Finish(RunStatus.FAILED, "Pipeline failed: steps 'a', 'c' failed"));
   }
 
   @Test
   void a_run_whose_steps_all_completed_finishes_complete() {
-    var plan = planner.plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.COMPLETE, "a")));
+    var plan =
+        planner.plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.COMPLETE, "a")));
     assertThat(plan.finish()).contains(new Plan.Finish(RunStatus.COMPLETE, null));
   }
 
   @Test
   void skips_cascade_in_dependency_order_even_when_steps_are_listed_backwards() {
-    var plan = planner.plan(List.of(step("c", StepStatus.PENDING, "b"), step("b", StepStatus.PENDING, "a"),
-        step("a", StepStatus.FAILED)));
+    var plan =
+        planner.plan(
+            List.of(
+                step("c", StepStatus.PENDING, "b"),
+                step("b", StepStatus.PENDING, "a"),
+                step("a", StepStatus.FAILED)));
     assertThat(plan.skip()).extracting(Plan.Skip::stepVersionId).containsExactly("sv-b", "sv-c");
     assertThat(plan.finish()).map(Plan.Finish::status).contains(RunStatus.FAILED);
   }
@@ -76,13 +104,22 @@ class RunPlannerTest {
   /** Every assignment of statuses over small DAGs: the invariants hold for each. */
   @Test
   void invariants_hold_for_every_status_assignment_of_small_dags() {
-    Map<String, List<List<String>>> dags = Map.of(
-        "chain", List.of(List.of(), List.of("s0"), List.of("s1"), List.of("s2")),
-        "diamond", List.of(List.of(), List.of("s0"), List.of("s0"), List.of("s1", "s2")),
-        "fan-out", List.of(List.of(), List.of("s0"), List.of("s0"), List.of("s0"), List.of("s0")),
-        "fan-in", List.of(List.of(), List.of(), List.of(), List.of(), List.of("s0", "s1", "s2", "s3")));
-    StepStatus[] statuses = {StepStatus.PENDING, StepStatus.RUNNING, StepStatus.COMPLETE,
-        StepStatus.FAILED, StepStatus.SKIPPED};
+    Map<String, List<List<String>>> dags =
+        Map.of(
+            "chain", List.of(List.of(), List.of("s0"), List.of("s1"), List.of("s2")),
+            "diamond", List.of(List.of(), List.of("s0"), List.of("s0"), List.of("s1", "s2")),
+            "fan-out",
+                List.of(List.of(), List.of("s0"), List.of("s0"), List.of("s0"), List.of("s0")),
+            "fan-in",
+                List.of(
+                    List.of(), List.of(), List.of(), List.of(), List.of("s0", "s1", "s2", "s3")));
+    StepStatus[] statuses = {
+      StepStatus.PENDING,
+      StepStatus.RUNNING,
+      StepStatus.COMPLETE,
+      StepStatus.FAILED,
+      StepStatus.SKIPPED
+    };
     int checked = 0;
     for (var dag : dags.values()) {
       int n = dag.size();
@@ -91,7 +128,8 @@ class RunPlannerTest {
         var steps = new ArrayList<StepState>();
         int rest = code;
         for (int i = 0; i < n; i++) {
-          steps.add(step("s" + i, statuses[rest % statuses.length], dag.get(i).toArray(String[]::new)));
+          steps.add(
+              step("s" + i, statuses[rest % statuses.length], dag.get(i).toArray(String[]::new)));
           rest /= statuses.length;
         }
         checkInvariants(steps);
@@ -117,7 +155,9 @@ class RunPlannerTest {
       assertThat(running).as("no run finishes with a step running").isFalse();
     }
     if (open && !running) {
-      assertThat(plan.isEmpty()).as("an open run with nothing running always gets a plan: " + steps).isFalse();
+      assertThat(plan.isEmpty())
+          .as("an open run with nothing running always gets a plan: " + steps)
+          .isFalse();
     }
     // Applying the plan and planning again repeats nothing.
     var applied = new ArrayList<StepState>();

@@ -47,16 +47,18 @@ public final class AbacusClient {
     }
     HttpRequest.Builder request;
     if (spec.verb().equals("GET") || spec.verb().equals("DELETE")) {
-      request = HttpRequest.newBuilder(URI.create(url(method) + query(params)))
-          .method(spec.verb(), HttpRequest.BodyPublishers.noBody());
+      request =
+          HttpRequest.newBuilder(URI.create(url(method) + query(params)))
+              .method(spec.verb(), HttpRequest.BodyPublishers.noBody());
     } else {
       ObjectNode body = JSON.createObjectNode();
       for (String name : spec.parameters()) {
         body.set(name, JSON.valueToTree(params.get(name)));
       }
-      request = HttpRequest.newBuilder(URI.create(url(method)))
-          .header("Content-Type", "application/json")
-          .method(spec.verb(), HttpRequest.BodyPublishers.ofString(body.toString()));
+      request =
+          HttpRequest.newBuilder(URI.create(url(method)))
+              .header("Content-Type", "application/json")
+              .method(spec.verb(), HttpRequest.BodyPublishers.ofString(body.toString()));
     }
     return send(request);
   }
@@ -67,10 +69,11 @@ public final class AbacusClient {
 
   /** A call with a hand-made request, for malformed input the SDK would never send. */
   public HttpResponse<String> raw(String verb, String method, String contentType, String body) {
-    var request = headers(HttpRequest.newBuilder(URI.create(url(method))))
-        .header("Content-Type", contentType)
-        .method(verb, HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    var request =
+        headers(HttpRequest.newBuilder(URI.create(url(method))))
+            .header("Content-Type", contentType)
+            .method(verb, HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException | InterruptedException e) {
@@ -94,7 +97,9 @@ public final class AbacusClient {
     if (apiKey != null) {
       request.header("apiKey", apiKey);
     }
-    return request.header("clientVersion", "1.4.105").header("User-Agent", "python-abacusai-1.4.105");
+    return request
+        .header("clientVersion", "1.4.105")
+        .header("User-Agent", "python-abacusai-1.4.105");
   }
 
   private JsonNode send(HttpRequest.Builder request) {
@@ -111,32 +116,38 @@ public final class AbacusClient {
       throw new ApiException(response.statusCode(), "ApiException", response.body(), null);
     }
     if (body == null || !body.path("success").asBoolean(false)) {
-      String requestId = body != null && body.hasNonNull("requestId")
-          ? body.get("requestId").asText()
-          : response.headers().firstValue("x-request-id").orElse(null);
-      throw new ApiException(response.statusCode(),
+      String requestId =
+          body != null && body.hasNonNull("requestId")
+              ? body.get("requestId").asText()
+              : response.headers().firstValue("x-request-id").orElse(null);
+      throw new ApiException(
+          response.statusCode(),
           body == null ? "ApiException" : body.path("errorType").asText("ApiException"),
-          body == null ? response.body() : body.path("error").asText(response.body()), requestId);
+          body == null ? response.body() : body.path("error").asText(response.body()),
+          requestId);
     }
     return body.get("result");
   }
 
   private static String query(Map<String, ?> params) {
     var parts = new ArrayList<String>();
-    params.forEach((name, value) -> {
-      if (value == null) {
-        return;
-      }
-      String text;
-      if (value instanceof Boolean bool) {
-        text = bool ? "True" : "False";
-      } else if (value instanceof Map<?, ?> || value instanceof List<?> || value instanceof JsonNode) {
-        text = JSON.valueToTree(value).toString();
-      } else {
-        text = value.toString();
-      }
-      parts.add(encode(name) + "=" + encode(text));
-    });
+    params.forEach(
+        (name, value) -> {
+          if (value == null) {
+            return;
+          }
+          String text;
+          if (value instanceof Boolean bool) {
+            text = bool ? "True" : "False";
+          } else if (value instanceof Map<?, ?>
+              || value instanceof List<?>
+              || value instanceof JsonNode) {
+            text = JSON.valueToTree(value).toString();
+          } else {
+            text = value.toString();
+          }
+          parts.add(encode(name) + "=" + encode(text));
+        });
     return parts.isEmpty() ? "" : "?" + String.join("&", parts);
   }
 

@@ -30,34 +30,51 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Path dataDir, String... extraArgs) {
-    var command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.penstock.Main", "server",
-        "--port", "0", "--data-dir", dataDir.toString(), "--python", TestPython.path(),
-        "--admin-api-key", TestServer.ADMIN_KEY, "--parallel-limit", "2"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.penstock.Main",
+                "server",
+                "--port",
+                "0",
+                "--data-dir",
+                dataDir.toString(),
+                "--python",
+                TestPython.path(),
+                "--admin-api-key",
+                TestServer.ADMIN_KEY,
+                "--parallel-limit",
+                "2"));
     command.addAll(List.of(extraArgs));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      var reader =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       var found = new CompletableFuture<String>();
       var lines = new ArrayList<String>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          String line;
-          while ((line = reader.readLine()) != null) {
-            synchronized (lines) {
-              lines.add(line);
-            }
-            Matcher matcher = SERVING.matcher(line);
-            if (matcher.find()) {
-              found.complete(matcher.group(1));
-            }
-          }
-          found.completeExceptionally(new IllegalStateException("server exited: " + lines));
-        } catch (IOException e) {
-          found.completeExceptionally(e);
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  String line;
+                  while ((line = reader.readLine()) != null) {
+                    synchronized (lines) {
+                      lines.add(line);
+                    }
+                    Matcher matcher = SERVING.matcher(line);
+                    if (matcher.find()) {
+                      found.complete(matcher.group(1));
+                    }
+                  }
+                  found.completeExceptionally(new IllegalStateException("server exited: " + lines));
+                } catch (IOException e) {
+                  found.completeExceptionally(e);
+                }
+              });
       String url = found.get(60, TimeUnit.SECONDS);
       var server = new ServerProcess(process, url);
       synchronized (lines) {

@@ -21,7 +21,8 @@ public final class Steps {
   }
 
   /** An input mapping as the SDK's PythonFunctionArgument sends it (camelCase). */
-  public static Map<String, Object> input(String name, String type, Object value, String pipelineVariable) {
+  public static Map<String, Object> input(
+      String name, String type, Object value, String pipelineVariable) {
     var mapping = new LinkedHashMap<String, Object>();
     mapping.put("variableType", type);
     mapping.put("name", name);
@@ -43,23 +44,48 @@ public final class Steps {
   }
 
   public static String createPipeline(AbacusClient client, String name) {
-    return client.call("createPipeline", params("pipelineName", name, "isProd", false))
-        .path("pipelineId").asText();
+    return client
+        .call("createPipeline", params("pipelineName", name, "isProd", false))
+        .path("pipelineId")
+        .asText();
   }
 
   /** Adds a step; returns the Pipeline createPipelineStep answers with. */
-  public static JsonNode addStep(AbacusClient client, String pipelineId, String stepName, String source,
-      String function, List<Map<String, Object>> inputs, List<Map<String, Object>> outputs,
+  public static JsonNode addStep(
+      AbacusClient client,
+      String pipelineId,
+      String stepName,
+      String source,
+      String function,
+      List<Map<String, Object>> inputs,
+      List<Map<String, Object>> outputs,
       List<String> dependencies) {
-    return client.call("createPipelineStep", params(
-        "pipelineId", pipelineId, "stepName", stepName, "functionName", function, "sourceCode", source,
-        "stepInputMappings", inputs, "outputVariableMappings", outputs,
-        "stepDependencies", dependencies));
+    return client.call(
+        "createPipelineStep",
+        params(
+            "pipelineId",
+            pipelineId,
+            "stepName",
+            stepName,
+            "functionName",
+            function,
+            "sourceCode",
+            source,
+            "stepInputMappings",
+            inputs,
+            "outputVariableMappings",
+            outputs,
+            "stepDependencies",
+            dependencies));
   }
 
-  public static String run(AbacusClient client, String pipelineId, List<Map<String, Object>> variables) {
-    return client.call("runPipeline", params("pipelineId", pipelineId, "pipelineVariableMappings", variables))
-        .path("pipelineVersion").asText();
+  public static String run(
+      AbacusClient client, String pipelineId, List<Map<String, Object>> variables) {
+    return client
+        .call(
+            "runPipeline", params("pipelineId", pipelineId, "pipelineVariableMappings", variables))
+        .path("pipelineVersion")
+        .asText();
   }
 
   /** The step version of the run with the given step name. */

@@ -15,8 +15,10 @@ public final class TestPython {
     String configured = System.getenv("PENSTOCK_TEST_PYTHON");
     String python = configured != null ? configured : "/usr/bin/python3";
     if (!Files.isExecutable(Path.of(python))) {
-      throw new AssertionError(python + " is missing: install Debian's python3 (apt-get install python3)"
-          + " or point PENSTOCK_TEST_PYTHON at a Python 3 interpreter");
+      throw new AssertionError(
+          python
+              + " is missing: install Debian's python3 (apt-get install python3)"
+              + " or point PENSTOCK_TEST_PYTHON at a Python 3 interpreter");
     }
     return python;
   }

@@ -81,10 +81,16 @@ public final class TestServer implements AutoCloseable {
   public JsonNode awaitFinished(String pipelineVersion, Duration timeout) {
     var client = client();
     JsonNode[] last = new JsonNode[1];
-    await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-      last[0] = client.call("describePipelineVersion", Map.of("pipelineVersion", pipelineVersion));
-      return !OPEN.contains(last[0].path("status").asText());
-    });
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              last[0] =
+                  client.call(
+                      "describePipelineVersion", Map.of("pipelineVersion", pipelineVersion));
+              return !OPEN.contains(last[0].path("status").asText());
+            });
     return last[0];
   }
 

@@ -32,14 +32,19 @@ public final class Mappings {
       VariableType type = type(item, parameter, name, true);
       JsonNode required = field(item, "isRequired", "is_required");
       if (required != null && !required.isBoolean()) {
-        throw new InvalidParameterException(where(parameter, name) + "isRequired must be true or false");
+        throw new InvalidParameterException(
+            where(parameter, name) + "isRequired must be true or false");
       }
-      result.add(new InputMapping(
-          name, type, required == null || required.asBoolean(), field(item, "value", "value"),
-          text(item, parameter, "pipelineVariable", "pipeline_variable"),
-          text(item, parameter, "description", "description"),
-          text(item, parameter, "longDescription", "long_description"),
-          text(item, parameter, "itemType", "item_type")));
+      result.add(
+          new InputMapping(
+              name,
+              type,
+              required == null || required.asBoolean(),
+              field(item, "value", "value"),
+              text(item, parameter, "pipelineVariable", "pipeline_variable"),
+              text(item, parameter, "description", "description"),
+              text(item, parameter, "longDescription", "long_description"),
+              text(item, parameter, "itemType", "item_type")));
     }
     return result;
   }
@@ -49,10 +54,13 @@ public final class Mappings {
     var result = new ArrayList<OutputMapping>();
     for (JsonNode item : items(list, parameter)) {
       String name = text(item, parameter, "name", "name");
-      result.add(new OutputMapping(
-          name, type(item, parameter, name, false),
-          text(item, parameter, "description", "description"),
-          text(item, parameter, "longDescription", "long_description"), null));
+      result.add(
+          new OutputMapping(
+              name,
+              type(item, parameter, name, false),
+              text(item, parameter, "description", "description"),
+              text(item, parameter, "longDescription", "long_description"),
+              null));
     }
     return result;
   }
@@ -84,7 +92,8 @@ public final class Mappings {
     for (OutputMapping output : outputs) {
       ObjectNode item = array.addObject();
       item.put("name", output.name());
-      item.put("variable_type", output.variableType() == null ? null : output.variableType().name());
+      item.put(
+          "variable_type", output.variableType() == null ? null : output.variableType().name());
       item.put("description", output.description());
       item.put("long_description", output.longDescription());
       item.set("value", output.value() == null ? NullNode.instance : output.value());
@@ -98,7 +107,8 @@ public final class Mappings {
     }
     for (JsonNode item : list) {
       if (!item.isObject()) {
-        throw new InvalidParameterException(parameter + " must be a list of mappings, but holds " + item);
+        throw new InvalidParameterException(
+            parameter + " must be a list of mappings, but holds " + item);
       }
     }
     return list;
@@ -109,14 +119,21 @@ public final class Mappings {
     if (text == null) {
       throw new InvalidParameterException(where(parameter, name) + "variableType is required");
     }
-    var allowed = Arrays.stream(VariableType.values())
-        .filter(type -> input ? type.validForInput() : type.validForOutput())
-        .map(Enum::name).toList();
+    var allowed =
+        Arrays.stream(VariableType.values())
+            .filter(type -> input ? type.validForInput() : type.validForOutput())
+            .map(Enum::name)
+            .toList();
     return VariableType.parse(text)
         .filter(type -> input ? type.validForInput() : type.validForOutput())
-        .orElseThrow(() -> new InvalidParameterException(
-            where(parameter, name) + "unknown variableType '" + text + "'; expected one of "
-                + String.join(", ", allowed)));
+        .orElseThrow(
+            () ->
+                new InvalidParameterException(
+                    where(parameter, name)
+                        + "unknown variableType '"
+                        + text
+                        + "'; expected one of "
+                        + String.join(", ", allowed)));
   }
 
   private static JsonNode field(JsonNode item, String camel, String snake) {
@@ -133,7 +150,8 @@ public final class Mappings {
       return null;
     }
     if (!value.isTextual()) {
-      throw new InvalidParameterException(parameter + ": " + camel + " must be a string, not " + value);
+      throw new InvalidParameterException(
+          parameter + ": " + camel + " must be a string, not " + value);
     }
     return value.asText();
   }

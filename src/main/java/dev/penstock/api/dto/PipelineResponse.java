@@ -26,10 +26,19 @@ public record PipelineResponse(
   public static PipelineResponse of(
       Pipeline pipeline, List<PipelineStep> steps, PipelineVersion latest, String warning) {
     return new PipelineResponse(
-        pipeline.name(), pipeline.id(), Times.iso(pipeline.createdAt()), null, pipeline.cron(), null,
-        pipeline.isProd(), warning, null,
+        pipeline.name(),
+        pipeline.id(),
+        Times.iso(pipeline.createdAt()),
+        null,
+        pipeline.cron(),
+        null,
+        pipeline.isProd(),
+        warning,
+        null,
         steps.stream().map(step -> PipelineStepResponse.of(step, pipeline.name())).toList(),
-        List.of(), latest == null ? null : PipelineVersionResponse.of(latest), null,
+        List.of(),
+        latest == null ? null : PipelineVersionResponse.of(latest),
+        null,
         Mappings.writeInputs(pipeline.variables()));
   }
 }

@@ -22,9 +22,18 @@ public record PipelineStepResponse(
   public static PipelineStepResponse of(PipelineStep step, String pipelineName) {
     var function = step.function();
     return new PipelineStepResponse(
-        step.id(), step.pipelineId(), step.name(), pipelineName, Times.iso(step.createdAt()),
-        Times.iso(step.updatedAt()), function.id(), step.dependencies(), step.cpuSize().wire(),
-        step.memoryGb(), step.timeoutMinutes(), PythonFunctionResponse.of(function),
+        step.id(),
+        step.pipelineId(),
+        step.name(),
+        pipelineName,
+        Times.iso(step.createdAt()),
+        Times.iso(step.updatedAt()),
+        function.id(),
+        step.dependencies(),
+        step.cpuSize().wire(),
+        step.memoryGb(),
+        step.timeoutMinutes(),
+        PythonFunctionResponse.of(function),
         CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()));
   }
 }

@@ -5,9 +5,9 @@ import dev.penstock.model.StepVersion;
 import java.util.List;
 
 /**
- * The SDK's PipelineStepVersion (contract §4.4). {@code functionVariableMappings} shows the inputs as
- * bound for the run, each with its value; {@code outputVariableMappings} the outputs with theirs.
- * Penstock extensions: attempt, startedAt, completedAt.
+ * The SDK's PipelineStepVersion (contract §4.4). {@code functionVariableMappings} shows the inputs
+ * as bound for the run, each with its value; {@code outputVariableMappings} the outputs with
+ * theirs. Penstock extensions: attempt, startedAt, completedAt.
  */
 public record PipelineStepVersionResponse(
     String stepName,
@@ -35,14 +35,27 @@ public record PipelineStepVersionResponse(
 
   public static PipelineStepVersionResponse of(StepVersion step) {
     return new PipelineStepVersionResponse(
-        step.stepName(), step.id(), step.pipelineStepId(), step.pipelineId(),
-        step.pipelineVersionId(), Times.iso(step.createdAt()), Times.iso(step.updatedAt()),
-        step.status().name(), step.error(), step.outputErrors(), step.pythonFunctionId(),
+        step.stepName(),
+        step.id(),
+        step.pipelineStepId(),
+        step.pipelineId(),
+        step.pipelineVersionId(),
+        Times.iso(step.createdAt()),
+        Times.iso(step.updatedAt()),
+        step.status().name(),
+        step.error(),
+        step.outputErrors(),
+        step.pythonFunctionId(),
         Mappings.writeInputs(step.boundInputs() != null ? step.boundInputs() : step.inputs()),
         step.dependencies(),
         Mappings.writeOutputs(step.outputValues() != null ? step.outputValues() : step.outputs()),
-        step.cpuSize().wire(), step.memoryGb(), step.timeoutMinutes(), List.of(),
-        CodeSourceResponse.text(step.sourceCode(), step.packageRequirements()), step.attempt(),
-        Times.iso(step.startedAt()), Times.iso(step.completedAt()));
+        step.cpuSize().wire(),
+        step.memoryGb(),
+        step.timeoutMinutes(),
+        List.of(),
+        CodeSourceResponse.text(step.sourceCode(), step.packageRequirements()),
+        step.attempt(),
+        Times.iso(step.startedAt()),
+        Times.iso(step.completedAt()));
   }
 }

@@ -21,9 +21,17 @@ public record PipelineVersionResponse(
 
   public static PipelineVersionResponse of(PipelineVersion version) {
     return new PipelineVersionResponse(
-        version.pipelineName(), version.pipelineId(), version.id(), Times.iso(version.createdAt()),
-        Times.iso(version.updatedAt()), Times.iso(version.completedAt()), version.status().name(),
-        version.error(), version.steps().stream().map(PipelineStepVersionResponse::of).toList(),
-        null, Mappings.writeInputs(version.variables()), Times.iso(version.startedAt()));
+        version.pipelineName(),
+        version.pipelineId(),
+        version.id(),
+        Times.iso(version.createdAt()),
+        Times.iso(version.updatedAt()),
+        Times.iso(version.completedAt()),
+        version.status().name(),
+        version.error(),
+        version.steps().stream().map(PipelineStepVersionResponse::of).toList(),
+        null,
+        Mappings.writeInputs(version.variables()),
+        Times.iso(version.startedAt()));
   }
 }

@@ -23,10 +23,19 @@ public record PythonFunctionResponse(
 
   public static PythonFunctionResponse of(PythonFunction function) {
     return new PythonFunctionResponse(
-        null, function.name(), Times.iso(function.createdAt()), Mappings.writeInputs(function.inputs()),
-        Mappings.writeOutputs(function.outputs()), function.functionName(), function.id(),
-        function.functionType(), function.packageRequirements(), function.description(),
-        function.examples(), function.connectors(), null,
+        null,
+        function.name(),
+        Times.iso(function.createdAt()),
+        Mappings.writeInputs(function.inputs()),
+        Mappings.writeOutputs(function.outputs()),
+        function.functionName(),
+        function.id(),
+        function.functionType(),
+        function.packageRequirements(),
+        function.description(),
+        function.examples(),
+        function.connectors(),
+        null,
         CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()));
   }
 }

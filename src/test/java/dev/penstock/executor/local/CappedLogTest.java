@@ -1,11 +1,11 @@
 package dev.penstock.executor.local;
 
-import dev.penstock.testing.TestPython;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.testing.TestPython;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.penstock.executor.local;
 
-import dev.penstock.testing.TestPython;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.PythonInspector.Inspection;
+import dev.penstock.testing.TestPython;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package dev.penstock.executor.local;
 
-import dev.penstock.testing.TestPython;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.testing.TestPython;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

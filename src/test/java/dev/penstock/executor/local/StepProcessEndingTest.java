@@ -1,6 +1,5 @@
 package dev.penstock.executor.local;
 
-import dev.penstock.testing.TestPython;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static dev.penstock.executor.local.TestLaunches.withTimeout;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
+import dev.penstock.testing.TestPython;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
