@@ -35,7 +35,8 @@ public final class StepLauncher {
   /** What the launcher needs to know of the server it runs in. */
   public record Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {}
 
-  private record Running(StepHandle handle, String runId, int attempt) {}
+  /** Keyed by step version and attempt: a superseded attempt may still run beside its successor. */
+  private record AttemptKey(String stepVersionId, int attempt) {}
 
   private final RunStore runs;
   private final StepExecutor executor;
@@ -46,7 +47,7 @@ public final class StepLauncher {
   private final Slots slots;
   private final InputBinder inputBinder = new InputBinder();
   private final OutputBinder outputBinder = new OutputBinder();
-  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
   private volatile Consumer<String> onStepEnded = runId -> {};
   private volatile boolean shuttingDown;
 
@@ -139,14 +140,14 @@ public final class StepLauncher {
       release(version.id(), weight);
       return;
     }
-    running.put(step.id(), new Running(handle, version.id(), attempt));
+    running.put(new AttemptKey(step.id(), attempt), handle);
     handle.outcome().thenAccept(outcome -> finished(version.id(), step, attempt, weight, outcome));
   }
 
   private void finished(
       String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
     try {
-      running.remove(step.id());
+      running.remove(new AttemptKey(step.id(), attempt));
       if (!shuttingDown) {
         record(completion(step, attempt, outcome));
       }
@@ -245,13 +246,13 @@ public final class StepLauncher {
   public void shutdown() {
     shuttingDown = true;
     for (var entry : running.entrySet()) {
-      var attempt = entry.getValue();
+      AttemptKey key = entry.getKey();
       runs.requeueStep(
-          entry.getKey(),
-          attempt.attempt(),
-          "the server shut down while attempt " + attempt.attempt() + " was running",
+          key.stepVersionId(),
+          key.attempt(),
+          "the server shut down while attempt " + key.attempt() + " was running",
           clock.instant());
-      attempt.handle().stop(FailureCause.WORKER_LOST, "the server shut down");
+      entry.getValue().stop(FailureCause.WORKER_LOST, "the server shut down");
     }
   }
 }
