@@ -98,7 +98,12 @@ public final class PenstockServer {
 
   /** Builds and starts a server; when this returns, requests are accepted. */
   public static PenstockServer start(PenstockConfig config) {
-    return new PenstockServer(config, InstantSource.system());
+    return start(config, InstantSource.system());
+  }
+
+  /** As {@link #start(PenstockConfig)} on the given clock, so tests can move time. */
+  public static PenstockServer start(PenstockConfig config, InstantSource clock) {
+    return new PenstockServer(config, clock);
   }
 
   public int port() {

@@ -6,6 +6,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.RunTrigger;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.PipelineStore;
@@ -35,6 +36,12 @@ public final class Runs {
    * version is committed before this returns.
    */
   public PipelineVersion run(String pipelineId, List<InputMapping> runVariables) {
+    return run(pipelineId, runVariables, RunTrigger.MANUAL);
+  }
+
+  /** As {@link #run(String, List)}, saying what started the run (a schedule, say). */
+  public PipelineVersion run(
+      String pipelineId, List<InputMapping> runVariables, RunTrigger trigger) {
     Definitions.requireName(pipelineId, "pipelineId");
     var pipeline =
         pipelines
@@ -96,6 +103,7 @@ public final class Runs {
             pipeline.name(),
             RunStatus.PENDING,
             null,
+            trigger,
             List.copyOf(variables.values()),
             now,
             now,

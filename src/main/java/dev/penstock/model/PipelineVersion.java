@@ -3,13 +3,17 @@ package dev.penstock.model;
 import java.time.Instant;
 import java.util.List;
 
-/** One run of a pipeline. {@code variables} are the merged variables the run started with. */
+/**
+ * One run of a pipeline. {@code variables} are the merged variables the run started with; {@code
+ * trigger} says what last set it going.
+ */
 public record PipelineVersion(
     String id,
     String pipelineId,
     String pipelineName,
     RunStatus status,
     String error,
+    RunTrigger trigger,
     List<InputMapping> variables,
     Instant createdAt,
     Instant updatedAt,

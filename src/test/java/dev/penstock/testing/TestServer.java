@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +26,12 @@ public final class TestServer implements AutoCloseable {
 
   private final Path dataDir;
   private final Map<ConfigKey, String> settings;
+  private final InstantSource clock;
   private PenstockServer server;
 
-  private TestServer(Path dataDir, Map<ConfigKey, String> overrides) {
+  private TestServer(Path dataDir, Map<ConfigKey, String> overrides, InstantSource clock) {
     this.dataDir = dataDir;
+    this.clock = clock;
     this.settings = new EnumMap<>(ConfigKey.class);
     settings.put(ConfigKey.PORT, "0");
     settings.put(ConfigKey.DATA_DIR, dataDir.toString());
@@ -44,8 +47,13 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Map<ConfigKey, String> overrides) {
+    return start(overrides, InstantSource.system());
+  }
+
+  /** A server on a clock the test controls (a {@link java.time.InstantSource} it can move). */
+  public static TestServer start(Map<ConfigKey, String> overrides, InstantSource clock) {
     try {
-      var server = new TestServer(Files.createTempDirectory("penstock-test-"), overrides);
+      var server = new TestServer(Files.createTempDirectory("penstock-test-"), overrides, clock);
       server.restart();
       return server;
     } catch (IOException e) {
@@ -55,7 +63,7 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts (again) on the same data directory, as an operator restarting the server would. */
   public void restart() {
-    server = PenstockServer.start(ConfigLoader.load(settings, null, Map.of()));
+    server = PenstockServer.start(ConfigLoader.load(settings, null, Map.of()), clock);
   }
 
   public void stop() {

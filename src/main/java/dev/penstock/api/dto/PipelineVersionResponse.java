@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.PipelineVersion;
 import java.util.List;
 
-/** The SDK's PipelineVersion (contract §4.3): one run. Extension: startedAt. */
+/** The SDK's PipelineVersion (contract §4.3): one run. Extensions: startedAt, trigger. */
 public record PipelineVersionResponse(
     String pipelineName,
     String pipelineId,
@@ -17,7 +17,8 @@ public record PipelineVersionResponse(
     List<PipelineStepVersionResponse> stepVersions,
     CodeSourceResponse codeSource,
     JsonNode pipelineVariableMappings,
-    String startedAt) {
+    String startedAt,
+    String trigger) {
 
   public static PipelineVersionResponse of(PipelineVersion version) {
     return new PipelineVersionResponse(
@@ -32,6 +33,7 @@ public record PipelineVersionResponse(
         version.steps().stream().map(PipelineStepVersionResponse::of).toList(),
         null,
         Mappings.writeInputs(version.variables()),
-        Times.iso(version.startedAt()));
+        Times.iso(version.startedAt()),
+        version.trigger().name());
   }
 }

@@ -21,10 +21,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class JdbcRunStore implements RunStore {
   private static final String INSERT_VERSION =
       """
-      INSERT INTO pipeline_version (id, pipeline_id, pipeline_name, status, error, variables,
-          created_at, updated_at, started_at, completed_at)
-      VALUES (:id, :pipelineId, :pipelineName, :status, :error, :variables,
-          :createdAt, :updatedAt, :startedAt, :completedAt)
+      INSERT INTO pipeline_version (id, pipeline_id, pipeline_name, status, error, trigger,
+          variables, created_at, updated_at, started_at, completed_at)
+      VALUES (:id, :pipelineId, :pipelineName, :status, :error, :trigger,
+          :variables, :createdAt, :updatedAt, :startedAt, :completedAt)
       """;
   // A new step version is PENDING at attempt 0 with nothing bound, whatever the record says.
   private static final String INSERT_STEP_VERSION =
@@ -42,7 +42,8 @@ public final class JdbcRunStore implements RunStore {
   private static final String SELECT_VERSIONS_WITH_STEPS =
       """
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
-             v.status AS v_status, v.error AS v_error, v.variables AS v_variables,
+             v.status AS v_status, v.error AS v_error, v.trigger AS v_trigger,
+             v.variables AS v_variables,
              v.created_at AS v_created_at, v.updated_at AS v_updated_at,
              v.started_at AS v_started_at, v.completed_at AS v_completed_at, s.*
       """;
@@ -101,6 +102,7 @@ public final class JdbcRunStore implements RunStore {
                   .bind("pipelineName", version.pipelineName())
                   .bind("status", version.status().name())
                   .bind("error", version.error())
+                  .bind("trigger", version.trigger().name())
                   .bind("variables", JsonColumns.write(version.variables()))
                   .bind("createdAt", millis(version.createdAt()))
                   .bind("updatedAt", millis(version.updatedAt()))

@@ -7,6 +7,7 @@ import dev.penstock.model.CpuSize;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.RunTrigger;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.StatusChange;
@@ -57,6 +58,7 @@ final class RunRows {
         row.getString(p + "pipeline_name"),
         enumValue(RunStatus.class, row.getString(p + "status")),
         row.getString(p + "error"),
+        enumValue(RunTrigger.class, row.getString(p + "trigger")),
         JsonColumns.inputs(row.getString(p + "variables")),
         instant(row, p + "created_at"),
         instant(row, p + "updated_at"),
@@ -72,6 +74,7 @@ final class RunRows {
         version.pipelineName(),
         version.status(),
         version.error(),
+        version.trigger(),
         version.variables(),
         version.createdAt(),
         version.updatedAt(),

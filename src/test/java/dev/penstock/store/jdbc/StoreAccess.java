@@ -57,6 +57,7 @@ interface StoreAccess {
         version.pipelineName(),
         version.status(),
         version.error(),
+        version.trigger(),
         version.variables(),
         version.createdAt(),
         version.updatedAt(),

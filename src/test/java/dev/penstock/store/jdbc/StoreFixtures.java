@@ -16,6 +16,7 @@ import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.RunTrigger;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -153,6 +154,7 @@ final class StoreFixtures {
         pipeline.name(),
         RunStatus.PENDING,
         null,
+        RunTrigger.MANUAL,
         inputsOfEveryJsonKind(),
         createdAt,
         createdAt,
