@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
+import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.StepLogs;
@@ -38,6 +39,7 @@ public final class ApiServer {
       Definitions definitions,
       Functions functions,
       Runs runner,
+      RunControl control,
       StepLogs logs,
       RunKeys runKeys) {}
 
@@ -60,7 +62,7 @@ public final class ApiServer {
     new FunctionRoutes(services).register(methods);
     new PipelineRoutes(services, views).register(methods);
     new StepRoutes(services, views).register(methods);
-    new VersionRoutes(services).register(methods);
+    new VersionRoutes(services, views).register(methods);
     this.javalin =
         Javalin.create(
             config -> {

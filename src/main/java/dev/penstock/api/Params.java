@@ -74,6 +74,24 @@ public final class Params {
     throw new InvalidParameterException(name + " must be a whole number, not " + value);
   }
 
+  public Double number(String name) {
+    JsonNode value = raw(name);
+    if (value == null) {
+      return null;
+    }
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isTextual() && body.get(name) == null) {
+      try {
+        return Double.parseDouble(value.asText().trim());
+      } catch (NumberFormatException e) {
+        // reported below, like any other wrong type
+      }
+    }
+    throw new InvalidParameterException(name + " must be a number, not " + value);
+  }
+
   public Boolean bool(String name) {
     JsonNode value = raw(name);
     if (value == null) {

@@ -25,7 +25,8 @@ final class PipelineRoutes {
                         params.requiredString("pipelineName"),
                         params.string("projectId"),
                         params.string("cron"),
-                        params.bool("isProd"))));
+                        params.bool("isProd"),
+                        params.integer("maxConcurrentRuns"))));
     methods.put("describePipeline", params -> views.pipeline(params.requiredString("pipelineId")));
     methods.put(
         "describePipelineByName",
@@ -57,7 +58,8 @@ final class PipelineRoutes {
                           ? null
                           : Mappings.inputs(variables, "pipelineVariableMappings"),
                       params.string("cron"),
-                      params.bool("isProd")));
+                      params.bool("isProd"),
+                      params.integer("maxConcurrentRuns")));
         });
     methods.put(
         "renamePipeline",

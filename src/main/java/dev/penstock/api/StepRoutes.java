@@ -103,6 +103,10 @@ final class StepRoutes {
         params.strings("packageRequirements"),
         params.string("cpuSize"),
         params.integer("memory"),
-        params.integer("timeout"));
+        params.integer("timeout"),
+        params.integer("retries"),
+        params.number("retryDelay"),
+        params.number("retryBackoff"),
+        params.string("retryOn"));
   }
 }

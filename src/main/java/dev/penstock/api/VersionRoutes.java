@@ -1,8 +1,6 @@
 package dev.penstock.api;
 
 import dev.penstock.api.dto.Mappings;
-import dev.penstock.api.dto.PipelineStepVersionResponse;
-import dev.penstock.api.dto.PipelineVersionResponse;
 import dev.penstock.api.dto.StepLogsResponse;
 import dev.penstock.api.dto.VersionLogsResponse;
 import dev.penstock.model.InvalidParameterException;
@@ -16,9 +14,11 @@ final class VersionRoutes {
   private static final int DEFAULT_LIMIT = 200;
 
   private final ApiServer.Services services;
+  private final Views views;
 
-  VersionRoutes(ApiServer.Services services) {
+  VersionRoutes(ApiServer.Services services, Views views) {
     this.services = services;
+    this.views = views;
   }
 
   void register(Map<String, ApiMethod> methods) {
@@ -26,7 +26,7 @@ final class VersionRoutes {
         "runPipeline",
         params -> {
           var variables = params.json("pipelineVariableMappings");
-          return PipelineVersionResponse.of(
+          return views.version(
               services
                   .runner()
                   .run(
@@ -37,7 +37,7 @@ final class VersionRoutes {
         });
     methods.put(
         "describePipelineVersion",
-        params -> PipelineVersionResponse.of(version(params.requiredString("pipelineVersion"))));
+        params -> views.version(version(params.requiredString("pipelineVersion"))));
     methods.put(
         "listPipelineVersions",
         params -> {
@@ -53,14 +53,33 @@ final class VersionRoutes {
               .runs()
               .listVersions(pipelineId, limit == null ? DEFAULT_LIMIT : limit)
               .stream()
-              .map(PipelineVersionResponse::of)
+              .map(views::version)
               .toList();
         });
     methods.put(
-        "describePipelineStepVersion",
+        "resetPipelineVersion",
+        params -> {
+          Boolean downstream = params.bool("includeDownstreamSteps");
+          return views.version(
+              services
+                  .control()
+                  .reset(
+                      params.requiredString("pipelineVersion"),
+                      params.strings("steps"),
+                      downstream == null || downstream));
+        });
+    methods.put(
+        "skipPendingPipelineVersionSteps",
         params ->
-            PipelineStepVersionResponse.of(
-                stepVersion(params.requiredString("pipelineStepVersion"))));
+            views.version(
+                services.control().skipPending(params.requiredString("pipelineVersion"))));
+    methods.put(
+        "cancelPipelineVersion",
+        params ->
+            views.version(services.control().cancel(params.requiredString("pipelineVersion"))));
+    methods.put(
+        "describePipelineStepVersion",
+        params -> views.stepVersion(stepVersion(params.requiredString("pipelineStepVersion"))));
     methods.put(
         "listPipelineVersionLogs",
         params ->

@@ -1,9 +1,13 @@
 package dev.penstock.api;
 
 import dev.penstock.api.dto.PipelineResponse;
+import dev.penstock.api.dto.PipelineStepVersionResponse;
+import dev.penstock.api.dto.PipelineVersionResponse;
 import dev.penstock.engine.Warnings;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepVersion;
 
 /** Assembles the responses that read more than one row. Thread-safe. */
 final class Views {
@@ -15,8 +19,16 @@ final class Views {
 
   PipelineResponse pipeline(Pipeline pipeline) {
     var steps = services.pipelines().listSteps(pipeline.id());
-    var latest = services.runs().latestVersion(pipeline.id()).orElse(null);
+    var latest = services.runs().latestVersion(pipeline.id()).map(this::version).orElse(null);
     return PipelineResponse.of(pipeline, steps, latest, Warnings.of(pipeline, steps));
+  }
+
+  PipelineVersionResponse version(PipelineVersion version) {
+    return PipelineVersionResponse.of(version, services.runs().attemptsOfVersion(version.id()));
+  }
+
+  PipelineStepVersionResponse stepVersion(StepVersion step) {
+    return PipelineStepVersionResponse.of(step, services.runs().attempts(step.id()));
   }
 
   PipelineResponse pipeline(String pipelineId) {

@@ -4,6 +4,7 @@ import dev.penstock.api.ApiServer;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
+import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Scheduler;
@@ -86,6 +87,7 @@ public final class PenstockServer {
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
             new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
+            new RunControl(stores.runs(), scheduler, launcher, clock),
             new StepLogs(executor, workspace),
             runKeys);
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);

@@ -11,6 +11,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
+import dev.penstock.model.StepRetry;
 import dev.penstock.store.PipelineStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -34,14 +35,29 @@ public final class Definitions {
   }
 
   public Pipeline createPipeline(String name, String projectId, String cron, Boolean isProd) {
+    return createPipeline(name, projectId, cron, isProd, null);
+  }
+
+  /** {@code maxConcurrentRuns}: null or 0 for no limit. */
+  public Pipeline createPipeline(
+      String name, String projectId, String cron, Boolean isProd, Integer maxConcurrentRuns) {
     requireName(name, "pipelineName");
+    Integer limit = concurrencyLimit(maxConcurrentRuns, null);
     if (store.findPipelineByName(name).isPresent()) {
       throw new AlreadyExistsException("A pipeline named '" + name + "' already exists");
     }
     var now = clock.instant();
     var pipeline =
         new Pipeline(
-            Ids.newId(), name, projectId, cron, Boolean.TRUE.equals(isProd), List.of(), now, now);
+            Ids.newId(),
+            name,
+            projectId,
+            cron,
+            Boolean.TRUE.equals(isProd),
+            List.of(),
+            limit,
+            now,
+            now);
     store.createPipeline(pipeline);
     return pipeline;
   }
@@ -51,11 +67,13 @@ public final class Definitions {
       String projectId,
       List<InputMapping> variables,
       String cron,
-      Boolean isProd) {
+      Boolean isProd,
+      Integer maxConcurrentRuns) {
     var current = pipeline(pipelineId);
     if (variables != null) {
       SourceCheck.checkMappings(variables, List.of());
     }
+    Integer limit = concurrencyLimit(maxConcurrentRuns, current.maxConcurrentRuns());
     var updated =
         new Pipeline(
             current.id(),
@@ -64,6 +82,7 @@ public final class Definitions {
             cron != null ? cron : current.cron(),
             isProd != null ? isProd : current.isProd(),
             variables != null ? List.copyOf(variables) : current.variables(),
+            limit,
             current.createdAt(),
             clock.instant());
     store.updatePipeline(updated);
@@ -88,6 +107,7 @@ public final class Definitions {
             current.cron(),
             current.isProd(),
             current.variables(),
+            current.maxConcurrentRuns(),
             current.createdAt(),
             clock.instant());
     store.updatePipeline(renamed);
@@ -143,6 +163,7 @@ public final class Definitions {
             cpuSize(spec.cpuSize(), CpuSize.SMALL),
             memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
             timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
+            RetrySpec.merge(spec, StepRetry.NONE),
             now,
             now);
     store.createStep(step);
@@ -194,6 +215,7 @@ public final class Definitions {
             cpuSize(spec.cpuSize(), current.cpuSize()),
             memory(spec.memoryGb(), current.memoryGb()),
             timeout(spec.timeoutMinutes(), current.timeoutMinutes()),
+            RetrySpec.merge(spec, current.retry()),
             current.createdAt(),
             now);
     store.updateStep(updated);
@@ -226,6 +248,7 @@ public final class Definitions {
             current.cpuSize(),
             current.memoryGb(),
             current.timeoutMinutes(),
+            current.retry(),
             current.createdAt(),
             now);
     store.updateStep(renamed);
@@ -259,6 +282,7 @@ public final class Definitions {
         step.cpuSize(),
         step.memoryGb(),
         step.timeoutMinutes(),
+        step.retry(),
         step.createdAt(),
         now);
   }
@@ -305,6 +329,18 @@ public final class Definitions {
     if (value == null || value.isBlank()) {
       throw new MissingParameterException(parameter + " is required");
     }
+  }
+
+  /** null keeps {@code current}; 0 removes the limit; otherwise at least 1. */
+  private static Integer concurrencyLimit(Integer requested, Integer current) {
+    if (requested == null) {
+      return current;
+    }
+    if (requested < 0) {
+      throw new InvalidParameterException(
+          "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
+    }
+    return requested == 0 ? null : requested;
   }
 
   private static CpuSize cpuSize(String text, CpuSize fallback) {

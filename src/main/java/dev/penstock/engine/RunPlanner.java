@@ -2,6 +2,7 @@ package dev.penstock.engine;
 
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,13 @@ import java.util.Optional;
  */
 public final class RunPlanner {
 
+  /** Plans as if every retry were due: for callers that do not wait. */
   public Plan plan(List<StepState> steps) {
+    return plan(steps, Instant.MAX);
+  }
+
+  /** A retry whose notBefore is after {@code now} waits; the plan says when to look again. */
+  public Plan plan(List<StepState> steps, Instant now) {
     Map<String, StepStatus> effective = new HashMap<>();
     for (StepState step : steps) {
       effective.put(step.name(), step.status());
@@ -41,12 +48,18 @@ public final class RunPlanner {
         effective.put(step.name(), StepStatus.SKIPPED);
       }
     }
+    Instant wakeAt = null;
     for (StepState step : steps) {
       if (effective.get(step.name()) == StepStatus.PENDING && upstreamsComplete(step, effective)) {
-        start.add(step);
+        if (step.notBefore() != null && step.notBefore().isAfter(now)) {
+          wakeAt = wakeAt == null || step.notBefore().isBefore(wakeAt) ? step.notBefore() : wakeAt;
+        } else {
+          start.add(step);
+        }
       }
     }
-    return new Plan(start, skip, finish(steps, effective, start));
+    var finish = wakeAt == null ? finish(steps, effective, start) : Optional.<Plan.Finish>empty();
+    return new Plan(start, skip, finish, Optional.ofNullable(wakeAt));
   }
 
   /** Kahn's algorithm; steps on a cycle (rejected when written, so never here) come last. */

@@ -1,14 +1,21 @@
 package dev.penstock.engine;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +40,8 @@ public final class Scheduler {
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock[] runLocks = new ReentrantLock[64];
   private final List<Thread> planners = new ArrayList<>();
+  private final Map<String, Instant> timedWakes = new ConcurrentHashMap<>();
+  private ScheduledExecutorService timer;
   private volatile boolean running;
 
   public Scheduler(RunStore runs, StepLauncher launcher, InstantSource clock) {
@@ -48,6 +57,9 @@ public final class Scheduler {
 
   public synchronized void start() {
     running = true;
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("retry-timer").factory());
     for (int i = 0; i < PLANNERS; i++) {
       planners.add(Thread.ofVirtual().name("planner-" + i).start(this::drain));
     }
@@ -55,6 +67,7 @@ public final class Scheduler {
 
   public synchronized void stop() {
     running = false;
+    timer.shutdownNow();
     planners.forEach(Thread::interrupt);
     planners.clear();
   }
@@ -91,15 +104,26 @@ public final class Scheduler {
   private void planAndApply(String runId) {
     PipelineVersion version = runs.findVersion(runId).orElse(null);
     if (version == null || version.status().terminal()) {
+      wakeIfAny(slots.leave(runId));
+      return;
+    }
+    // A run over its pipeline's maxConcurrentRuns stays PENDING, queued; the end of another run of
+    // the pipeline wakes the oldest one waiting.
+    if (version.status() == RunStatus.PENDING && !runs.admitVersion(runId, clock.instant())) {
       return;
     }
     var states =
         version.steps().stream()
             .map(
                 step ->
-                    new StepState(step.id(), step.stepName(), step.dependencies(), step.status()))
+                    new StepState(
+                        step.id(),
+                        step.stepName(),
+                        step.dependencies(),
+                        step.status(),
+                        step.notBefore()))
             .toList();
-    Plan plan = planner.plan(states);
+    Plan plan = planner.plan(states, clock.instant());
     for (Plan.Skip skip : plan.skip()) {
       runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
     }
@@ -107,16 +131,52 @@ public final class Scheduler {
       var finish = plan.finish().get();
       if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
         log.info("Run {} finished {}", runId, finish.status());
+        runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);
       }
+      wakeIfAny(slots.leave(runId));
       return;
+    }
+    plan.wakeAt().ifPresent(at -> wakeLater(runId, at));
+    if (plan.start().isEmpty()) {
+      wakeIfAny(slots.leave(runId));
     }
     for (StepState start : plan.start()) {
       StepVersion step = stepById(version, start.stepVersionId());
       int weight = slots.weightOf(step.cpuSize().slots());
       if (!slots.tryAcquire(weight, runId)) {
-        return; // the run is woken again when slots free up
+        // Queued for slots: woken when one frees. If slots are free but another run is ahead in
+        // the queue, that run must be woken to take them.
+        wakeIfAny(slots.headToWake(runId));
+        return;
       }
       launcher.start(version, step, weight);
+    }
+  }
+
+  private void wakeIfAny(String runId) {
+    if (runId != null) {
+      wake(runId);
+    }
+  }
+
+  /** Plans the run again at {@code at}, for a retry whose delay has not passed yet. */
+  private void wakeLater(String runId, Instant at) {
+    Instant earlier =
+        timedWakes.merge(runId, at, (old, fresh) -> fresh.isBefore(old) ? fresh : old);
+    if (earlier.equals(at)) {
+      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      schedule(
+          () -> {
+            timedWakes.remove(runId, at);
+            wake(runId);
+          },
+          delay);
+    }
+  }
+
+  private synchronized void schedule(Runnable task, long delayMillis) {
+    if (timer != null && !timer.isShutdown()) {
+      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
   }
 

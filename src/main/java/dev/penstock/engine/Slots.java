@@ -1,18 +1,18 @@
 package dev.penstock.engine;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.ArrayDeque;
 
 /**
  * The server-wide limit on steps running at once, in slots (a step takes as many as its cpuSize
- * asks, capped at the limit). Runs that found no free slot wait here, oldest first, and are handed
- * back when slots free up. Thread-safe.
+ * asks, capped at the limit), shared fairly between runs: a run that finds no room, or finds
+ * another run waiting ahead of it, queues; slots go to the run at the head of the queue, which then
+ * leaves it. A run that wants more queues again at the back, so one huge run takes turns with the
+ * others instead of starving them. Thread-safe.
  */
 final class Slots {
   private final int limit;
+  private final ArrayDeque<String> waiting = new ArrayDeque<>();
   private int used;
-  private final LinkedHashSet<String> waitingRuns = new LinkedHashSet<>();
 
   Slots(int limit) {
     if (limit < 1) {
@@ -25,22 +25,40 @@ final class Slots {
     return Math.min(Math.max(requested, 1), limit);
   }
 
-  /** Takes {@code weight} slots, or registers the run as waiting and returns false. */
+  /** Takes {@code weight} slots for the run, or queues it (once) and returns false. */
   synchronized boolean tryAcquire(int weight, String runId) {
-    if (used + weight <= limit) {
+    boolean first = waiting.isEmpty() || waiting.peekFirst().equals(runId);
+    if (first && used + weight <= limit) {
       used += weight;
+      waiting.remove(runId);
       return true;
     }
-    waitingRuns.add(runId);
+    if (!waiting.contains(runId)) {
+      waiting.addLast(runId);
+    }
     return false;
   }
 
-  /** Frees slots and returns the runs that waited, oldest first, for the caller to wake. */
-  synchronized List<String> release(int weight) {
+  /**
+   * The run at the head of the queue if slots are free for someone and it is not {@code runId}: it
+   * should be woken, or the free slots would idle while it sleeps. Null otherwise.
+   */
+  synchronized String headToWake(String runId) {
+    String head = waiting.peekFirst();
+    return head != null && used < limit && !head.equals(runId) ? head : null;
+  }
+
+  /** Frees slots; returns the run at the head of the queue to wake, or null. */
+  synchronized String release(int weight) {
     used -= weight;
-    var woken = new ArrayList<>(waitingRuns);
-    waitingRuns.clear();
-    return woken;
+    return waiting.peekFirst();
+  }
+
+  /** The run wants no slots now (it has nothing to start); returns a new head to wake, or null. */
+  synchronized String leave(String runId) {
+    boolean wasHead = runId.equals(waiting.peekFirst());
+    waiting.remove(runId);
+    return wasHead && used < limit ? waiting.peekFirst() : null;
   }
 
   synchronized int used() {

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -149,13 +150,73 @@ public final class StepLauncher {
     try {
       running.remove(new AttemptKey(step.id(), attempt));
       if (!shuttingDown) {
-        record(completion(step, attempt, outcome));
+        var completion = completion(step, attempt, outcome);
+        var retryDelay =
+            completion.status() == StepStatus.FAILED
+                ? RetrySpec.retryDelay(step.retry(), step.failures(), completion.cause())
+                : Optional.<Duration>empty();
+        if (retryDelay.isPresent()) {
+          retry(step, completion, retryDelay.get());
+        } else {
+          record(completion);
+        }
       }
     } catch (RuntimeException e) {
       log.error(
           "Could not record the outcome of step version {} attempt {}", step.id(), attempt, e);
     } finally {
       release(runId, weight);
+    }
+  }
+
+  /** Schedules the next attempt of a failed one; the reason goes to the log and the history. */
+  private void retry(StepVersion step, StepCompletion failed, Duration delay) {
+    int retry = step.failures() + 1;
+    String reason =
+        "retry %d of %d after attempt %d failed: %s"
+            .formatted(retry, step.retry().retries(), failed.attempt(), firstLine(failed.error()));
+    if (!runs.retryStep(failed, failed.at().plus(delay), reason)) {
+      log.info(
+          "Dropped the failure of step version {} attempt {}: the attempt was superseded",
+          step.id(),
+          failed.attempt());
+      return;
+    }
+    appendToLog(
+        workspace.logFile(step.pipelineVersionId(), step.id(), failed.attempt()),
+        "[penstock] attempt %d failed; retry %d of %d starts in %.1f s%n"
+            .formatted(failed.attempt(), retry, step.retry().retries(), delay.toMillis() / 1000.0));
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "no error text";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  private static void appendToLog(Path logFile, String line) {
+    try {
+      Files.writeString(
+          logFile,
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log.warn("Could not append to {}: {}", logFile, e.getMessage());
+    }
+  }
+
+  /**
+   * Stops an attempt this node runs, if it runs it: its step was cancelled or reset. Whatever the
+   * process reports afterwards is fenced off, since the step is no longer RUNNING at that attempt.
+   */
+  public void stopAttempt(String stepVersionId, int attempt, FailureCause cause, String why) {
+    StepHandle handle = running.get(new AttemptKey(stepVersionId, attempt));
+    if (handle != null) {
+      handle.stop(cause, why);
     }
   }
 
@@ -208,9 +269,11 @@ public final class StepLauncher {
   }
 
   private void release(String runId, int weight) {
-    var waiting = slots.release(weight);
+    String head = slots.release(weight);
     onStepEnded.accept(runId);
-    waiting.forEach(onStepEnded);
+    if (head != null && !head.equals(runId)) {
+      onStepEnded.accept(head);
+    }
   }
 
   private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {

@@ -17,4 +17,36 @@ public record StepSpec(
     List<String> packageRequirements,
     String cpuSize,
     Integer memoryGb,
-    Integer timeoutMinutes) {}
+    Integer timeoutMinutes,
+    Integer retries,
+    Double retryDelaySeconds,
+    Double retryBackoff,
+    String retryOn) {
+
+  /** A spec with no retry settings given. */
+  public StepSpec(
+      String functionName,
+      String sourceCode,
+      List<InputMapping> inputs,
+      List<OutputMapping> outputs,
+      List<String> dependencies,
+      List<String> packageRequirements,
+      String cpuSize,
+      Integer memoryGb,
+      Integer timeoutMinutes) {
+    this(
+        functionName,
+        sourceCode,
+        inputs,
+        outputs,
+        dependencies,
+        packageRequirements,
+        cpuSize,
+        memoryGb,
+        timeoutMinutes,
+        null,
+        null,
+        null,
+        null);
+  }
+}

@@ -16,6 +16,7 @@ public record PipelineStep(
     CpuSize cpuSize,
     int memoryGb,
     int timeoutMinutes,
+    StepRetry retry,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -3,9 +3,12 @@ package dev.penstock.store;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepVersion;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,4 +79,46 @@ public interface RunStore {
 
   /** The status changes of a step version, oldest first. */
   List<StatusChange> history(String stepVersionId);
+
+  /** The ended attempts of a step version, oldest first (a running attempt is not among them). */
+  List<StepAttempt> attempts(String stepVersionId);
+
+  /** The ended attempts of every step of a version, by step version id, oldest first. */
+  Map<String, List<StepAttempt>> attemptsOfVersion(String pipelineVersionId);
+
+  /**
+   * Puts the given steps of the version back to PENDING for a rerun, outputs and errors cleared and
+   * their retry budget renewed; PENDING ones are left alone. A RUNNING one is taken from its
+   * process (its attempt recorded as INTERRUPTED with {@code reason}) and returned, for its node to
+   * stop it. The version, if it had ended, is PENDING again (its error and completedAt cleared) and
+   * its trigger becomes RESET. Ids of steps of other versions are ignored.
+   */
+  List<RunningAttempt> resetSteps(
+      String pipelineVersionId, Collection<String> stepVersionIds, String reason, Instant now);
+
+  /**
+   * Cancels an open version: it and its PENDING and RUNNING steps become CANCELLED with {@code
+   * reason} as the error. Returns the attempts taken from their processes; empty, with nothing
+   * written, when the version had already ended.
+   */
+  List<RunningAttempt> cancelVersion(String pipelineVersionId, String reason, Instant now);
+
+  /** Every PENDING step of the version becomes SKIPPED with {@code reason}; returns how many. */
+  int skipPendingSteps(String pipelineVersionId, String reason, Instant now);
+
+  /**
+   * Ends a failed attempt by scheduling another: RUNNING at exactly {@code failed.attempt()} →
+   * PENDING, failures + 1, not before {@code notBefore}, the failure kept as the step's error and
+   * in its attempts. False (nothing written) when the attempt was superseded.
+   */
+  boolean retryStep(StepCompletion failed, Instant notBefore, String reason);
+
+  /**
+   * PENDING → RUNNING for a version whose pipeline has room under its maxConcurrentRuns and that is
+   * the oldest PENDING version of its pipeline. False when it must wait (or is not PENDING).
+   */
+  boolean admitVersion(String pipelineVersionId, Instant now);
+
+  /** The pipeline's PENDING versions, oldest first: the queue admitVersion serves. */
+  List<String> queuedVersionIds(String pipelineId);
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
+import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -51,6 +52,7 @@ class BindersTest {
         CpuSize.SMALL,
         1,
         1,
+        StepRetry.NONE,
         StepStatus.PENDING,
         0,
         null,
@@ -58,6 +60,8 @@ class BindersTest {
         null,
         null,
         null,
+        null,
+        0,
         null,
         null,
         null,

@@ -3,10 +3,12 @@ package dev.penstock.api.dto;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
-import dev.penstock.model.PipelineVersion;
 import java.util.List;
 
-/** The SDK's Pipeline (contract §4.1), with its steps and latest version. */
+/**
+ * The SDK's Pipeline (contract §4.1), with its steps and latest version. Extension:
+ * maxConcurrentRuns (null: no limit).
+ */
 public record PipelineResponse(
     String pipelineName,
     String pipelineId,
@@ -21,10 +23,11 @@ public record PipelineResponse(
     List<Object> pipelineReferences,
     PipelineVersionResponse latestPipelineVersion,
     CodeSourceResponse codeSource,
-    JsonNode pipelineVariableMappings) {
+    JsonNode pipelineVariableMappings,
+    Integer maxConcurrentRuns) {
 
   public static PipelineResponse of(
-      Pipeline pipeline, List<PipelineStep> steps, PipelineVersion latest, String warning) {
+      Pipeline pipeline, List<PipelineStep> steps, PipelineVersionResponse latest, String warning) {
     return new PipelineResponse(
         pipeline.name(),
         pipeline.id(),
@@ -37,8 +40,9 @@ public record PipelineResponse(
         null,
         steps.stream().map(step -> PipelineStepResponse.of(step, pipeline.name())).toList(),
         List.of(),
-        latest == null ? null : PipelineVersionResponse.of(latest),
+        latest,
         null,
-        Mappings.writeInputs(pipeline.variables()));
+        Mappings.writeInputs(pipeline.variables()),
+        pipeline.maxConcurrentRuns());
   }
 }

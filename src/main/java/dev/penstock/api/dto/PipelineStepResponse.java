@@ -3,7 +3,10 @@ package dev.penstock.api.dto;
 import dev.penstock.model.PipelineStep;
 import java.util.List;
 
-/** The SDK's PipelineStep (contract §4.2). */
+/**
+ * The SDK's PipelineStep (contract §4.2). Extensions: retries, retryDelay (seconds), retryBackoff,
+ * retryOn (ANY or TIMEOUT).
+ */
 public record PipelineStepResponse(
     String pipelineStepId,
     String pipelineId,
@@ -17,7 +20,11 @@ public record PipelineStepResponse(
     int memory,
     int timeout,
     PythonFunctionResponse pythonFunction,
-    CodeSourceResponse codeSource) {
+    CodeSourceResponse codeSource,
+    int retries,
+    double retryDelay,
+    double retryBackoff,
+    String retryOn) {
 
   public static PipelineStepResponse of(PipelineStep step, String pipelineName) {
     var function = step.function();
@@ -34,6 +41,10 @@ public record PipelineStepResponse(
         step.memoryGb(),
         step.timeoutMinutes(),
         PythonFunctionResponse.of(function),
-        CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()));
+        CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()),
+        step.retry().retries(),
+        step.retry().delaySeconds(),
+        step.retry().backoff(),
+        step.retry().retryOn().name());
   }
 }

@@ -1,7 +1,10 @@
 package dev.penstock.api.dto;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.StepAttempt;
+import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,9 +34,17 @@ public record PipelineStepVersionResponse(
     CodeSourceResponse codeSource,
     int attempt,
     String startedAt,
-    String completedAt) {
+    String completedAt,
+    int retries,
+    String nextAttemptAt,
+    List<StepAttemptResponse> attempts) {
 
-  public static PipelineStepVersionResponse of(StepVersion step) {
+  public static PipelineStepVersionResponse of(StepVersion step, List<StepAttempt> ended) {
+    var attempts = new ArrayList<StepAttemptResponse>();
+    ended.forEach(attempt -> attempts.add(StepAttemptResponse.of(attempt)));
+    if (step.status() == StepStatus.RUNNING) {
+      attempts.add(StepAttemptResponse.running(step));
+    }
     return new PipelineStepVersionResponse(
         step.stepName(),
         step.id(),
@@ -56,6 +67,9 @@ public record PipelineStepVersionResponse(
         CodeSourceResponse.text(step.sourceCode(), step.packageRequirements()),
         step.attempt(),
         Times.iso(step.startedAt()),
-        Times.iso(step.completedAt()));
+        Times.iso(step.completedAt()),
+        step.retry().retries(),
+        Times.iso(step.notBefore()),
+        attempts);
   }
 }

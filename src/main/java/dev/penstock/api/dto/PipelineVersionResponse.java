@@ -2,7 +2,9 @@ package dev.penstock.api.dto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepAttempt;
 import java.util.List;
+import java.util.Map;
 
 /** The SDK's PipelineVersion (contract §4.3): one run. Extensions: startedAt, trigger. */
 public record PipelineVersionResponse(
@@ -20,7 +22,8 @@ public record PipelineVersionResponse(
     String startedAt,
     String trigger) {
 
-  public static PipelineVersionResponse of(PipelineVersion version) {
+  public static PipelineVersionResponse of(
+      PipelineVersion version, Map<String, List<StepAttempt>> attempts) {
     return new PipelineVersionResponse(
         version.pipelineName(),
         version.pipelineId(),
@@ -30,7 +33,12 @@ public record PipelineVersionResponse(
         Times.iso(version.completedAt()),
         version.status().name(),
         version.error(),
-        version.steps().stream().map(PipelineStepVersionResponse::of).toList(),
+        version.steps().stream()
+            .map(
+                step ->
+                    PipelineStepVersionResponse.of(
+                        step, attempts.getOrDefault(step.id(), List.of())))
+            .toList(),
         null,
         Mappings.writeInputs(version.variables()),
         Times.iso(version.startedAt()),

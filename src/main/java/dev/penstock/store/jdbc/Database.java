@@ -25,6 +25,10 @@ final class Database {
     this.dialect = dialect;
   }
 
+  Dialect dialect() {
+    return dialect;
+  }
+
   /** Runs {@code work} in one transaction, from the start again if it lost a lock race. */
   <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
     return retrying(() -> jdbi.inTransaction(work));

@@ -8,6 +8,7 @@ import dev.penstock.model.CpuSize;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
+import dev.penstock.model.StepRetry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -51,6 +52,7 @@ final class DefinitionRows {
         row.getString("cron"),
         row.getInt("is_prod") != 0,
         JsonColumns.inputs(row.getString("variables")),
+        nullableInt(row, "max_concurrent_runs"),
         instant(row, "created_at"),
         instant(row, "updated_at"));
   }
@@ -66,7 +68,17 @@ final class DefinitionRows {
         enumValue(CpuSize.class, row.getString("cpu_size")),
         row.getInt("memory_gb"),
         row.getInt("timeout_minutes"),
+        retry(row),
         instant(row, "created_at"),
         instant(row, "updated_at"));
+  }
+
+  /** The retry columns, which step and step_version rows share. */
+  static StepRetry retry(ResultSet row) throws SQLException {
+    return new StepRetry(
+        row.getInt("retries"),
+        row.getDouble("retry_delay_seconds"),
+        row.getDouble("retry_backoff"),
+        enumValue(StepRetry.RetryOn.class, row.getString("retry_on")));
   }
 }

@@ -42,6 +42,13 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
    */
   boolean exclusiveToOneServer();
 
+  /**
+   * What to append to a single-row SELECT so that it locks the row until the transaction ends;
+   * empty where a write transaction already excludes every other writer (SQLite's IMMEDIATE
+   * transactions).
+   */
+  String lockRowClause();
+
   /** A UNIQUE or PRIMARY KEY constraint was violated. */
   boolean isUniqueViolation(SQLException error);
 

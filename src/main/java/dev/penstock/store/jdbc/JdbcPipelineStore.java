@@ -2,6 +2,7 @@ package dev.penstock.store.jdbc;
 
 import static dev.penstock.store.jdbc.Columns.millis;
 
+import dev.penstock.model.ConflictException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
@@ -15,14 +16,17 @@ import org.jdbi.v3.core.statement.SqlStatement;
 public final class JdbcPipelineStore implements PipelineStore {
   private static final String INSERT_PIPELINE =
       """
-      INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, created_at, updated_at)
-      VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :createdAt, :updatedAt)
+      INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, max_concurrent_runs,
+          created_at, updated_at)
+      VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :maxConcurrentRuns,
+          :createdAt, :updatedAt)
       """;
   private static final String UPDATE_PIPELINE =
       """
       UPDATE pipeline
          SET name = :name, project_id = :projectId, cron = :cron, is_prod = :isProd,
-             variables = :variables, updated_at = :updatedAt
+             variables = :variables, max_concurrent_runs = :maxConcurrentRuns,
+             updated_at = :updatedAt
        WHERE id = :id
       """;
   private static final String SELECT_PIPELINE_BY_ID = "SELECT * FROM pipeline WHERE id = :key";
@@ -36,6 +40,7 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final List<String> DELETE_PIPELINE =
       List.of(
           "DELETE FROM status_history WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
+          "DELETE FROM step_attempt WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_version WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM api_key WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM pipeline_version WHERE pipeline_id = :pipelineId",
@@ -45,21 +50,32 @@ public final class JdbcPipelineStore implements PipelineStore {
           """,
           "DELETE FROM pipeline_step WHERE pipeline_id = :pipelineId");
   private static final String DELETE_PIPELINE_ROW = "DELETE FROM pipeline WHERE id = :pipelineId";
+  private static final String OPEN_VERSION_OF_PIPELINE =
+      """
+      SELECT id FROM pipeline_version
+       WHERE pipeline_id = :pipelineId AND status IN ('PENDING', 'RUNNING')
+       ORDER BY created_at, id
+       LIMIT 1
+      """;
 
   private static final String INSERT_STEP =
       """
       INSERT INTO pipeline_step (id, pipeline_id, name, position, python_function_id, dependencies,
-          cpu_size, memory_gb, timeout_minutes, created_at, updated_at)
+          cpu_size, memory_gb, timeout_minutes, retries, retry_delay_seconds, retry_backoff,
+          retry_on, created_at, updated_at)
       VALUES (:id, :pipelineId, :name,
           (SELECT COALESCE(MAX(position), 0) + 1 FROM pipeline_step
             WHERE pipeline_id = :pipelineId),
-          :functionId, :dependencies, :cpuSize, :memoryGb, :timeoutMinutes, :createdAt, :updatedAt)
+          :functionId, :dependencies, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
+          :retryDelaySeconds, :retryBackoff, :retryOn, :createdAt, :updatedAt)
       """;
   private static final String UPDATE_STEP =
       """
       UPDATE pipeline_step
          SET name = :name, dependencies = :dependencies, cpu_size = :cpuSize,
-             memory_gb = :memoryGb, timeout_minutes = :timeoutMinutes, updated_at = :updatedAt
+             memory_gb = :memoryGb, timeout_minutes = :timeoutMinutes, retries = :retries,
+             retry_delay_seconds = :retryDelaySeconds, retry_backoff = :retryBackoff,
+             retry_on = :retryOn, updated_at = :updatedAt
        WHERE id = :id
       """;
   private static final String DELETE_STEP = "DELETE FROM pipeline_step WHERE id = :id";
@@ -156,6 +172,21 @@ public final class JdbcPipelineStore implements PipelineStore {
   public boolean deletePipeline(String pipelineId) {
     return database.inTransaction(
         handle -> {
+          // Checked in the deleting transaction, so no run can start between check and delete.
+          handle
+              .createQuery(OPEN_VERSION_OF_PIPELINE)
+              .bind("pipelineId", pipelineId)
+              .mapTo(String.class)
+              .findOne()
+              .ifPresent(
+                  open -> {
+                    throw new ConflictException(
+                        "Pipeline "
+                            + pipelineId
+                            + " has a run in progress (pipeline version "
+                            + open
+                            + "): cancel it with cancelPipelineVersion first");
+                  });
           for (String delete : DELETE_PIPELINE) {
             handle.createUpdate(delete).bind("pipelineId", pipelineId).execute();
           }
@@ -276,6 +307,7 @@ public final class JdbcPipelineStore implements PipelineStore {
         .bind("cron", pipeline.cron())
         .bind("isProd", pipeline.isProd() ? 1 : 0)
         .bind("variables", JsonColumns.write(pipeline.variables()))
+        .bind("maxConcurrentRuns", pipeline.maxConcurrentRuns())
         .bind("updatedAt", millis(pipeline.updatedAt()));
   }
 
@@ -286,6 +318,10 @@ public final class JdbcPipelineStore implements PipelineStore {
         .bind("cpuSize", Columns.name(step.cpuSize()))
         .bind("memoryGb", step.memoryGb())
         .bind("timeoutMinutes", step.timeoutMinutes())
+        .bind("retries", step.retry().retries())
+        .bind("retryDelaySeconds", step.retry().delaySeconds())
+        .bind("retryBackoff", step.retry().backoff())
+        .bind("retryOn", step.retry().retryOn().name())
         .bind("updatedAt", millis(step.updatedAt()));
   }
 

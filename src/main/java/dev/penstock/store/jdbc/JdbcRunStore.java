@@ -5,13 +5,17 @@ import static dev.penstock.store.jdbc.Columns.millis;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StatusChange;
 import dev.penstock.store.StepCompletion;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -31,12 +35,12 @@ public final class JdbcRunStore implements RunStore {
       """
       INSERT INTO step_version (id, pipeline_version, pipeline_id, pipeline_step_id, step_name,
           position, python_function_id, function_name, source_code, inputs, outputs, dependencies,
-          package_requirements, cpu_size, memory_gb, timeout_minutes, status, attempt,
-          created_at, updated_at)
+          package_requirements, cpu_size, memory_gb, timeout_minutes, retries,
+          retry_delay_seconds, retry_backoff, retry_on, status, attempt, created_at, updated_at)
       VALUES (:id, :pipelineVersionId, :pipelineId, :pipelineStepId, :stepName,
           :position, :pythonFunctionId, :functionName, :sourceCode, :inputs, :outputs,
-          :dependencies, :packageRequirements, :cpuSize, :memoryGb, :timeoutMinutes, 'PENDING', 0,
-          :createdAt, :updatedAt)
+          :dependencies, :packageRequirements, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
+          :retryDelaySeconds, :retryBackoff, :retryOn, 'PENDING', 0, :createdAt, :updatedAt)
       """;
   // One query returns the versions with their steps, so a reader sees one consistent snapshot.
   private static final String SELECT_VERSIONS_WITH_STEPS =
@@ -84,10 +88,12 @@ public final class JdbcRunStore implements RunStore {
 
   private final Database database;
   private final JdbcStepClaims claims;
+  private final JdbcRunControl control;
 
   JdbcRunStore(Database database) {
     this.database = database;
     this.claims = new JdbcStepClaims(database);
+    this.control = new JdbcRunControl(database);
   }
 
   @Override
@@ -252,6 +258,10 @@ public final class JdbcRunStore implements RunStore {
         .bind("cpuSize", Columns.name(step.cpuSize()))
         .bind("memoryGb", step.memoryGb())
         .bind("timeoutMinutes", step.timeoutMinutes())
+        .bind("retries", step.retry().retries())
+        .bind("retryDelaySeconds", step.retry().delaySeconds())
+        .bind("retryBackoff", step.retry().backoff())
+        .bind("retryOn", step.retry().retryOn().name())
         .bind("createdAt", millis(step.createdAt()))
         .bind("updatedAt", millis(step.updatedAt()));
   }
@@ -266,5 +276,46 @@ public final class JdbcRunStore implements RunStore {
         .bind("reason", (String) null)
         .bind("at", at.toEpochMilli())
         .add();
+  }
+
+  @Override
+  public List<StepAttempt> attempts(String stepVersionId) {
+    return database.withHandle(handle -> StepAttempts.of(handle, stepVersionId));
+  }
+
+  @Override
+  public Map<String, List<StepAttempt>> attemptsOfVersion(String pipelineVersionId) {
+    return database.withHandle(handle -> StepAttempts.ofVersion(handle, pipelineVersionId));
+  }
+
+  @Override
+  public List<RunningAttempt> resetSteps(
+      String pipelineVersionId, Collection<String> stepVersionIds, String reason, Instant now) {
+    return control.reset(pipelineVersionId, stepVersionIds, reason, now);
+  }
+
+  @Override
+  public List<RunningAttempt> cancelVersion(String pipelineVersionId, String reason, Instant now) {
+    return control.cancel(pipelineVersionId, reason, now);
+  }
+
+  @Override
+  public int skipPendingSteps(String pipelineVersionId, String reason, Instant now) {
+    return control.skipPending(pipelineVersionId, reason, now);
+  }
+
+  @Override
+  public boolean retryStep(StepCompletion failed, Instant notBefore, String reason) {
+    return control.retry(failed, notBefore, reason);
+  }
+
+  @Override
+  public boolean admitVersion(String pipelineVersionId, Instant now) {
+    return control.admit(pipelineVersionId, now);
+  }
+
+  @Override
+  public List<String> queuedVersionIds(String pipelineId) {
+    return control.queued(pipelineId);
   }
 }

@@ -1,5 +1,6 @@
 package dev.penstock.store.jdbc;
 
+import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
@@ -21,7 +22,7 @@ final class JdbcStepClaims {
          SET status = 'RUNNING', attempt = attempt + 1, claimed_by = :nodeId,
              bound_inputs = :boundInputs, started_at = :now, updated_at = :now,
              completed_at = NULL, error = NULL, output_errors = NULL, output_values = NULL,
-             failure_cause = NULL
+             failure_cause = NULL, not_before = NULL
        WHERE id = :id AND status = 'PENDING' AND attempt = :attempt
       RETURNING pipeline_version
       """;
@@ -127,15 +128,27 @@ final class JdbcStepClaims {
                   .mapTo(String.class)
                   .findOne();
           versionId.ifPresent(
-              id ->
-                  StatusHistory.appendStep(
-                      handle,
-                      completion.stepVersionId(),
-                      id,
-                      completion.attempt(),
-                      completion.status(),
-                      completion.error(),
-                      completion.at()));
+              id -> {
+                StatusHistory.appendStep(
+                    handle,
+                    completion.stepVersionId(),
+                    id,
+                    completion.attempt(),
+                    completion.status(),
+                    completion.error(),
+                    completion.at());
+                StepAttempts.record(
+                    handle,
+                    completion.stepVersionId(),
+                    completion.attempt(),
+                    completion.status().name(),
+                    completion.cause(),
+                    completion.error(),
+                    completion.outputErrors(),
+                    completion.outputs(),
+                    completion.at(),
+                    null);
+              });
           return versionId.isPresent();
         });
   }
@@ -177,9 +190,21 @@ final class JdbcStepClaims {
                   .mapTo(String.class)
                   .findOne();
           versionId.ifPresent(
-              id ->
-                  StatusHistory.appendStep(
-                      handle, stepVersionId, id, attempt, StepStatus.PENDING, reason, now));
+              id -> {
+                StatusHistory.appendStep(
+                    handle, stepVersionId, id, attempt, StepStatus.PENDING, reason, now);
+                StepAttempts.record(
+                    handle,
+                    stepVersionId,
+                    attempt,
+                    "INTERRUPTED",
+                    FailureCause.WORKER_LOST,
+                    null,
+                    null,
+                    null,
+                    now,
+                    reason);
+              });
           return versionId.isPresent();
         });
   }

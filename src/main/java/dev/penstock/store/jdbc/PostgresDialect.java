@@ -34,6 +34,11 @@ public final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String lockRowClause() {
+    return " FOR UPDATE";
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException error) {
     return UNIQUE_VIOLATION.equals(error.getSQLState());
   }

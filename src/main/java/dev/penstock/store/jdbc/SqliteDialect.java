@@ -49,6 +49,11 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public String lockRowClause() {
+    return "";
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException error) {
     return resultCode(error) == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
         || resultCode(error) == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY;

@@ -13,12 +13,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.penstock.model.AlreadyExistsException;
+import dev.penstock.model.ConflictException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.PythonFunction;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepRetry;
+import dev.penstock.model.StepStatus;
 import dev.penstock.store.ApiKey;
+import dev.penstock.store.StepCompletion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -128,12 +133,12 @@ interface PipelineStoreContract extends StoreAccess {
   default void updated_pipeline_replaces_every_field_but_id_and_created_at() {
     Pipeline pipeline = pipeline("old");
     pipelines().createPipeline(pipeline);
-    var changed = new Pipeline(pipeline.id(), "new", null, null, false, null, at(90), at(99));
+    var changed = new Pipeline(pipeline.id(), "new", null, null, false, null, null, at(90), at(99));
 
     pipelines().updatePipeline(changed);
 
     assertThat(pipelines().findPipeline(pipeline.id()))
-        .contains(new Pipeline(pipeline.id(), "new", null, null, false, null, T0, at(99)));
+        .contains(new Pipeline(pipeline.id(), "new", null, null, false, null, null, T0, at(99)));
   }
 
   @Test
@@ -144,7 +149,7 @@ interface PipelineStoreContract extends StoreAccess {
     Pipeline two = pipeline("two");
     pipelines().createPipeline(two);
 
-    var clash = new Pipeline(two.id(), "one", null, null, false, null, T0, T0);
+    var clash = new Pipeline(two.id(), "one", null, null, false, null, null, T0, T0);
     assertThatThrownBy(() -> pipelines().updatePipeline(clash))
         .isInstanceOf(AlreadyExistsException.class);
     assertThat(pipelines().findPipeline(two.id())).contains(two);
@@ -152,9 +157,9 @@ interface PipelineStoreContract extends StoreAccess {
 
   @Test
   default void pipelines_are_listed_oldest_first_and_filtered_by_project() {
-    var late = new Pipeline(id("p"), "late", "a", null, false, null, at(20), at(20));
-    var early = new Pipeline(id("p"), "early", "a", null, false, null, at(10), at(10));
-    var other = new Pipeline(id("p"), "other", "b", null, false, null, at(15), at(15));
+    var late = new Pipeline(id("p"), "late", "a", null, false, null, null, at(20), at(20));
+    var early = new Pipeline(id("p"), "early", "a", null, false, null, null, at(10), at(10));
+    var other = new Pipeline(id("p"), "other", "b", null, false, null, null, at(15), at(15));
     List.of(late, early, other).forEach(pipelines()::createPipeline);
 
     assertThat(pipelines().listPipelines(null)).containsExactly(early, other, late);
@@ -185,7 +190,17 @@ interface PipelineStoreContract extends StoreAccess {
     var renamedFunction = function("distinct_function_name", "STEP_FUNCTION", duplicate.id());
     var clash =
         new PipelineStep(
-            duplicate.id(), first.id(), "load", renamedFunction, List.of(), null, 1, 1, T0, T0);
+            duplicate.id(),
+            first.id(),
+            "load",
+            renamedFunction,
+            List.of(),
+            null,
+            1,
+            1,
+            StepRetry.NONE,
+            T0,
+            T0);
 
     assertThatThrownBy(() -> pipelines().createStep(clash))
         .isInstanceOf(AlreadyExistsException.class)
@@ -220,6 +235,7 @@ interface PipelineStoreContract extends StoreAccess {
             null,
             2,
             3,
+            new StepRetry(4, 2.5, 1.5, StepRetry.RetryOn.TIMEOUT),
             at(5),
             at(7));
 
@@ -235,6 +251,7 @@ interface PipelineStoreContract extends StoreAccess {
             null,
             2,
             3,
+            new StepRetry(4, 2.5, 1.5, StepRetry.RetryOn.TIMEOUT),
             T0,
             at(7));
     assertThat(pipelines().findStep(step.id())).contains(expected);
@@ -291,6 +308,12 @@ interface PipelineStoreContract extends StoreAccess {
     runs().createVersion(doomedRun);
     runs().createVersion(keptRun);
     claimFirst(doomedRun, "node");
+    String doomedStepVersion = doomedRun.steps().get(0).id();
+    runs()
+        .completeStep(
+            new StepCompletion(
+                doomedStepVersion, 1, StepStatus.FAILED, null, null, "boom", null, at(2)));
+    runs().finishVersion(doomedRun.id(), RunStatus.FAILED, "boom", at(2));
     apiKeys().addKey("doomed-run-key", ApiKey.Kind.RUN, doomedRun.id(), T0);
     apiKeys().addKey("kept-run-key", ApiKey.Kind.RUN, keptRun.id(), T0);
     apiKeys().addKey("admin-key", ApiKey.Kind.ADMIN, null, T0);
@@ -306,11 +329,28 @@ interface PipelineStoreContract extends StoreAccess {
     assertThat(
             count("SELECT COUNT(*) FROM status_history WHERE pipeline_version = ?", doomedRun.id()))
         .isZero();
+    assertThat(count("SELECT COUNT(*) FROM step_attempt WHERE step_version = ?", doomedStepVersion))
+        .isZero();
     assertThat(apiKeys().findKey("doomed-run-key")).isEmpty();
     assertThat(pipelines().findStep(keptStep.id())).contains(keptStep);
     assertThat(runs().findVersion(keptRun.id())).contains(keptRun);
     assertThat(apiKeys().findKey("kept-run-key")).isPresent();
     assertThat(apiKeys().hasAdminKey()).isTrue();
     assertThat(pipelines().deletePipeline(doomed.id())).isFalse();
+  }
+
+  @Test
+  default void a_pipeline_with_a_run_in_progress_is_not_deleted_and_the_error_names_the_run() {
+    Pipeline busy = pipeline("busy");
+    pipelines().createPipeline(busy);
+    pipelines().createStep(step(busy, "load", List.of()));
+    PipelineVersion run = version(busy, T0, "load");
+    runs().createVersion(run);
+
+    assertThatThrownBy(() -> pipelines().deletePipeline(busy.id()))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining(run.id());
+    assertThat(pipelines().findPipeline(busy.id())).isPresent();
+    assertThat(runs().findVersion(run.id())).isPresent();
   }
 }

@@ -17,6 +17,7 @@ import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
+import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -122,6 +123,7 @@ final class StoreFixtures {
         "0 * * * *",
         true,
         inputsOfEveryJsonKind(),
+        3,
         at(0),
         at(0));
   }
@@ -137,6 +139,7 @@ final class StoreFixtures {
         CpuSize.MEDIUM,
         8,
         30,
+        new StepRetry(2, 1.5, 2.0, StepRetry.RetryOn.TIMEOUT),
         at(0),
         at(0));
   }
@@ -182,6 +185,7 @@ final class StoreFixtures {
         CpuSize.SMALL,
         16,
         300,
+        new StepRetry(1, 0.5, 3.0, StepRetry.RetryOn.ANY),
         StepStatus.PENDING,
         0,
         null,
@@ -189,6 +193,8 @@ final class StoreFixtures {
         null,
         null,
         null,
+        null,
+        0,
         null,
         createdAt,
         createdAt,
