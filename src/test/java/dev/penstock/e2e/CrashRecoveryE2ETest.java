@@ -1,11 +1,10 @@
 package dev.penstock.e2e;
 
 import static dev.penstock.testing.AbacusClient.params;
-import static dev.penstock.testing.Steps.addStep;
+import static dev.penstock.testing.Steps.awaitFinished;
 import static dev.penstock.testing.Steps.createPipeline;
-import static dev.penstock.testing.Steps.input;
+import static dev.penstock.testing.Steps.logs;
 import static dev.penstock.testing.Steps.mappingValue;
-import static dev.penstock.testing.Steps.output;
 import static dev.penstock.testing.Steps.stepVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,12 +12,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.ServerProcess;
+import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,53 +55,29 @@ class CrashRecoveryE2ETest {
     try (ServerProcess first = ServerProcess.start(dataDir)) {
       AbacusClient client = first.client();
       pipelineId = createPipeline(client, "crash");
-      addStep(
-          client,
-          pipelineId,
-          "wait",
-          SOURCE,
-          "wait_for_release",
-          List.of(input("shared", "STRING", shared.toString(), null)),
-          List.of(output("done", "INTEGER")),
-          List.of());
-      addStep(
-          client,
-          pipelineId,
-          "after",
-          SOURCE,
-          "after",
-          List.of(input("done", "INTEGER", null, "done")),
-          List.of(output("result", "INTEGER")),
-          List.of("wait"));
-      versionId = Steps.run(client, pipelineId, List.of());
-      await().atMost(Duration.ofSeconds(30)).until(() -> pids().size() == 1);
+      waitStep().addTo(client, pipelineId);
+      StepRequest.named("after")
+          .source(SOURCE)
+          .function("after")
+          .fromVariable("done", "INTEGER", "done")
+          .output("result", "INTEGER")
+          .after("wait")
+          .addTo(client, pipelineId);
+      versionId = runUntilTheStepWaits(client, pipelineId);
       queuedVersionId = Steps.run(client, pipelineId, List.of());
 
       first.kill();
     }
-    long orphan = pids().get(0);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> ProcessHandle.of(orphan).map(p -> !p.isAlive()).orElse(true));
-    Files.writeString(shared.resolve("release"), "go");
+    awaitGoneThenRelease(pids().get(0));
 
     try (ServerProcess second = ServerProcess.start(dataDir)) {
       AbacusClient client = second.client();
       JsonNode version = awaitFinished(client, versionId);
-      assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
-      JsonNode wait = stepVersion(version, "wait");
-      assertThat(wait.path("attempt").asInt()).isEqualTo(2);
+      JsonNode wait = assertCompleteWithWaitOnItsSecondAttempt(version);
       assertThat(mappingValue(wait.path("outputVariableMappings"), "done").asInt())
           .isGreaterThanOrEqualTo(2);
       assertThat(stepVersion(version, "after").path("status").asText()).isEqualTo("COMPLETE");
-      String logs =
-          client
-              .call(
-                  "getStepVersionLogs",
-                  params("pipelineStepVersion", wait.path("pipelineStepVersion").asText()))
-              .path("logs")
-              .asText();
-      assertThat(logs)
+      assertThat(logs(client, wait))
           .contains("attempt started in")
           .contains("[penstock] attempt 2 of step 'wait' starts")
           .contains("interrupted because the server was restarted");
@@ -121,42 +96,51 @@ class CrashRecoveryE2ETest {
     try (ServerProcess first = ServerProcess.start(dataDir)) {
       AbacusClient client = first.client();
       String pipelineId = createPipeline(client, "term");
-      addStep(
-          client,
-          pipelineId,
-          "wait",
-          SOURCE,
-          "wait_for_release",
-          List.of(input("shared", "STRING", shared.toString(), null)),
-          List.of(output("done", "INTEGER")),
-          List.of());
-      versionId = Steps.run(client, pipelineId, List.of());
-      await().atMost(Duration.ofSeconds(30)).until(() -> pids().size() == 1);
+      waitStep().addTo(client, pipelineId);
+      versionId = runUntilTheStepWaits(client, pipelineId);
       // 143 = 128 + SIGTERM: the JVM's exit status after its shutdown hooks ran.
       assertThat(first.terminate(Duration.ofSeconds(30))).isEqualTo(143);
     }
-    long stopped = pids().get(0);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> ProcessHandle.of(stopped).map(p -> !p.isAlive()).orElse(true));
-    Files.writeString(shared.resolve("release"), "go");
+    awaitGoneThenRelease(pids().get(0));
     try (ServerProcess second = ServerProcess.start(dataDir)) {
-      JsonNode version = awaitFinished(second.client(), versionId);
-      assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
-      JsonNode wait = stepVersion(version, "wait");
-      assertThat(wait.path("attempt").asInt()).isEqualTo(2);
-      String logs =
-          second
-              .client()
-              .call(
-                  "getStepVersionLogs",
-                  params("pipelineStepVersion", wait.path("pipelineStepVersion").asText()))
-              .path("logs")
-              .asText();
-      assertThat(logs)
+      AbacusClient client = second.client();
+      JsonNode wait = assertCompleteWithWaitOnItsSecondAttempt(awaitFinished(client, versionId));
+      assertThat(logs(client, wait))
           .contains(
               "[penstock] attempt 2 of step 'wait' starts: the server shut down while attempt 1 was running");
     }
+  }
+
+  /** The step that waits for the release file, recording each attempt's pid. */
+  private StepRequest waitStep() {
+    return StepRequest.named("wait")
+        .source(SOURCE)
+        .function("wait_for_release")
+        .input("shared", "STRING", shared.toString())
+        .output("done", "INTEGER");
+  }
+
+  /** The run is COMPLETE and its step wait ran twice; returns that step version. */
+  private static JsonNode assertCompleteWithWaitOnItsSecondAttempt(JsonNode version) {
+    assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
+    JsonNode wait = stepVersion(version, "wait");
+    assertThat(wait.path("attempt").asInt()).isEqualTo(2);
+    return wait;
+  }
+
+  /** Runs the pipeline and returns its version once its first step's process is waiting. */
+  private String runUntilTheStepWaits(AbacusClient client, String pipelineId) {
+    String versionId = Steps.run(client, pipelineId, List.of());
+    await().atMost(Duration.ofSeconds(30)).until(() -> pids().size() == 1);
+    return versionId;
+  }
+
+  /** Waits for the step's process to be gone, then lets the next attempt finish. */
+  private void awaitGoneThenRelease(long pid) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    Files.writeString(shared.resolve("release"), "go");
   }
 
   private List<Long> pids() throws Exception {
@@ -168,19 +152,5 @@ class CrashRecoveryE2ETest {
         .filter(line -> !line.isBlank())
         .map(Long::parseLong)
         .toList();
-  }
-
-  private static JsonNode awaitFinished(AbacusClient client, String versionId) {
-    JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              last[0] =
-                  client.call("describePipelineVersion", params("pipelineVersion", versionId));
-              return !Set.of("PENDING", "RUNNING").contains(last[0].path("status").asText());
-            });
-    return last[0];
   }
 }

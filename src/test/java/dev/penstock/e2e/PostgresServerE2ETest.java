@@ -1,17 +1,14 @@
 package dev.penstock.e2e;
 
-import static dev.penstock.testing.Steps.addStep;
 import static dev.penstock.testing.Steps.createPipeline;
-import static dev.penstock.testing.Steps.input;
-import static dev.penstock.testing.Steps.mappingValue;
-import static dev.penstock.testing.Steps.output;
-import static dev.penstock.testing.Steps.stepVersion;
+import static dev.penstock.testing.Steps.outputValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.app.ConfigKey;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.EmbeddedPostgresServer;
+import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
 import java.util.List;
@@ -28,29 +25,22 @@ class PostgresServerE2ETest {
       AbacusClient client = server.client();
       String source = "def inc(x):\n    return x + 1\n";
       String pipelineId = createPipeline(client, Steps.uniqueName("pg"));
-      addStep(
-          client,
-          pipelineId,
-          "one",
-          source,
-          "inc",
-          List.of(input("x", "INTEGER", 1, null)),
-          List.of(output("y", "INTEGER")),
-          List.of());
-      addStep(
-          client,
-          pipelineId,
-          "two",
-          source,
-          "inc",
-          List.of(input("x", "INTEGER", null, "y")),
-          List.of(output("z", "INTEGER")),
-          List.of("one"));
+      StepRequest.named("one")
+          .source(source)
+          .function("inc")
+          .input("x", "INTEGER", 1)
+          .output("y", "INTEGER")
+          .addTo(client, pipelineId);
+      StepRequest.named("two")
+          .source(source)
+          .function("inc")
+          .fromVariable("x", "INTEGER", "y")
+          .output("z", "INTEGER")
+          .after("one")
+          .addTo(client, pipelineId);
       JsonNode version = server.awaitFinished(Steps.run(client, pipelineId, List.of()));
       assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
-      assertThat(
-              mappingValue(stepVersion(version, "two").path("outputVariableMappings"), "z").asInt())
-          .isEqualTo(3);
+      assertThat(outputValue(version, "two", "z").asInt()).isEqualTo(3);
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.penstock.e2e;
 
 import static dev.penstock.testing.AbacusClient.params;
-import static dev.penstock.testing.Steps.addStep;
 import static dev.penstock.testing.Steps.createPipeline;
 import static dev.penstock.testing.Steps.input;
+import static dev.penstock.testing.Steps.logs;
 import static dev.penstock.testing.Steps.mappingValue;
-import static dev.penstock.testing.Steps.output;
+import static dev.penstock.testing.Steps.outputValue;
 import static dev.penstock.testing.Steps.run;
 import static dev.penstock.testing.Steps.stepVersion;
 import static dev.penstock.testing.Steps.uniqueName;
@@ -16,31 +16,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.ApiException;
+import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.TestServer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pipelines of real Python steps run end to end through the real server, as the SDK drives them.
  */
 class RunFlowE2ETest {
-  static TestServer server;
-  static AbacusClient client;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    client = server.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  private final AbacusClient client = server.client();
 
   private static final String ARITHMETIC =
       """
@@ -60,36 +50,30 @@ class RunFlowE2ETest {
   @Test
   void a_three_step_chain_passes_variables_and_outputs_from_step_to_step() {
     String pipelineId = createPipeline(client, uniqueName("chain"));
-    addStep(
-        client,
-        pipelineId,
-        "add",
-        ARITHMETIC,
-        "add",
-        List.of(input("x", "INTEGER", null, "start"), input("y", "INTEGER", 5, null)),
-        List.of(output("total", "INTEGER")),
-        List.of());
-    addStep(
-        client,
-        pipelineId,
-        "double",
-        ARITHMETIC,
-        "double",
-        List.of(input("total", "INTEGER", null, "total")),
-        List.of(output("doubled", "INTEGER")),
-        List.of("add"));
+    StepRequest.named("add")
+        .source(ARITHMETIC)
+        .function("add")
+        .fromVariable("x", "INTEGER", "start")
+        .input("y", "INTEGER", 5)
+        .output("total", "INTEGER")
+        .addTo(client, pipelineId);
+    StepRequest.named("double")
+        .source(ARITHMETIC)
+        .function("double")
+        .fromVariable("total", "INTEGER", "total")
+        .output("doubled", "INTEGER")
+        .after("add")
+        .addTo(client, pipelineId);
     JsonNode pipeline =
-        addStep(
-            client,
-            pipelineId,
-            "describe",
-            ARITHMETIC,
-            "describe",
-            List.of(
-                input("doubled", "INTEGER", null, "doubled"),
-                input("label", "STRING", null, "label")),
-            List.of(output("text", "STRING"), output("ok", "BOOLEAN")),
-            List.of("double"));
+        StepRequest.named("describe")
+            .source(ARITHMETIC)
+            .function("describe")
+            .fromVariable("doubled", "INTEGER", "doubled")
+            .fromVariable("label", "STRING", "label")
+            .output("text", "STRING")
+            .output("ok", "BOOLEAN")
+            .after("double")
+            .addTo(client, pipelineId);
     assertThat(pipeline.path("steps")).hasSize(3);
     client.call(
         "updatePipeline",
@@ -115,14 +99,7 @@ class RunFlowE2ETest {
     assertThat(mappingValue(describe.path("outputVariableMappings"), "ok").asBoolean()).isTrue();
     assertThat(describe.path("outputVariableMappings").get(0).has("variable_type")).isTrue();
 
-    String addLogs =
-        client
-            .call(
-                "getStepVersionLogs",
-                params("pipelineStepVersion", add.path("pipelineStepVersion").asText()))
-            .path("logs")
-            .asText();
-    assertThat(addLogs).contains("adding 3 and 5");
+    assertThat(logs(client, add)).contains("adding 3 and 5");
     JsonNode allLogs = client.call("listPipelineVersionLogs", params("pipelineVersion", versionId));
     assertThat(allLogs.path("stepLogs")).hasSize(3);
     assertThat(allLogs.path("stepLogs").get(1).path("logs").asText()).contains("doubling 8");
@@ -147,41 +124,29 @@ class RunFlowE2ETest {
         """;
     String pipelineId = createPipeline(client, uniqueName("diamond"));
     for (int n = 1; n <= 2; n++) {
-      addStep(
-          client,
-          pipelineId,
-          "branch" + n,
-          source,
-          "branch",
-          List.of(input("n", "INTEGER", n, null)),
-          List.of(output("value_" + n, "INTEGER"), output("at", "FLOAT")),
-          List.of());
+      StepRequest.named("branch" + n)
+          .source(source)
+          .function("branch")
+          .input("n", "INTEGER", n)
+          .output("value_" + n, "INTEGER")
+          .output("at", "FLOAT")
+          .addTo(client, pipelineId);
     }
-    addStep(
-        client,
-        pipelineId,
-        "join",
-        source,
-        "join",
-        List.of(
-            input("value_1", "INTEGER", null, "value_1"),
-            input("value_2", "INTEGER", null, "value_2")),
-        List.of(output("sum", "INTEGER")),
-        List.of("branch1", "branch2"));
+    StepRequest.named("join")
+        .source(source)
+        .function("join")
+        .fromVariable("value_1", "INTEGER", "value_1")
+        .fromVariable("value_2", "INTEGER", "value_2")
+        .output("sum", "INTEGER")
+        .after("branch1", "branch2")
+        .addTo(client, pipelineId);
 
     JsonNode version = server.awaitFinished(run(client, pipelineId, List.of()));
 
     assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
-    assertThat(
-            mappingValue(stepVersion(version, "join").path("outputVariableMappings"), "sum")
-                .asInt())
-        .isEqualTo(3);
-    double at1 =
-        mappingValue(stepVersion(version, "branch1").path("outputVariableMappings"), "at")
-            .asDouble();
-    double at2 =
-        mappingValue(stepVersion(version, "branch2").path("outputVariableMappings"), "at")
-            .asDouble();
+    assertThat(outputValue(version, "join", "sum").asInt()).isEqualTo(3);
+    double at1 = outputValue(version, "branch1", "at").asDouble();
+    double at2 = outputValue(version, "branch2", "at").asDouble();
     assertThat(Math.abs(at1 - at2)).as("both branches slept at the same time").isLessThan(0.9);
   }
 
@@ -203,42 +168,26 @@ class RunFlowE2ETest {
             return 2
         """;
     String pipelineId = createPipeline(client, uniqueName("failure"));
-    addStep(
-        client,
-        pipelineId,
-        "explode",
-        source,
-        "explode",
-        List.of(input("n", "INTEGER", 7, null)),
-        List.of(),
-        List.of());
-    addStep(
-        client,
-        pipelineId,
-        "downstream",
-        source,
-        "after",
-        List.of(),
-        List.of(),
-        List.of("explode"));
-    addStep(
-        client,
-        pipelineId,
-        "further",
-        source,
-        "after",
-        List.of(),
-        List.of(),
-        List.of("downstream"));
-    addStep(
-        client,
-        pipelineId,
-        "independent",
-        source,
-        "fine",
-        List.of(),
-        List.of(output("one", "INTEGER")),
-        List.of());
+    StepRequest.named("explode")
+        .source(source)
+        .function("explode")
+        .input("n", "INTEGER", 7)
+        .addTo(client, pipelineId);
+    StepRequest.named("downstream")
+        .source(source)
+        .function("after")
+        .after("explode")
+        .addTo(client, pipelineId);
+    StepRequest.named("further")
+        .source(source)
+        .function("after")
+        .after("downstream")
+        .addTo(client, pipelineId);
+    StepRequest.named("independent")
+        .source(source)
+        .function("fine")
+        .output("one", "INTEGER")
+        .addTo(client, pipelineId);
 
     JsonNode version = server.awaitFinished(run(client, pipelineId, List.of()));
 
@@ -257,28 +206,17 @@ class RunFlowE2ETest {
         .isEqualTo("skipped because upstream step 'explode' failed");
     assertThat(stepVersion(version, "further").path("status").asText()).isEqualTo("SKIPPED");
     assertThat(stepVersion(version, "independent").path("status").asText()).isEqualTo("COMPLETE");
-    String logs =
-        client
-            .call(
-                "getStepVersionLogs",
-                params("pipelineStepVersion", failed.path("pipelineStepVersion").asText()))
-            .path("logs")
-            .asText();
-    assertThat(logs).contains("about to fail");
+    assertThat(logs(client, failed)).contains("about to fail");
   }
 
   @Test
   void a_required_input_with_no_value_fails_the_step_naming_the_argument() {
     String pipelineId = createPipeline(client, uniqueName("missing"));
-    addStep(
-        client,
-        pipelineId,
-        "needs",
-        "def f(x):\n    return x\n",
-        "f",
-        List.of(input("x", "INTEGER", null, "nowhere")),
-        List.of(),
-        List.of());
+    StepRequest.named("needs")
+        .source("def f(x):\n    return x\n")
+        .function("f")
+        .fromVariable("x", "INTEGER", "nowhere")
+        .addTo(client, pipelineId);
     JsonNode version = server.awaitFinished(run(client, pipelineId, List.of()));
     assertThat(version.path("status").asText()).isEqualTo("FAILED");
     assertThat(stepVersion(version, "needs").path("error").asText())
@@ -289,15 +227,11 @@ class RunFlowE2ETest {
   @Test
   void a_value_that_does_not_convert_fails_the_step_naming_the_argument() {
     String pipelineId = createPipeline(client, uniqueName("convert"));
-    addStep(
-        client,
-        pipelineId,
-        "typed",
-        "def f(count):\n    return count\n",
-        "f",
-        List.of(input("count", "INTEGER", null, "count")),
-        List.of(),
-        List.of());
+    StepRequest.named("typed")
+        .source("def f(count):\n    return count\n")
+        .function("f")
+        .fromVariable("count", "INTEGER", "count")
+        .addTo(client, pipelineId);
     JsonNode version =
         server.awaitFinished(
             run(client, pipelineId, List.of(input("count", "STRING", "many", null))));
@@ -308,15 +242,11 @@ class RunFlowE2ETest {
   @Test
   void an_output_of_the_wrong_type_fails_the_step_with_output_errors() {
     String pipelineId = createPipeline(client, uniqueName("outputs"));
-    addStep(
-        client,
-        pipelineId,
-        "wrong",
-        "def f():\n    return 'four'\n",
-        "f",
-        List.of(),
-        List.of(output("n", "INTEGER")),
-        List.of());
+    StepRequest.named("wrong")
+        .source("def f():\n    return 'four'\n")
+        .function("f")
+        .output("n", "INTEGER")
+        .addTo(client, pipelineId);
     JsonNode step = stepVersion(server.awaitFinished(run(client, pipelineId, List.of())), "wrong");
     assertThat(step.path("status").asText()).isEqualTo("FAILED");
     assertThat(step.path("outputErrors").asText())
@@ -336,7 +266,7 @@ class RunFlowE2ETest {
             print("second line")
         """;
     String pipelineId = createPipeline(client, uniqueName("live_logs"));
-    addStep(client, pipelineId, "slow", source, "slow", List.of(), List.of(), List.of());
+    StepRequest.named("slow").source(source).function("slow").addTo(client, pipelineId);
     String versionId = run(client, pipelineId, List.of());
     String[] stepVersionId = new String[1];
     await()
@@ -346,11 +276,7 @@ class RunFlowE2ETest {
               JsonNode version =
                   client.call("describePipelineVersion", params("pipelineVersion", versionId));
               stepVersionId[0] = stepVersion(version, "slow").path("pipelineStepVersion").asText();
-              return client
-                  .call("getStepVersionLogs", params("pipelineStepVersion", stepVersionId[0]))
-                  .path("logs")
-                  .asText()
-                  .contains("first line");
+              return logs(client, stepVersionId[0]).contains("first line");
             });
     JsonNode running = client.call("describePipelineVersion", params("pipelineVersion", versionId));
     assertThat(running.path("status").asText()).isEqualTo("RUNNING");
@@ -358,30 +284,17 @@ class RunFlowE2ETest {
     releaseStep(versionId, stepVersionId[0]);
     JsonNode done = server.awaitFinished(versionId);
     assertThat(done.path("status").asText()).isEqualTo("COMPLETE");
-    assertThat(
-            client
-                .call("getStepVersionLogs", params("pipelineStepVersion", stepVersionId[0]))
-                .path("logs")
-                .asText())
-        .contains("first line\nsecond line");
+    assertThat(logs(client, stepVersionId[0])).contains("first line\nsecond line");
   }
 
   @Test
   void a_step_that_allocates_past_its_memory_limit_fails_saying_so() {
     String pipelineId = createPipeline(client, uniqueName("memory"));
-    client.call(
-        "createPipelineStep",
-        params(
-            "pipelineId",
-            pipelineId,
-            "stepName",
-            "hog",
-            "functionName",
-            "hog",
-            "sourceCode",
-            "def hog():\n    block = bytearray(2 * 1024 ** 3)\n    return len(block)\n",
-            "memory",
-            1));
+    StepRequest.named("hog")
+        .source("def hog():\n    block = bytearray(2 * 1024 ** 3)\n    return len(block)\n")
+        .function("hog")
+        .memory(1)
+        .addTo(client, pipelineId);
     JsonNode step = stepVersion(server.awaitFinished(run(client, pipelineId, List.of())), "hog");
     assertThat(step.path("status").asText()).isEqualTo("FAILED");
     assertThat(step.path("error").asText()).contains("exceeded its memory limit of 1 GB");
@@ -405,15 +318,12 @@ class RunFlowE2ETest {
         """;
     String name = uniqueName("callback");
     String pipelineId = createPipeline(client, name);
-    addStep(
-        client,
-        pipelineId,
-        "call_home",
-        source,
-        "call_home",
-        List.of(),
-        List.of(output("name", "STRING"), output("key", "STRING")),
-        List.of());
+    StepRequest.named("call_home")
+        .source(source)
+        .function("call_home")
+        .output("name", "STRING")
+        .output("key", "STRING")
+        .addTo(client, pipelineId);
     JsonNode version = server.awaitFinished(run(client, pipelineId, List.of()));
     JsonNode outputs = stepVersion(version, "call_home").path("outputVariableMappings");
     assertThat(mappingValue(outputs, "name").asText()).isEqualTo(name);
@@ -427,7 +337,7 @@ class RunFlowE2ETest {
             ApiException.class, e -> assertThat(e.errorType()).isEqualTo("PermissionDeniedError"));
   }
 
-  private static void releaseStep(String versionId, String stepVersionId) {
+  private void releaseStep(String versionId, String stepVersionId) {
     var dir =
         server
             .dataDir()

@@ -1,27 +1,28 @@
 package dev.penstock.e2e;
 
-import static dev.penstock.testing.AbacusClient.params;
 import static dev.penstock.testing.Steps.createPipeline;
-import static dev.penstock.testing.Steps.mappingValue;
+import static dev.penstock.testing.Steps.outputValue;
 import static dev.penstock.testing.Steps.stepVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.app.ConfigKey;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The parallel limit, cpuSize slots and package requirements, through the real server. */
 class SchedulingE2ETest {
-  static TestServer server;
-  static AbacusClient client;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of(ConfigKey.PARALLEL_LIMIT, "2"));
+
+  private final AbacusClient client = server.client();
 
   private static final String TIMED =
       """
@@ -33,22 +34,10 @@ class SchedulingE2ETest {
           return {"span": [start, time.time()]}
       """;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of(ConfigKey.PARALLEL_LIMIT, "2"));
-    client = server.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   private static List<double[]> spans(JsonNode version, int count) {
     var spans = new ArrayList<double[]>();
     for (int i = 0; i < count; i++) {
-      JsonNode span =
-          mappingValue(stepVersion(version, "t" + i).path("outputVariableMappings"), "span");
+      JsonNode span = outputValue(version, "t" + i, "span");
       spans.add(new double[] {span.get(0).asDouble(), span.get(1).asDouble()});
     }
     return spans;
@@ -70,26 +59,16 @@ class SchedulingE2ETest {
     return most;
   }
 
-  private static JsonNode runTimedSteps(String cpuSize, int count) {
+  private JsonNode runTimedSteps(String cpuSize, int count) {
     String pipelineId = createPipeline(client, Steps.uniqueName("limit"));
     for (int i = 0; i < count; i++) {
-      client.call(
-          "createPipelineStep",
-          params(
-              "pipelineId",
-              pipelineId,
-              "stepName",
-              "t" + i,
-              "functionName",
-              "timed",
-              "sourceCode",
-              TIMED,
-              "cpuSize",
-              cpuSize,
-              "stepInputMappings",
-              List.of(Steps.input("i", "INTEGER", i, null)),
-              "outputVariableMappings",
-              List.of(Steps.output("span", "LIST"))));
+      StepRequest.named("t" + i)
+          .source(TIMED)
+          .function("timed")
+          .cpuSize(cpuSize)
+          .input("i", "INTEGER", i)
+          .output("span", "LIST")
+          .addTo(client, pipelineId);
     }
     JsonNode version = server.awaitFinished(Steps.run(client, pipelineId, List.of()));
     assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
@@ -111,19 +90,11 @@ class SchedulingE2ETest {
   @Test
   void a_step_whose_requirements_are_not_installed_fails_listing_them() {
     String pipelineId = createPipeline(client, Steps.uniqueName("packages"));
-    client.call(
-        "createPipelineStep",
-        params(
-            "pipelineId",
-            pipelineId,
-            "stepName",
-            "needs",
-            "functionName",
-            "f",
-            "sourceCode",
-            "def f():\n    return 1\n",
-            "packageRequirements",
-            List.of("surely-not-installed-penstock-pkg==1.0", "json-missing-too")));
+    StepRequest.named("needs")
+        .source("def f():\n    return 1\n")
+        .function("f")
+        .requirements("surely-not-installed-penstock-pkg==1.0", "json-missing-too")
+        .addTo(client, pipelineId);
     JsonNode step =
         stepVersion(server.awaitFinished(Steps.run(client, pipelineId, List.of())), "needs");
     assertThat(step.path("status").asText()).isEqualTo("FAILED");

@@ -1,6 +1,5 @@
 package dev.penstock.e2e;
 
-import static dev.penstock.testing.AbacusClient.params;
 import static dev.penstock.testing.Steps.createPipeline;
 import static dev.penstock.testing.Steps.stepVersion;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
 import java.nio.file.Files;
@@ -39,21 +39,12 @@ class StepTimeoutE2ETest {
                   f.write(str(child.pid))
               time.sleep(600)
           """;
-      client.call(
-          "createPipelineStep",
-          params(
-              "pipelineId",
-              pipelineId,
-              "stepName",
-              "forever",
-              "functionName",
-              "forever",
-              "sourceCode",
-              source,
-              "timeout",
-              1,
-              "stepInputMappings",
-              List.of(Steps.input("shared", "STRING", shared.toString(), null))));
+      StepRequest.named("forever")
+          .source(source)
+          .function("forever")
+          .timeout(1)
+          .input("shared", "STRING", shared.toString())
+          .addTo(client, pipelineId);
       String versionId = Steps.run(client, pipelineId, List.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(shared.resolve("child")));
       long child = Long.parseLong(Files.readString(shared.resolve("child")).trim());

@@ -1,17 +1,21 @@
 package dev.penstock.testing;
 
 import static dev.penstock.testing.AbacusClient.params;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Small builders for the requests tests make over and over. */
+/** Small builders and readers for the requests tests make over and over. */
 public final class Steps {
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final Set<String> OPEN = Set.of("PENDING", "RUNNING");
 
   private Steps() {}
 
@@ -50,35 +54,6 @@ public final class Steps {
         .asText();
   }
 
-  /** Adds a step; returns the Pipeline createPipelineStep answers with. */
-  public static JsonNode addStep(
-      AbacusClient client,
-      String pipelineId,
-      String stepName,
-      String source,
-      String function,
-      List<Map<String, Object>> inputs,
-      List<Map<String, Object>> outputs,
-      List<String> dependencies) {
-    return client.call(
-        "createPipelineStep",
-        params(
-            "pipelineId",
-            pipelineId,
-            "stepName",
-            stepName,
-            "functionName",
-            function,
-            "sourceCode",
-            source,
-            "stepInputMappings",
-            inputs,
-            "outputVariableMappings",
-            outputs,
-            "stepDependencies",
-            dependencies));
-  }
-
   public static String run(
       AbacusClient client, String pipelineId, List<Map<String, Object>> variables) {
     return client
@@ -86,6 +61,28 @@ public final class Steps {
             "runPipeline", params("pipelineId", pipelineId, "pipelineVariableMappings", variables))
         .path("pipelineVersion")
         .asText();
+  }
+
+  /** Polls describePipelineVersion for up to a minute until the run is finished. */
+  public static JsonNode awaitFinished(AbacusClient client, String pipelineVersion) {
+    return awaitFinished(client, pipelineVersion, Duration.ofSeconds(60));
+  }
+
+  /** Polls describePipelineVersion until the run is neither PENDING nor RUNNING. */
+  public static JsonNode awaitFinished(
+      AbacusClient client, String pipelineVersion, Duration timeout) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              last[0] =
+                  client.call(
+                      "describePipelineVersion", params("pipelineVersion", pipelineVersion));
+              return !OPEN.contains(last[0].path("status").asText());
+            });
+    return last[0];
   }
 
   /** The step version of the run with the given step name. */
@@ -96,6 +93,23 @@ public final class Steps {
       }
     }
     throw new AssertionError("no step " + stepName + " in " + version);
+  }
+
+  /** The value the run's step gave its named output. */
+  public static JsonNode outputValue(JsonNode version, String stepName, String output) {
+    return mappingValue(stepVersion(version, stepName).path("outputVariableMappings"), output);
+  }
+
+  /** What getStepVersionLogs answers for a step version (a node of describePipelineVersion). */
+  public static String logs(AbacusClient client, JsonNode stepVersion) {
+    return logs(client, stepVersion.path("pipelineStepVersion").asText());
+  }
+
+  public static String logs(AbacusClient client, String pipelineStepVersion) {
+    return client
+        .call("getStepVersionLogs", params("pipelineStepVersion", pipelineStepVersion))
+        .path("logs")
+        .asText();
   }
 
   /** The value of the named entry of a raw mapping list. */

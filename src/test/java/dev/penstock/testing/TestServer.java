@@ -1,7 +1,5 @@
 package dev.penstock.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.app.ConfigKey;
 import dev.penstock.app.ConfigLoader;
@@ -14,27 +12,32 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@link PenstockServer} on a free port with a temporary data directory and Debian's Python,
- * and an {@link AbacusClient} that holds its admin key. Start one per test class.
+ * and an {@link AbacusClient} that holds its admin key.
+ *
+ * <p>One per test class: {@code @RegisterExtension static final TestServer server =
+ * TestServer.perClass();} starts it before the class's first test and stops it after the last (the
+ * field must be static, or JUnit never calls the class-level callbacks). For a test of its own,
+ * {@code try (TestServer server = TestServer.start()) {...}}.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   public static final String ADMIN_KEY = "test-admin-key";
-  private static final Set<String> OPEN = Set.of("PENDING", "RUNNING");
 
-  private final Path dataDir;
   private final Map<ConfigKey, String> settings;
   private final InstantSource clock;
+  private Path dataDir;
   private PenstockServer server;
+  private AbacusClient client;
 
-  private TestServer(Path dataDir, Map<ConfigKey, String> overrides, InstantSource clock) {
-    this.dataDir = dataDir;
+  private TestServer(Map<ConfigKey, String> overrides, InstantSource clock) {
     this.clock = clock;
     this.settings = new EnumMap<>(ConfigKey.class);
     settings.put(ConfigKey.PORT, "0");
-    settings.put(ConfigKey.DATA_DIR, dataDir.toString());
     settings.put(ConfigKey.PYTHON, TestPython.path());
     settings.put(ConfigKey.ADMIN_API_KEY, ADMIN_KEY);
     settings.put(ConfigKey.PARALLEL_LIMIT, "2");
@@ -52,24 +55,56 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on a clock the test controls (a {@link java.time.InstantSource} it can move). */
   public static TestServer start(Map<ConfigKey, String> overrides, InstantSource clock) {
+    var server = new TestServer(overrides, clock);
+    server.startOnNewDataDir();
+    return server;
+  }
+
+  /** A server to register as a static {@code @RegisterExtension} field: one for the class. */
+  public static TestServer perClass() {
+    return perClass(Map.of());
+  }
+
+  public static TestServer perClass(Map<ConfigKey, String> overrides) {
+    return new TestServer(overrides, InstantSource.system());
+  }
+
+  /** As {@link #perClass(Map)}, on a clock the test controls. */
+  public static TestServer perClass(Map<ConfigKey, String> overrides, InstantSource clock) {
+    return new TestServer(overrides, clock);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    startOnNewDataDir();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stop();
+  }
+
+  private void startOnNewDataDir() {
     try {
-      var server = new TestServer(Files.createTempDirectory("penstock-test-"), overrides, clock);
-      server.restart();
-      return server;
+      dataDir = Files.createTempDirectory("penstock-test-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    settings.put(ConfigKey.DATA_DIR, dataDir.toString());
+    restart();
   }
 
   /** Starts (again) on the same data directory, as an operator restarting the server would. */
   public void restart() {
     server = PenstockServer.start(ConfigLoader.load(settings, null, Map.of()), clock);
+    client = new AbacusClient(url(), ADMIN_KEY);
   }
 
   public void stop() {
     if (server != null) {
       server.stop();
       server = null;
+      client = null;
     }
   }
 
@@ -81,29 +116,21 @@ public final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** A client with the admin key, the same one until the server is restarted. */
   public AbacusClient client() {
-    return new AbacusClient(url(), ADMIN_KEY);
+    if (client == null) {
+      throw new IllegalStateException("the server is not running");
+    }
+    return client;
   }
 
   /** Polls describePipelineVersion until the run is neither PENDING nor RUNNING. */
   public JsonNode awaitFinished(String pipelineVersion, Duration timeout) {
-    var client = client();
-    JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(timeout)
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> {
-              last[0] =
-                  client.call(
-                      "describePipelineVersion", Map.of("pipelineVersion", pipelineVersion));
-              return !OPEN.contains(last[0].path("status").asText());
-            });
-    return last[0];
+    return Steps.awaitFinished(client(), pipelineVersion, timeout);
   }
 
   public JsonNode awaitFinished(String pipelineVersion) {
-    return awaitFinished(pipelineVersion, Duration.ofSeconds(60));
+    return Steps.awaitFinished(client(), pipelineVersion);
   }
 
   @Override
