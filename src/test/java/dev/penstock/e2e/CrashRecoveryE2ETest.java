@@ -81,6 +81,8 @@ class CrashRecoveryE2ETest {
           .contains("attempt started in")
           .contains("[penstock] attempt 2 of step 'wait' starts")
           .contains("interrupted because the server was restarted");
+      assertThat(wait.path("attempts").get(0).path("status").asText()).isEqualTo("INTERRUPTED");
+      assertThat(wait.path("attempts").get(1).path("status").asText()).isEqualTo("COMPLETE");
 
       assertThat(awaitFinished(client, queuedVersionId).path("status").asText())
           .isEqualTo("COMPLETE");

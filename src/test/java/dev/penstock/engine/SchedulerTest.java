@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -231,5 +232,39 @@ class SchedulerTest {
     scheduler.start();
     executor.next().succeed(IntNode.valueOf(1));
     awaitStatus(versionId, RunStatus.COMPLETE);
+  }
+
+  /**
+   * Round robin between runs waiting for slots: a run that takes a slot queues again behind the
+   * others, so a run started after a huge one waits one turn, not until the huge run is done.
+   */
+  @Test
+  void a_run_started_after_a_huge_one_gets_a_slot_within_one_turn() throws Exception {
+    start(1);
+    String huge = definitions.createPipeline("huge", null, null, false).id();
+    for (int i = 0; i < 6; i++) {
+      definitions.createStep(
+          huge, "h" + i, new StepSpec("f", SOURCE, null, null, null, null, null, null, null));
+    }
+    String hugeRun = runs.run(huge, null).id();
+    var launched = new ArrayList<String>();
+    var current = executor.next();
+    String small = definitions.createPipeline("small", null, null, false).id();
+    definitions.createStep(
+        small, "s", new StepSpec("f", SOURCE, null, null, null, null, null, null, null));
+    String smallRun = runs.run(small, null).id();
+    executor.assertNoMoreLaunches();
+
+    for (int i = 0; i < 7; i++) {
+      launched.add(current.launch().workDir().toString().contains(smallRun) ? "small" : "huge");
+      current.succeed(IntNode.valueOf(i));
+      if (i < 6) {
+        current = executor.next();
+      }
+    }
+
+    assertThat(launched.indexOf("small")).as("launch order " + launched).isBetween(1, 2);
+    awaitStatus(smallRun, RunStatus.COMPLETE);
+    awaitStatus(hugeRun, RunStatus.COMPLETE);
   }
 }

@@ -41,7 +41,7 @@ public final class AbacusClient {
   public JsonNode call(String method, Map<String, ?> params) {
     var spec = SdkMethods.of(method);
     for (String name : params.keySet()) {
-      if (!spec.parameters().contains(name)) {
+      if (!spec.parameters().contains(name) && !spec.extensions().contains(name)) {
         throw new IllegalArgumentException(method + " has no parameter " + name + " in the SDK");
       }
     }
@@ -54,6 +54,11 @@ public final class AbacusClient {
       ObjectNode body = JSON.createObjectNode();
       for (String name : spec.parameters()) {
         body.set(name, JSON.valueToTree(params.get(name)));
+      }
+      for (String name : spec.extensions()) {
+        if (params.containsKey(name)) {
+          body.set(name, JSON.valueToTree(params.get(name)));
+        }
       }
       request =
           HttpRequest.newBuilder(URI.create(url(method)))

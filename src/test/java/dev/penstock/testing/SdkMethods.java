@@ -8,7 +8,27 @@ import java.util.Map;
  * POST and PATCH, every parameter it always puts in the body (null when the caller gave none).
  */
 final class SdkMethods {
-  record Method(String verb, List<String> parameters) {}
+  /**
+   * A method's verb, the parameters the SDK always sends, and Penstock's extension parameters,
+   * which a client of the extensions adds to the body only when it gives them.
+   */
+  record Method(String verb, List<String> parameters, List<String> extensions) {
+    Method(String verb, List<String> parameters) {
+      this(verb, parameters, List.of());
+    }
+
+    Method plusExtensions(String... names) {
+      return new Method(verb, parameters, List.of(names));
+    }
+  }
+
+  /** Penstock's extension parameters per method (issue 3: retries, concurrency). */
+  private static final Map<String, List<String>> EXTENSIONS =
+      Map.of(
+          "createPipeline", List.of("maxConcurrentRuns"),
+          "updatePipeline", List.of("maxConcurrentRuns"),
+          "createPipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"),
+          "updatePipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"));
 
   private static final Map<String, Method> METHODS =
       Map.ofEntries(
@@ -99,7 +119,9 @@ final class SdkMethods {
               "orgLevelConnectors",
               "outputVariableMappings",
               "timeout"),
-          delete("deletePythonFunction", "name"));
+          delete("deletePythonFunction", "name"),
+          // Penstock extension methods, called the way the SDK calls its own POST methods.
+          body("POST", "cancelPipelineVersion", "pipelineVersion"));
 
   private SdkMethods() {}
 
@@ -108,7 +130,8 @@ final class SdkMethods {
     if (method == null) {
       throw new IllegalArgumentException("the SDK has no pipelines method " + name);
     }
-    return method;
+    var extensions = EXTENSIONS.get(name);
+    return extensions == null ? method : method.plusExtensions(extensions.toArray(String[]::new));
   }
 
   private static Map.Entry<String, Method> get(String name, String... parameters) {
