@@ -24,6 +24,11 @@ public enum ConfigKey {
       "heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
   SWEEP_INTERVAL("sweep-interval", "30s", "how often the safety-net sweep runs"),
   KILL_GRACE("kill-grace", "10s", "time between SIGTERM and SIGKILL when a step is stopped"),
+  RETENTION_KEEP_LAST(
+      "retention-keep-last", "20", "finished runs kept per pipeline, however old (0: none)"),
+  RETENTION_MAX_AGE(
+      "retention-max-age", "30d", "finished runs younger than this are kept, however many"),
+  RETENTION_INTERVAL("retention-interval", "1m", "how often old runs are pruned"),
   ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
 
   private final String key;

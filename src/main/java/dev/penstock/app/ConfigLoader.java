@@ -20,7 +20,7 @@ public final class ConfigLoader {
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
   private record Setting(String value, String source) {}
 
@@ -94,6 +94,9 @@ public final class ConfigLoader {
         integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
         duration(ConfigKey.SWEEP_INTERVAL),
         duration(ConfigKey.KILL_GRACE),
+        integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
+        duration(ConfigKey.RETENTION_MAX_AGE),
+        duration(ConfigKey.RETENTION_INTERVAL),
         optional(ConfigKey.ADMIN_API_KEY));
   }
 
@@ -145,14 +148,15 @@ public final class ConfigLoader {
   private Duration duration(ConfigKey key) {
     var matcher = DURATION.matcher(text(key));
     if (!matcher.matches() || Long.parseLong(matcher.group(1)) < 1) {
-      throw bad(key, "expected a duration such as 10s (units: ms, s, m, h)");
+      throw bad(key, "expected a duration such as 10s (units: ms, s, m, h, d)");
     }
     long number = Long.parseLong(matcher.group(1));
     return switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
       case "ms" -> Duration.ofMillis(number);
       case "s" -> Duration.ofSeconds(number);
       case "m" -> Duration.ofMinutes(number);
-      default -> Duration.ofHours(number);
+      case "h" -> Duration.ofHours(number);
+      default -> Duration.ofDays(number);
     };
   }
 

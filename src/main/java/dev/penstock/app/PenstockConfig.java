@@ -22,6 +22,9 @@ public record PenstockConfig(
     int heartbeatMissedLimit,
     Duration sweepInterval,
     Duration killGrace,
+    int retentionKeepLast,
+    Duration retentionMaxAge,
+    Duration retentionInterval,
     String adminApiKey) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */

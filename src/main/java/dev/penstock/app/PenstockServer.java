@@ -4,6 +4,7 @@ import dev.penstock.api.ApiServer;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
+import dev.penstock.engine.Pruner;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
@@ -37,6 +38,7 @@ public final class PenstockServer {
   private final StepLauncher launcher;
   private final Scheduler scheduler;
   private final Sweeper sweeper;
+  private final Pruner pruner;
   private final ApiServer api;
   private final String adminKeyNotice;
 
@@ -79,6 +81,13 @@ public final class PenstockServer {
                 config.heartbeatInterval(),
                 config.heartbeatMissedLimit(),
                 config.sweepInterval()));
+    this.pruner =
+        new Pruner(
+            stores.runs(),
+            workspace,
+            clock,
+            new Pruner.Settings(
+                config.retentionKeepLast(), config.retentionMaxAge(), config.retentionInterval()));
     var services =
         new ApiServer.Services(
             stores.pipelines(),
@@ -96,6 +105,7 @@ public final class PenstockServer {
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     sweeper.start();
+    pruner.start();
   }
 
   /** Builds and starts a server; when this returns, requests are accepted. */
@@ -124,6 +134,7 @@ public final class PenstockServer {
   /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
   public synchronized void stop() {
     api.stop();
+    pruner.stop();
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();

@@ -14,6 +14,11 @@ public final class Workspace {
     this.root = dataDir.resolve("runs");
   }
 
+  /** Everything the run's attempts wrote. */
+  public Path runDir(String pipelineVersionId) {
+    return root.resolve(pipelineVersionId);
+  }
+
   public Path attemptDir(String pipelineVersionId, String stepVersionId, int attempt) {
     return root.resolve(pipelineVersionId).resolve(stepVersionId).resolve("attempt-" + attempt);
   }

@@ -121,4 +121,16 @@ public interface RunStore {
 
   /** The pipeline's PENDING versions, oldest first: the queue admitVersion serves. */
   List<String> queuedVersionIds(String pipelineId);
+
+  /**
+   * Up to {@code limit} ended versions, oldest first, that retention may delete: completed before
+   * {@code olderThan} and not among the {@code keepLast} newest versions of their pipeline.
+   */
+  List<String> prunableVersionIds(Instant olderThan, int keepLast, int limit);
+
+  /**
+   * Deletes an ended version with its step versions, attempts, history and run keys, in one
+   * transaction. False (nothing deleted) when it is missing or not ended.
+   */
+  boolean deleteVersion(String pipelineVersionId);
 }

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_HEARTBEAT_INTERVAL", "abc")))
         .hasMessage(
-            "heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h)");
+            "heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h, d)");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.PORT, "70000"), null, Map.of()))
         .hasMessage("port=70000 (from --port): expected a whole number from 0 to 65535");
   }

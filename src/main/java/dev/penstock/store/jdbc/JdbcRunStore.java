@@ -89,11 +89,13 @@ public final class JdbcRunStore implements RunStore {
   private final Database database;
   private final JdbcStepClaims claims;
   private final JdbcRunControl control;
+  private final JdbcRetention retention;
 
   JdbcRunStore(Database database) {
     this.database = database;
     this.claims = new JdbcStepClaims(database);
     this.control = new JdbcRunControl(database);
+    this.retention = new JdbcRetention(database);
   }
 
   @Override
@@ -317,5 +319,15 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public List<String> queuedVersionIds(String pipelineId) {
     return control.queued(pipelineId);
+  }
+
+  @Override
+  public List<String> prunableVersionIds(Instant olderThan, int keepLast, int limit) {
+    return retention.prunable(olderThan, keepLast, limit);
+  }
+
+  @Override
+  public boolean deleteVersion(String pipelineVersionId) {
+    return retention.delete(pipelineVersionId);
   }
 }

@@ -16,6 +16,7 @@ import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StepCompletion;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -189,5 +190,40 @@ interface RunControlContract extends StoreAccess {
     assertThat(runs().admitVersion(third.id(), at(6))).isFalse();
     assertThat(runs().admitVersion(second.id(), at(6))).isTrue();
     assertThat(runs().findVersion(second.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  default void retention_finds_old_ended_runs_beyond_the_newest_kept_and_deletes_them_whole() {
+    Pipeline pipeline = createPipeline();
+    var versions = new ArrayList<PipelineVersion>();
+    for (int i = 1; i <= 4; i++) {
+      PipelineVersion version = version(pipeline, at(i), "a");
+      runs().createVersion(version);
+      versions.add(version);
+    }
+    for (PipelineVersion version : versions.subList(0, 3)) {
+      runs().claimStep(version.steps().get(0).id(), 0, "node", null, at(5));
+      complete(version.steps().get(0), 1, StepStatus.COMPLETE, null);
+      runs().finishVersion(version.id(), RunStatus.COMPLETE, null, at(6));
+    }
+    PipelineVersion open = versions.get(3);
+
+    assertThat(runs().prunableVersionIds(at(7), 1, 10))
+        .as("the newest is kept, the open one is not ended")
+        .containsExactlyInAnyOrder(versions.get(0).id(), versions.get(1).id(), versions.get(2).id())
+        .doesNotContain(open.id());
+    assertThat(runs().prunableVersionIds(at(7), 2, 10)).hasSize(2);
+    assertThat(runs().prunableVersionIds(at(6), 1, 10)).as("not older than the cut").isEmpty();
+    assertThat(runs().prunableVersionIds(at(7), 1, 1)).hasSize(1);
+
+    String doomed = versions.get(0).id();
+    String doomedStep = versions.get(0).steps().get(0).id();
+    assertThat(runs().deleteVersion(doomed)).isTrue();
+    assertThat(runs().findVersion(doomed)).isEmpty();
+    assertThat(runs().findStepVersion(doomedStep)).isEmpty();
+    assertThat(runs().attempts(doomedStep)).isEmpty();
+    assertThat(runs().history(doomedStep)).isEmpty();
+    assertThat(runs().deleteVersion(open.id())).as("never an open run").isFalse();
+    assertThat(runs().findVersion(open.id())).isPresent();
   }
 }
