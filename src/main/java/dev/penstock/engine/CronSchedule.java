@@ -45,10 +45,8 @@ public final class CronSchedule {
     if (expression == null || expression.isBlank()) {
       throw invalid(
           expression,
-          "expected five fields ("
-              + String.join(" ", FIELDS)
-              + ")"
-              + "; to remove a schedule, call unsetPipelineRefreshSchedule");
+          "expected five fields (%s); to remove a schedule, call unsetPipelineRefreshSchedule"
+              .formatted(String.join(" ", FIELDS)));
     }
     String[] fields = expression.trim().split("\\s+");
     if (fields.length != FIELDS.size()) {

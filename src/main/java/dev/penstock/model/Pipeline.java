@@ -3,7 +3,11 @@ package dev.penstock.model;
 import java.time.Instant;
 import java.util.List;
 
-/** A pipeline definition. {@code variables} are the defaults every run starts from. */
+/**
+ * A pipeline definition. {@code variables} are the defaults every run starts from. The schedule is
+ * {@code cron} (UTC; null when none), {@code schedulePaused}, and {@code nextRunAt}, when the
+ * schedule fires next (null when there is no cron or it is paused).
+ */
 public record Pipeline(
     String id,
     String name,
@@ -12,4 +16,20 @@ public record Pipeline(
     boolean isProd,
     List<InputMapping> variables,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    boolean schedulePaused,
+    Instant nextRunAt) {
+
+  /** A pipeline whose schedule, if it has a cron, is not paused and not yet timed. */
+  public Pipeline(
+      String id,
+      String name,
+      String projectId,
+      String cron,
+      boolean isProd,
+      List<InputMapping> variables,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(id, name, projectId, cron, isProd, variables, createdAt, updatedAt, false, null);
+  }
+}

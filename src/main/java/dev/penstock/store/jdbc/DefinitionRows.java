@@ -52,7 +52,9 @@ final class DefinitionRows {
         row.getInt("is_prod") != 0,
         JsonColumns.inputs(row.getString("variables")),
         instant(row, "created_at"),
-        instant(row, "updated_at"));
+        instant(row, "updated_at"),
+        row.getInt("schedule_paused") != 0,
+        instant(row, "next_run_at"));
   }
 
   /** A pipeline_step row joined with its function's columns under {@link #FUNCTION_PREFIX}. */

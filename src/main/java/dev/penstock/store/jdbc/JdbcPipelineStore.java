@@ -7,6 +7,7 @@ import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.store.PipelineStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -15,13 +16,15 @@ import org.jdbi.v3.core.statement.SqlStatement;
 public final class JdbcPipelineStore implements PipelineStore {
   private static final String INSERT_PIPELINE =
       """
-      INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, created_at, updated_at)
-      VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :createdAt, :updatedAt)
+      INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, created_at, updated_at,
+          schedule_paused, next_run_at)
+      VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :createdAt, :updatedAt,
+          :schedulePaused, :nextRunAt)
       """;
   private static final String UPDATE_PIPELINE =
       """
       UPDATE pipeline
-         SET name = :name, project_id = :projectId, cron = :cron, is_prod = :isProd,
+         SET name = :name, project_id = :projectId, is_prod = :isProd,
              variables = :variables, updated_at = :updatedAt
        WHERE id = :id
       """;
@@ -82,10 +85,12 @@ public final class JdbcPipelineStore implements PipelineStore {
 
   private final Database database;
   private final FunctionTable functions;
+  private final ScheduleTable schedules;
 
   JdbcPipelineStore(Database database) {
     this.database = database;
     this.functions = new FunctionTable(database);
+    this.schedules = new ScheduleTable(database);
   }
 
   @Override
@@ -134,6 +139,9 @@ public final class JdbcPipelineStore implements PipelineStore {
               handle
                   .createUpdate(INSERT_PIPELINE)
                   .bind("id", pipeline.id())
+                  .bind("cron", pipeline.cron())
+                  .bind("schedulePaused", pipeline.schedulePaused() ? 1 : 0)
+                  .bind("nextRunAt", millis(pipeline.nextRunAt()))
                   .bind("createdAt", millis(pipeline.createdAt()));
           return database.execute(bindFields(insert, pipeline), alreadyExists(pipeline), null);
         });
@@ -150,6 +158,22 @@ public final class JdbcPipelineStore implements PipelineStore {
     if (updated == 0) {
       throw new NotFoundException("No pipeline with id '" + pipeline.id() + "'");
     }
+  }
+
+  @Override
+  public void setSchedule(
+      String pipelineId, String cron, boolean paused, Instant nextRunAt, Instant updatedAt) {
+    schedules.set(pipelineId, cron, paused, nextRunAt, updatedAt);
+  }
+
+  @Override
+  public List<Pipeline> dueSchedules(Instant now) {
+    return schedules.due(now);
+  }
+
+  @Override
+  public boolean claimScheduledRun(String pipelineId, Instant due, Instant next) {
+    return schedules.claim(pipelineId, due, next);
   }
 
   @Override
@@ -273,7 +297,6 @@ public final class JdbcPipelineStore implements PipelineStore {
     return statement
         .bind("name", pipeline.name())
         .bind("projectId", pipeline.projectId())
-        .bind("cron", pipeline.cron())
         .bind("isProd", pipeline.isProd() ? 1 : 0)
         .bind("variables", JsonColumns.write(pipeline.variables()))
         .bind("updatedAt", millis(pipeline.updatedAt()));

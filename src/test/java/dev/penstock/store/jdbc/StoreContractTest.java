@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * each test starts from a new database migrated from zero. The tests of each store live in the
  * contract interfaces this class implements, the API key, schema and concurrency tests here.
  */
-abstract class StoreContractTest implements PipelineStoreContract, RunStoreContract {
+abstract class StoreContractTest
+    implements PipelineStoreContract, RunStoreContract, ScheduleStoreContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
