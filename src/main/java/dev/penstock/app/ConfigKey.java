@@ -24,6 +24,7 @@ public enum ConfigKey {
       "heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
   SWEEP_INTERVAL("sweep-interval", "30s", "how often the safety-net sweep runs"),
   KILL_GRACE("kill-grace", "10s", "time between SIGTERM and SIGKILL when a step is stopped"),
+  SCHEDULE_TICK("schedule-tick", "1s", "how often cron schedules are checked for due runs"),
   ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
 
   private final String key;

@@ -94,7 +94,8 @@ public final class ConfigLoader {
         integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
         duration(ConfigKey.SWEEP_INTERVAL),
         duration(ConfigKey.KILL_GRACE),
-        optional(ConfigKey.ADMIN_API_KEY));
+        optional(ConfigKey.ADMIN_API_KEY),
+        duration(ConfigKey.SCHEDULE_TICK));
   }
 
   private String text(ConfigKey key) {

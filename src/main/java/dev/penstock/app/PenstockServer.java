@@ -1,6 +1,7 @@
 package dev.penstock.app;
 
 import dev.penstock.api.ApiServer;
+import dev.penstock.engine.CronTicker;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
@@ -36,6 +37,7 @@ public final class PenstockServer {
   private final StepLauncher launcher;
   private final Scheduler scheduler;
   private final Sweeper sweeper;
+  private final CronTicker cronTicker;
   private final ApiServer api;
   private final String adminKeyNotice;
 
@@ -78,6 +80,8 @@ public final class PenstockServer {
                 config.heartbeatInterval(),
                 config.heartbeatMissedLimit(),
                 config.sweepInterval()));
+    var runs = new Runs(stores.pipelines(), stores.runs(), scheduler, clock);
+    this.cronTicker = new CronTicker(stores.pipelines(), runs, clock, config.scheduleTick());
     var services =
         new ApiServer.Services(
             stores.pipelines(),
@@ -85,7 +89,7 @@ public final class PenstockServer {
             stores.apiKeys(),
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
-            new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
+            runs,
             new StepLogs(executor, workspace),
             runKeys);
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
@@ -94,6 +98,7 @@ public final class PenstockServer {
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     sweeper.start();
+    cronTicker.start();
   }
 
   /** Builds and starts a server; when this returns, requests are accepted. */
@@ -122,6 +127,7 @@ public final class PenstockServer {
   /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
   public synchronized void stop() {
     api.stop();
+    cronTicker.stop();
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();
