@@ -9,6 +9,7 @@ import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
+import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.PipelineStore;
@@ -39,7 +40,8 @@ public final class ApiServer {
       Functions functions,
       Runs runner,
       StepLogs logs,
-      RunKeys runKeys) {}
+      RunKeys runKeys,
+      Schedules schedules) {}
 
   private record Success(boolean success, Object result) {}
 

@@ -8,6 +8,7 @@ import dev.penstock.engine.Ids;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Scheduler;
+import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLauncher;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.engine.Sweeper;
@@ -91,7 +92,8 @@ public final class PenstockServer {
             new Functions(stores.pipelines(), inspector, clock),
             runs,
             new StepLogs(executor, workspace),
-            runKeys);
+            runKeys,
+            new Schedules(stores.pipelines(), clock));
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
     api.start(config.host(), config.port());
     urlHolder[0] = api.baseUrl();

@@ -6,7 +6,10 @@ import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
 import java.util.List;
 
-/** The SDK's Pipeline (contract §4.1), with its steps and latest version. */
+/**
+ * The SDK's Pipeline (contract §4.1), with its steps and latest version. nextRunTime is null while
+ * the schedule is paused (contract §2.2, PROPOSED) or there is none.
+ */
 public record PipelineResponse(
     String pipelineName,
     String pipelineId,
@@ -31,7 +34,7 @@ public record PipelineResponse(
         Times.iso(pipeline.createdAt()),
         null,
         pipeline.cron(),
-        null,
+        pipeline.schedulePaused() ? null : Times.iso(pipeline.nextRunAt()),
         pipeline.isProd(),
         warning,
         null,
