@@ -9,9 +9,9 @@ import com.cronutils.parser.CronParser;
 import dev.penstock.model.InvalidParameterException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -75,9 +75,10 @@ public final class CronSchedule {
 
   /** The first firing strictly after {@code time}, or null when there is none. */
   public Instant nextAfter(Instant time) {
-    Optional<Instant> next =
-        executionTime.nextExecution(time.atZone(ZoneOffset.UTC)).map(zoned -> zoned.toInstant());
-    return next.orElse(null);
+    return executionTime
+        .nextExecution(time.atZone(ZoneOffset.UTC))
+        .map(ZonedDateTime::toInstant)
+        .orElse(null);
   }
 
   /**
