@@ -10,6 +10,7 @@ import dev.penstock.engine.Ids;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
+import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.PipelineStore;
@@ -41,7 +42,8 @@ public final class ApiServer {
       Runs runner,
       RunControl control,
       StepLogs logs,
-      RunKeys runKeys) {}
+      RunKeys runKeys,
+      Schedules schedules) {}
 
   private record Success(boolean success, Object result) {}
 

@@ -71,6 +71,15 @@ final class PipelineRoutes {
                         params.requiredString("pipelineId"),
                         params.requiredString("pipelineName"))));
     methods.put(
+        "pausePipelineRefreshSchedule",
+        params -> views.pipeline(services.schedules().pause(params.requiredString("pipelineId"))));
+    methods.put(
+        "resumePipelineRefreshSchedule",
+        params -> views.pipeline(services.schedules().resume(params.requiredString("pipelineId"))));
+    methods.put(
+        "unsetPipelineRefreshSchedule",
+        params -> views.pipeline(services.schedules().unset(params.requiredString("pipelineId"))));
+    methods.put(
         "deletePipeline",
         params -> {
           services.definitions().deletePipeline(params.requiredString("pipelineId"));

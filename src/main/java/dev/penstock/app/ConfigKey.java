@@ -29,6 +29,7 @@ public enum ConfigKey {
   RETENTION_MAX_AGE(
       "retention-max-age", "30d", "finished runs younger than this are kept, however many"),
   RETENTION_INTERVAL("retention-interval", "1m", "how often old runs are pruned"),
+  SCHEDULE_TICK("schedule-tick", "1s", "how often cron schedules are checked for due runs"),
   ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
 
   private final String key;

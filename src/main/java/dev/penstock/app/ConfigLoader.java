@@ -97,7 +97,8 @@ public final class ConfigLoader {
         integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),
-        optional(ConfigKey.ADMIN_API_KEY));
+        optional(ConfigKey.ADMIN_API_KEY),
+        duration(ConfigKey.SCHEDULE_TICK));
   }
 
   private String text(ConfigKey key) {

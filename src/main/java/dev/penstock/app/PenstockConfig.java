@@ -25,7 +25,8 @@ public record PenstockConfig(
     int retentionKeepLast,
     Duration retentionMaxAge,
     Duration retentionInterval,
-    String adminApiKey) {
+    String adminApiKey,
+    Duration scheduleTick) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -1,6 +1,7 @@
 package dev.penstock.app;
 
 import dev.penstock.api.ApiServer;
+import dev.penstock.engine.CronTicker;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
@@ -9,6 +10,7 @@ import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Scheduler;
+import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLauncher;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.engine.Sweeper;
@@ -39,6 +41,7 @@ public final class PenstockServer {
   private final Scheduler scheduler;
   private final Sweeper sweeper;
   private final Pruner pruner;
+  private final CronTicker cronTicker;
   private final ApiServer api;
   private final String adminKeyNotice;
 
@@ -88,6 +91,8 @@ public final class PenstockServer {
             clock,
             new Pruner.Settings(
                 config.retentionKeepLast(), config.retentionMaxAge(), config.retentionInterval()));
+    var runs = new Runs(stores.pipelines(), stores.runs(), scheduler, clock);
+    this.cronTicker = new CronTicker(stores.pipelines(), runs, clock, config.scheduleTick());
     var services =
         new ApiServer.Services(
             stores.pipelines(),
@@ -95,10 +100,11 @@ public final class PenstockServer {
             stores.apiKeys(),
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
-            new Runs(stores.pipelines(), stores.runs(), scheduler, clock),
+            runs,
             new RunControl(stores.runs(), scheduler, launcher, clock),
             new StepLogs(executor, workspace),
-            runKeys);
+            runKeys,
+            new Schedules(stores.pipelines(), clock));
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
     api.start(config.host(), config.port());
     urlHolder[0] = api.baseUrl();
@@ -106,6 +112,7 @@ public final class PenstockServer {
     scheduler.start();
     sweeper.start();
     pruner.start();
+    cronTicker.start();
   }
 
   /** Builds and starts a server; when this returns, requests are accepted. */
@@ -134,6 +141,7 @@ public final class PenstockServer {
   /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
   public synchronized void stop() {
     api.stop();
+    cronTicker.stop();
     pruner.stop();
     sweeper.stop();
     scheduler.stop();

@@ -43,6 +43,7 @@ public final class Definitions {
       String name, String projectId, String cron, Boolean isProd, Integer maxConcurrentRuns) {
     requireName(name, "pipelineName");
     Integer limit = concurrencyLimit(maxConcurrentRuns, null);
+    var schedule = cron == null ? null : CronSchedule.parse(cron);
     if (store.findPipelineByName(name).isPresent()) {
       throw new AlreadyExistsException("A pipeline named '" + name + "' already exists");
     }
@@ -52,16 +53,22 @@ public final class Definitions {
             Ids.newId(),
             name,
             projectId,
-            cron,
+            schedule == null ? null : schedule.expression(),
             Boolean.TRUE.equals(isProd),
             List.of(),
             limit,
             now,
-            now);
+            now,
+            false,
+            schedule == null ? null : schedule.nextAfter(now));
     store.createPipeline(pipeline);
     return pipeline;
   }
 
+  /**
+   * Changes the fields given (null leaves one unchanged). A new cron restarts the schedule's timing
+   * from now (a paused schedule stays paused); the same cron again changes nothing.
+   */
   public Pipeline updatePipeline(
       String pipelineId,
       String projectId,
@@ -74,19 +81,25 @@ public final class Definitions {
       SourceCheck.checkMappings(variables, List.of());
     }
     Integer limit = concurrencyLimit(maxConcurrentRuns, current.maxConcurrentRuns());
+    var schedule = cron == null ? null : CronSchedule.parse(cron);
+    var now = clock.instant();
     var updated =
         new Pipeline(
             current.id(),
             current.name(),
             projectId != null ? projectId : current.projectId(),
-            cron != null ? cron : current.cron(),
+            current.cron(),
             isProd != null ? isProd : current.isProd(),
             variables != null ? List.copyOf(variables) : current.variables(),
             limit,
             current.createdAt(),
-            clock.instant());
+            now);
     store.updatePipeline(updated);
-    return updated;
+    if (schedule != null && !schedule.expression().equals(current.cron())) {
+      var next = current.schedulePaused() ? null : schedule.nextAfter(now);
+      store.setSchedule(pipelineId, schedule.expression(), current.schedulePaused(), next, now);
+    }
+    return pipeline(pipelineId);
   }
 
   public Pipeline renamePipeline(String pipelineId, String newName) {
@@ -111,7 +124,7 @@ public final class Definitions {
             current.createdAt(),
             clock.instant());
     store.updatePipeline(renamed);
-    return renamed;
+    return pipeline(pipelineId);
   }
 
   public void deletePipeline(String pipelineId) {

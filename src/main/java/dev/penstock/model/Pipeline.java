@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A pipeline definition. {@code variables} are the defaults every run starts from; {@code
- * maxConcurrentRuns} (null: unlimited) caps how many of its runs are RUNNING at once.
+ * maxConcurrentRuns} (null: unlimited) caps how many of its runs are RUNNING at once. The schedule
+ * is {@code cron} (UTC; null when none), {@code schedulePaused}, and {@code nextRunAt}, when the
+ * schedule fires next (null when there is no cron or it is paused).
  */
 public record Pipeline(
     String id,
@@ -16,4 +18,45 @@ public record Pipeline(
     List<InputMapping> variables,
     Integer maxConcurrentRuns,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    boolean schedulePaused,
+    Instant nextRunAt) {
+
+  /** A pipeline whose schedule, if it has a cron, is not paused and not yet timed. */
+  public Pipeline(
+      String id,
+      String name,
+      String projectId,
+      String cron,
+      boolean isProd,
+      List<InputMapping> variables,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(id, name, projectId, cron, isProd, variables, null, createdAt, updatedAt);
+  }
+
+  /** As above, with a concurrency limit. */
+  public Pipeline(
+      String id,
+      String name,
+      String projectId,
+      String cron,
+      boolean isProd,
+      List<InputMapping> variables,
+      Integer maxConcurrentRuns,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        id,
+        name,
+        projectId,
+        cron,
+        isProd,
+        variables,
+        maxConcurrentRuns,
+        createdAt,
+        updatedAt,
+        false,
+        null);
+  }
+}

@@ -3,6 +3,7 @@ package dev.penstock.store;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,14 +36,43 @@ public interface PipelineStore {
   /** Functions of the given type (all when null), by name. */
   List<PythonFunction> listFunctions(String functionType);
 
-  /** Stores a new pipeline. AlreadyExistsException when the name is taken. */
+  /**
+   * Stores a new pipeline, its schedule (cron, schedulePaused, nextRunAt) included.
+   * AlreadyExistsException when the name is taken.
+   */
   void createPipeline(Pipeline pipeline);
 
   /**
-   * Replaces every field but id and createdAt. AlreadyExistsException when a rename takes another
-   * pipeline's name; NotFoundException when the id names nothing.
+   * Replaces every field but id, createdAt and the schedule (cron, schedulePaused, nextRunAt),
+   * which only {@link #setSchedule} and {@link #claimScheduledRun} write: so an edit read before a
+   * firing and written after it cannot put back the firing's due time and make it fire twice.
+   * AlreadyExistsException when a rename takes another pipeline's name; NotFoundException when the
+   * id names nothing.
    */
   void updatePipeline(Pipeline pipeline);
+
+  /**
+   * Replaces the pipeline's schedule in one write: {@code cron} (null: none), {@code paused}, and
+   * {@code nextRunAt} (null: never fires), and sets updatedAt. Unconditional: the caller computed
+   * nextRunAt from the cron. NotFoundException when the id names no pipeline.
+   */
+  void setSchedule(
+      String pipelineId, String cron, boolean paused, Instant nextRunAt, Instant updatedAt);
+
+  /**
+   * Pipelines whose schedule is due: a cron, not paused, and nextRunAt at or before {@code now};
+   * earliest nextRunAt first. A pipeline listed here may already be fired by another caller: only
+   * {@link #claimScheduledRun} decides.
+   */
+  List<Pipeline> dueSchedules(Instant now);
+
+  /**
+   * Claims one firing of a schedule: moves nextRunAt from {@code due} to {@code next} (null: never
+   * again) if it is still {@code due} and the schedule is not paused. Returns true for exactly one
+   * of any number of callers claiming the same firing, on any node; false when another caller
+   * claimed it first, the schedule was paused, unset or retimed meanwhile, or the pipeline is gone.
+   */
+  boolean claimScheduledRun(String pipelineId, Instant due, Instant next);
 
   /**
    * Deletes the pipeline with its steps, their functions, and its versions with everything they own

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
     assertThat(config.effectiveDatabaseUrl()).startsWith("jdbc:sqlite:").endsWith("penstock.db");
     assertThat(config.logCapBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.parallelLimit()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.scheduleTick()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test

@@ -54,7 +54,9 @@ final class DefinitionRows {
         JsonColumns.inputs(row.getString("variables")),
         nullableInt(row, "max_concurrent_runs"),
         instant(row, "created_at"),
-        instant(row, "updated_at"));
+        instant(row, "updated_at"),
+        row.getInt("schedule_paused") != 0,
+        instant(row, "next_run_at"));
   }
 
   /** A pipeline_step row joined with its function's columns under {@link #FUNCTION_PREFIX}. */

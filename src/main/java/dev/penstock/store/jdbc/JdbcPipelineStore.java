@@ -8,6 +8,7 @@ import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.store.PipelineStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -17,14 +18,14 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final String INSERT_PIPELINE =
       """
       INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, max_concurrent_runs,
-          created_at, updated_at)
+          created_at, updated_at, schedule_paused, next_run_at)
       VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :maxConcurrentRuns,
-          :createdAt, :updatedAt)
+          :createdAt, :updatedAt, :schedulePaused, :nextRunAt)
       """;
   private static final String UPDATE_PIPELINE =
       """
       UPDATE pipeline
-         SET name = :name, project_id = :projectId, cron = :cron, is_prod = :isProd,
+         SET name = :name, project_id = :projectId, is_prod = :isProd,
              variables = :variables, max_concurrent_runs = :maxConcurrentRuns,
              updated_at = :updatedAt
        WHERE id = :id
@@ -98,10 +99,12 @@ public final class JdbcPipelineStore implements PipelineStore {
 
   private final Database database;
   private final FunctionTable functions;
+  private final ScheduleTable schedules;
 
   JdbcPipelineStore(Database database) {
     this.database = database;
     this.functions = new FunctionTable(database);
+    this.schedules = new ScheduleTable(database);
   }
 
   @Override
@@ -150,6 +153,9 @@ public final class JdbcPipelineStore implements PipelineStore {
               handle
                   .createUpdate(INSERT_PIPELINE)
                   .bind("id", pipeline.id())
+                  .bind("cron", pipeline.cron())
+                  .bind("schedulePaused", pipeline.schedulePaused() ? 1 : 0)
+                  .bind("nextRunAt", millis(pipeline.nextRunAt()))
                   .bind("createdAt", millis(pipeline.createdAt()));
           return database.execute(bindFields(insert, pipeline), alreadyExists(pipeline), null);
         });
@@ -166,6 +172,22 @@ public final class JdbcPipelineStore implements PipelineStore {
     if (updated == 0) {
       throw new NotFoundException("No pipeline with id '" + pipeline.id() + "'");
     }
+  }
+
+  @Override
+  public void setSchedule(
+      String pipelineId, String cron, boolean paused, Instant nextRunAt, Instant updatedAt) {
+    schedules.set(pipelineId, cron, paused, nextRunAt, updatedAt);
+  }
+
+  @Override
+  public List<Pipeline> dueSchedules(Instant now) {
+    return schedules.due(now);
+  }
+
+  @Override
+  public boolean claimScheduledRun(String pipelineId, Instant due, Instant next) {
+    return schedules.claim(pipelineId, due, next);
   }
 
   @Override
@@ -304,7 +326,6 @@ public final class JdbcPipelineStore implements PipelineStore {
     return statement
         .bind("name", pipeline.name())
         .bind("projectId", pipeline.projectId())
-        .bind("cron", pipeline.cron())
         .bind("isProd", pipeline.isProd() ? 1 : 0)
         .bind("variables", JsonColumns.write(pipeline.variables()))
         .bind("maxConcurrentRuns", pipeline.maxConcurrentRuns())

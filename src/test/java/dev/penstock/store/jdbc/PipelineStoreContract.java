@@ -7,6 +7,7 @@ import static dev.penstock.store.jdbc.StoreFixtures.function;
 import static dev.penstock.store.jdbc.StoreFixtures.id;
 import static dev.penstock.store.jdbc.StoreFixtures.inputsOfEveryJsonKind;
 import static dev.penstock.store.jdbc.StoreFixtures.pipeline;
+import static dev.penstock.store.jdbc.StoreFixtures.scheduledPipeline;
 import static dev.penstock.store.jdbc.StoreFixtures.step;
 import static dev.penstock.store.jdbc.StoreFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,15 +131,28 @@ interface PipelineStoreContract extends StoreAccess {
   }
 
   @Test
-  default void updated_pipeline_replaces_every_field_but_id_and_created_at() {
-    Pipeline pipeline = pipeline("old");
+  default void updated_pipeline_replaces_every_field_but_id_created_at_and_schedule() {
+    Pipeline pipeline = scheduledPipeline("old", at(3600));
     pipelines().createPipeline(pipeline);
-    var changed = new Pipeline(pipeline.id(), "new", null, null, false, null, null, at(90), at(99));
+    var changed =
+        new Pipeline(pipeline.id(), "new", null, null, false, null, 7, at(90), at(99), true, at(5));
 
     pipelines().updatePipeline(changed);
 
     assertThat(pipelines().findPipeline(pipeline.id()))
-        .contains(new Pipeline(pipeline.id(), "new", null, null, false, null, null, T0, at(99)));
+        .contains(
+            new Pipeline(
+                pipeline.id(),
+                "new",
+                null,
+                "0 * * * *",
+                false,
+                null,
+                7,
+                T0,
+                at(99),
+                false,
+                at(3600)));
   }
 
   @Test

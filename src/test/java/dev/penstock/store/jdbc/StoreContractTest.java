@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * contract interfaces this class implements, the API key, schema and concurrency tests here.
  */
 abstract class StoreContractTest
-    implements PipelineStoreContract, RunStoreContract, RunControlContract {
+    implements PipelineStoreContract, RunStoreContract, RunControlContract, ScheduleStoreContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;

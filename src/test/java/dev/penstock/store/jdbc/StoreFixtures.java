@@ -128,6 +128,25 @@ final class StoreFixtures {
         at(0));
   }
 
+  /**
+   * A pipeline on the hourly schedule "0 * * * *", not paused, firing next at {@code nextRunAt}.
+   */
+  static Pipeline scheduledPipeline(String name, Instant nextRunAt) {
+    var pipeline = pipeline(name);
+    return new Pipeline(
+        pipeline.id(),
+        name,
+        pipeline.projectId(),
+        pipeline.cron(),
+        pipeline.isProd(),
+        pipeline.variables(),
+        pipeline.maxConcurrentRuns(),
+        pipeline.createdAt(),
+        pipeline.updatedAt(),
+        false,
+        nextRunAt);
+  }
+
   static PipelineStep step(Pipeline pipeline, String name, List<String> dependencies) {
     String stepId = id("step");
     return new PipelineStep(
