@@ -80,7 +80,7 @@ public final class ConfigLoader {
     return new PenstockConfig(
         text(ConfigKey.HOST),
         integer(ConfigKey.PORT, 0, 65535),
-        Path.of(text(ConfigKey.DATA_DIR)),
+        Path.of(text(ConfigKey.DATA_DIR)).toAbsolutePath().normalize(),
         optional(ConfigKey.DB_URL),
         optional(ConfigKey.DB_USER),
         optional(ConfigKey.DB_PASSWORD),

@@ -19,7 +19,9 @@ class ConfigLoaderTest {
     var config = ConfigLoader.load(Map.of(), null, Map.of());
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.host()).isEqualTo("127.0.0.1");
-    assertThat(config.dataDir()).isEqualTo(Path.of("./penstock-data"));
+    assertThat(config.dataDir())
+        .as("absolute, since steps run in directories of their own")
+        .isEqualTo(Path.of("penstock-data").toAbsolutePath());
     assertThat(config.embeddedDatabase()).isTrue();
     assertThat(config.effectiveDatabaseUrl()).startsWith("jdbc:sqlite:").endsWith("penstock.db");
     assertThat(config.logCapBytes()).isEqualTo(10L * 1024 * 1024);

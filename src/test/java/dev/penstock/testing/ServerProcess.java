@@ -30,6 +30,24 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Path dataDir, String... extraArgs) {
+    var args =
+        new ArrayList<>(
+            List.of(
+                "--data-dir",
+                dataDir.toString(),
+                "--admin-api-key",
+                TestServer.ADMIN_KEY,
+                "--parallel-limit",
+                "2"));
+    args.addAll(List.of(extraArgs));
+    return startIn(Path.of("").toAbsolutePath(), args);
+  }
+
+  /**
+   * `penstock server` with only {@code args}, the port and Python given, run in {@code
+   * workingDirectory}, so defaults such as the relative data directory apply as for a user.
+   */
+  public static ServerProcess startIn(Path workingDirectory, List<String> args) {
     var command =
         new ArrayList<>(
             List.of(
@@ -40,17 +58,15 @@ public final class ServerProcess implements AutoCloseable {
                 "server",
                 "--port",
                 "0",
-                "--data-dir",
-                dataDir.toString(),
                 "--python",
-                TestPython.path(),
-                "--admin-api-key",
-                TestServer.ADMIN_KEY,
-                "--parallel-limit",
-                "2"));
-    command.addAll(List.of(extraArgs));
+                TestPython.path()));
+    command.addAll(args);
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(workingDirectory.toFile())
+              .redirectErrorStream(true)
+              .start();
       var reader =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -94,6 +110,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public AbacusClient client() {
     return new AbacusClient(url, TestServer.ADMIN_KEY);
+  }
+
+  /** What the server printed before it said where it serves. */
+  public List<String> startupOutput() {
+    return List.copyOf(output);
   }
 
   public long pid() {
