@@ -173,9 +173,9 @@ public final class Definitions {
             stepName,
             function,
             dependencies,
-            cpuSize(spec.cpuSize(), CpuSize.SMALL),
-            memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
-            timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
+            StepLimits.cpuSize(spec.cpuSize(), CpuSize.SMALL),
+            StepLimits.memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
+            StepLimits.timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
             RetrySpec.merge(spec, StepRetry.NONE),
             now,
             now);
@@ -225,9 +225,9 @@ public final class Definitions {
             current.name(),
             updatedFunction,
             dependencies,
-            cpuSize(spec.cpuSize(), current.cpuSize()),
-            memory(spec.memoryGb(), current.memoryGb()),
-            timeout(spec.timeoutMinutes(), current.timeoutMinutes()),
+            StepLimits.cpuSize(spec.cpuSize(), current.cpuSize()),
+            StepLimits.memory(spec.memoryGb(), current.memoryGb()),
+            StepLimits.timeout(spec.timeoutMinutes(), current.timeoutMinutes()),
             RetrySpec.merge(spec, current.retry()),
             current.createdAt(),
             now);
@@ -354,38 +354,6 @@ public final class Definitions {
           "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
     }
     return requested == 0 ? null : requested;
-  }
-
-  private static CpuSize cpuSize(String text, CpuSize fallback) {
-    if (text == null) {
-      return fallback;
-    }
-    return CpuSize.parse(text)
-        .orElseThrow(
-            () ->
-                new InvalidParameterException(
-                    "cpuSize '" + text + "' is not one of small, medium, large"));
-  }
-
-  private static int memory(Integer gb, int fallback) {
-    if (gb == null) {
-      return fallback;
-    }
-    if (gb < 1 || gb > 1024) {
-      throw new InvalidParameterException("memory must be between 1 and 1024 (GB), not " + gb);
-    }
-    return gb;
-  }
-
-  private static int timeout(Integer minutes, int fallback) {
-    if (minutes == null) {
-      return fallback;
-    }
-    if (minutes < 1 || minutes > 10080) {
-      throw new InvalidParameterException(
-          "timeout must be between 1 and 10080 (minutes), not " + minutes);
-    }
-    return minutes;
   }
 
   private static <T> List<T> orEmpty(List<T> list) {
