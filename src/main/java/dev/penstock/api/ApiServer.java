@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
+import dev.penstock.engine.Modules;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
 import io.javalin.Javalin;
@@ -41,6 +43,8 @@ public final class ApiServer {
       Functions functions,
       Runs runner,
       RunControl control,
+      Modules modules,
+      ModuleStore moduleStore,
       StepLogs logs,
       RunKeys runKeys,
       Schedules schedules) {}
@@ -65,6 +69,7 @@ public final class ApiServer {
     new PipelineRoutes(services, views).register(methods);
     new StepRoutes(services, views).register(methods);
     new VersionRoutes(services, views).register(methods);
+    new ModuleRoutes(services).register(methods);
     this.javalin =
         Javalin.create(
             config -> {

@@ -5,6 +5,7 @@ import dev.penstock.engine.CronTicker;
 import dev.penstock.engine.Definitions;
 import dev.penstock.engine.Functions;
 import dev.penstock.engine.Ids;
+import dev.penstock.engine.Modules;
 import dev.penstock.engine.Pruner;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
@@ -91,7 +92,7 @@ public final class PenstockServer {
             clock,
             new Pruner.Settings(
                 config.retentionKeepLast(), config.retentionMaxAge(), config.retentionInterval()));
-    var runs = new Runs(stores.pipelines(), stores.runs(), scheduler, clock);
+    var runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
     this.cronTicker = new CronTicker(stores.pipelines(), runs, clock, config.scheduleTick());
     var services =
         new ApiServer.Services(
@@ -102,6 +103,8 @@ public final class PenstockServer {
             new Functions(stores.pipelines(), inspector, clock),
             runs,
             new RunControl(stores.runs(), scheduler, launcher, clock),
+            new Modules(stores.modules(), inspector, clock),
+            stores.modules(),
             new StepLogs(executor, workspace),
             runKeys,
             new Schedules(stores.pipelines(), clock));

@@ -5,35 +5,45 @@ import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.PythonModule;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 
 /** Starts runs: runPipeline snapshots the definition and returns at once. Thread-safe. */
 public final class Runs {
   private final PipelineStore pipelines;
+  private final ModuleStore modules;
   private final RunStore runs;
   private final Scheduler scheduler;
   private final InstantSource clock;
 
-  public Runs(PipelineStore pipelines, RunStore runs, Scheduler scheduler, InstantSource clock) {
+  public Runs(
+      PipelineStore pipelines,
+      ModuleStore modules,
+      RunStore runs,
+      Scheduler scheduler,
+      InstantSource clock) {
     this.pipelines = pipelines;
+    this.modules = modules;
     this.runs = runs;
     this.scheduler = scheduler;
     this.clock = clock;
   }
 
   /**
-   * Stores a PENDING version that snapshots every step (code, mappings, dependencies, limits) and
-   * the pipeline's variables overlaid by {@code runVariables}, then wakes the scheduler. The
-   * version is committed before this returns.
+   * Stores a PENDING version that snapshots every step (code, the modules it imports, mappings,
+   * dependencies, limits) and the pipeline's variables overlaid by {@code runVariables}, then wakes
+   * the scheduler. The version is committed before this returns.
    */
   public PipelineVersion run(String pipelineId, List<InputMapping> runVariables) {
     return run(pipelineId, runVariables, RunTrigger.MANUAL);
@@ -59,6 +69,8 @@ public final class Runs {
     if (runVariables != null) {
       runVariables.forEach(variable -> variables.put(variable.name(), variable));
     }
+    var knownModules = new HashMap<String, PythonModule>();
+    modules.listModules().forEach(module -> knownModules.put(module.name(), module));
     var now = clock.instant();
     String versionId = Ids.newId();
     var stepVersions = new ArrayList<StepVersion>();
@@ -80,6 +92,7 @@ public final class Runs {
               function.outputs(),
               step.dependencies(),
               function.packageRequirements(),
+              ModuleImports.of(function.sourceCode(), knownModules::get),
               step.cpuSize(),
               step.memoryGb(),
               step.timeoutMinutes(),

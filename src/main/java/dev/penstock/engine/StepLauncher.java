@@ -109,13 +109,15 @@ public final class StepLauncher {
       if (attempt > 1) {
         writeAttemptNote(step, attempt, logFile);
       }
+      writeModules(step, dir);
       var environment =
           Map.of(
               "ABACUS_API_KEY", runKeys.keyFor(version.id()),
               "ABACUS_API_SERVER", settings.serverUrl().get(),
               "ABACUS_PIPELINE_ID", version.pipelineId(),
               "PENSTOCK_PIPELINE_VERSION", version.id(),
-              "PENSTOCK_STEP_NAME", step.stepName());
+              "PENSTOCK_STEP_NAME", step.stepName(),
+              "PYTHONPATH", modulesDir(dir).toString());
       handle =
           executor.launch(
               new StepLaunch(
@@ -295,6 +297,22 @@ public final class StepLauncher {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+  }
+
+  /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
+  private static void writeModules(StepVersion step, Path attemptDir) throws IOException {
+    Path folder = modulesDir(attemptDir);
+    Files.createDirectories(folder);
+    if (step.modules() == null) {
+      return;
+    }
+    for (var module : step.modules().entrySet()) {
+      Files.writeString(folder.resolve(module.getKey() + ".py"), module.getValue());
+    }
+  }
+
+  private static Path modulesDir(Path attemptDir) {
+    return attemptDir.resolve("modules");
   }
 
   /** Number of attempts this node is running now. */

@@ -2,12 +2,16 @@ package dev.penstock.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step in one run: a snapshot of the step's definition taken when the run was accepted, plus
  * its state. {@code attempt} is the fencing token: each claim raises it. {@code boundInputs} are
  * the input mappings with the values passed to the function (null until bound); {@code outputs}
- * carry the returned values (null until the step completes).
+ * carry the returned values (null until the step completes). {@code modules} are the Python modules
+ * its code imports, name to source, as they were when the run started. {@code failures} counts
+ * failed attempts that were retried; {@code notBefore} is when a waiting retry may start (null: at
+ * once).
  */
 public record StepVersion(
     String id,
@@ -23,6 +27,7 @@ public record StepVersion(
     List<OutputMapping> outputs,
     List<String> dependencies,
     List<String> packageRequirements,
+    Map<String, String> modules,
     CpuSize cpuSize,
     int memoryGb,
     int timeoutMinutes,

@@ -49,6 +49,7 @@ class BindersTest {
         List.of(),
         List.of(),
         List.of(),
+        Map.of(),
         CpuSize.SMALL,
         1,
         1,

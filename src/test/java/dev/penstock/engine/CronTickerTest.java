@@ -56,7 +56,7 @@ class CronTickerTest {
             new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", 4));
     scheduler = new Scheduler(stores.runs(), launcher, clock);
     definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
-    runs = new Runs(stores.pipelines(), stores.runs(), scheduler, clock);
+    runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
     scheduler.start();
   }
 

@@ -63,7 +63,7 @@ class SchedulerTest {
             clock,
             new Sweeper.Settings("node-a", Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
     definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
-    runs = new Runs(stores.pipelines(), stores.runs(), scheduler, clock);
+    runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
     sweeper.recoverAtStartup(false);
     scheduler.start();
   }

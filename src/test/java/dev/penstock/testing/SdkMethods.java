@@ -123,6 +123,11 @@ final class SdkMethods {
               "outputVariableMappings",
               "timeout"),
           delete("deletePythonFunction", "name"),
+          body("POST", "createModule", "name", "sourceCode"),
+          body("PATCH", "updateModule", "name", "sourceCode"),
+          get("describeModule", "name"),
+          delete("deleteModule", "name"),
+          get("listModules"),
           // Penstock extension methods, called the way the SDK calls its own POST methods.
           body("POST", "cancelPipelineVersion", "pipelineVersion"));
 

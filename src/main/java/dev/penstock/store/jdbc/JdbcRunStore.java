@@ -35,11 +35,11 @@ public final class JdbcRunStore implements RunStore {
       """
       INSERT INTO step_version (id, pipeline_version, pipeline_id, pipeline_step_id, step_name,
           position, python_function_id, function_name, source_code, inputs, outputs, dependencies,
-          package_requirements, cpu_size, memory_gb, timeout_minutes, retries,
+          package_requirements, modules, cpu_size, memory_gb, timeout_minutes, retries,
           retry_delay_seconds, retry_backoff, retry_on, status, attempt, created_at, updated_at)
       VALUES (:id, :pipelineVersionId, :pipelineId, :pipelineStepId, :stepName,
           :position, :pythonFunctionId, :functionName, :sourceCode, :inputs, :outputs,
-          :dependencies, :packageRequirements, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
+          :dependencies, :packageRequirements, :modules, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
           :retryDelaySeconds, :retryBackoff, :retryOn, 'PENDING', 0, :createdAt, :updatedAt)
       """;
   // One query returns the versions with their steps, so a reader sees one consistent snapshot.
@@ -257,6 +257,7 @@ public final class JdbcRunStore implements RunStore {
         .bind("outputs", JsonColumns.write(step.outputs()))
         .bind("dependencies", JsonColumns.write(step.dependencies()))
         .bind("packageRequirements", JsonColumns.write(step.packageRequirements()))
+        .bind("modules", JsonColumns.write(step.modules()))
         .bind("cpuSize", Columns.name(step.cpuSize()))
         .bind("memoryGb", step.memoryGb())
         .bind("timeoutMinutes", step.timeoutMinutes())

@@ -3,6 +3,7 @@ package dev.penstock.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StoreException;
@@ -19,6 +20,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcPipelineStore pipelines;
   private final JdbcRunStore runs;
   private final JdbcApiKeyStore apiKeys;
+  private final JdbcModuleStore modules;
 
   private JdbcStores(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -27,6 +29,7 @@ public final class JdbcStores implements AutoCloseable {
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);
+    this.modules = new JdbcModuleStore(database);
   }
 
   /**
@@ -67,6 +70,10 @@ public final class JdbcStores implements AutoCloseable {
 
   public ApiKeyStore apiKeys() {
     return apiKeys;
+  }
+
+  public ModuleStore modules() {
+    return modules;
   }
 
   public Dialect dialect() {

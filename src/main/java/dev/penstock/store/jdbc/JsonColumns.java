@@ -11,6 +11,7 @@ import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.store.StoreException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * JSON columns: values written as JSON text, SQL NULL for a null value. Stateless and thread-safe.
@@ -19,6 +20,7 @@ final class JsonColumns {
   private static final TypeReference<List<InputMapping>> INPUTS = new TypeReference<>() {};
   private static final TypeReference<List<OutputMapping>> OUTPUTS = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   // NON_NULL: a mapping whose value was never given is written without "value" and reads back as
   // Java null, while a given JSON null is written as null and reads back as NullNode.
@@ -52,6 +54,10 @@ final class JsonColumns {
 
   static List<String> strings(String json) {
     return read(json, STRINGS);
+  }
+
+  static Map<String, String> stringMap(String json) {
+    return read(json, STRING_MAP);
   }
 
   static JsonNode tree(String json) {

@@ -98,6 +98,7 @@ final class RunRows {
         JsonColumns.outputs(row.getString("outputs")),
         JsonColumns.strings(row.getString("dependencies")),
         JsonColumns.strings(row.getString("package_requirements")),
+        JsonColumns.stringMap(row.getString("modules")),
         enumValue(CpuSize.class, row.getString("cpu_size")),
         row.getInt("memory_gb"),
         row.getInt("timeout_minutes"),

@@ -11,6 +11,7 @@ import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.ApiKey;
 import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
 import java.sql.DriverManager;
@@ -36,7 +37,11 @@ import org.junit.jupiter.api.Test;
  * contract interfaces this class implements, the API key, schema and concurrency tests here.
  */
 abstract class StoreContractTest
-    implements PipelineStoreContract, RunStoreContract, RunControlContract, ScheduleStoreContract {
+    implements PipelineStoreContract,
+        RunStoreContract,
+        RunControlContract,
+        ScheduleStoreContract,
+        ModuleStoreContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
@@ -62,6 +67,11 @@ abstract class StoreContractTest
     pipelines = stores.pipelines();
     runs = stores.runs();
     apiKeys = stores.apiKeys();
+  }
+
+  @Override
+  public ModuleStore modules() {
+    return stores.modules();
   }
 
   @Override

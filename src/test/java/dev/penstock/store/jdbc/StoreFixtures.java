@@ -24,6 +24,7 @@ import dev.penstock.model.VariableType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Model records for store tests: every field set, names and ids unique per call. */
@@ -201,6 +202,7 @@ final class StoreFixtures {
         outputsOfEveryJsonKind(),
         position == 0 ? List.of() : List.of("upstream"),
         List.of("pandas"),
+        Map.of("helpers", "def help():\n    return 1\n"),
         CpuSize.SMALL,
         16,
         300,
