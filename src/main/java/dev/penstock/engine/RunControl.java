@@ -65,7 +65,7 @@ public final class RunControl {
     names.forEach(name -> ids.add(byName.get(name).id()));
     String reason = "rerun requested by resetPipelineVersion";
     stop(runs.resetSteps(versionId, ids, reason, clock.instant()), reason);
-    scheduler.wake(versionId);
+    scheduler.refresh(versionId);
     return version(versionId);
   }
 
@@ -73,7 +73,7 @@ public final class RunControl {
   public PipelineVersion skipPending(String versionId) {
     version(versionId);
     runs.skipPendingSteps(versionId, "skipped by skipPendingPipelineVersionSteps", clock.instant());
-    scheduler.wake(versionId);
+    scheduler.refresh(versionId);
     return version(versionId);
   }
 
@@ -89,7 +89,7 @@ public final class RunControl {
     }
     String reason = "Cancelled by cancelPipelineVersion";
     stop(runs.cancelVersion(versionId, reason, clock.instant()), reason);
-    scheduler.wake(versionId);
+    scheduler.refresh(versionId);
     return version(versionId);
   }
 

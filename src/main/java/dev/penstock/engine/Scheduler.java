@@ -36,6 +36,7 @@ public final class Scheduler {
   private final Slots slots;
   private final InstantSource clock;
   private final RunPlanner planner = new RunPlanner();
+  private final RunCache cache;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock[] runLocks = new ReentrantLock[64];
@@ -52,7 +53,9 @@ public final class Scheduler {
     for (int i = 0; i < runLocks.length; i++) {
       runLocks[i] = new ReentrantLock();
     }
+    this.cache = new RunCache(runs);
     launcher.onStepEnded(this::wake);
+    launcher.onStepChanged(this::stepChanged, this::refresh);
   }
 
   public synchronized void start() {
@@ -70,6 +73,21 @@ public final class Scheduler {
     timer.shutdownNow();
     planners.forEach(Thread::interrupt);
     planners.clear();
+  }
+
+  /** A step of the run changed in the store: plan the run again, reading that step anew. */
+  public void stepChanged(String runId, String stepVersionId) {
+    cache.stepChanged(runId, stepVersionId);
+    wake(runId);
+  }
+
+  /**
+   * The run changed in ways only a fresh read shows (a reset, a cancel, a step requeued by the
+   * sweeper, another node's work): read it whole when planning it next.
+   */
+  public void refresh(String runId) {
+    cache.forget(runId);
+    wake(runId);
   }
 
   /** Asks for the run to be planned soon. Cheap and idempotent while the run is already queued. */
@@ -102,15 +120,23 @@ public final class Scheduler {
   }
 
   private void planAndApply(String runId) {
-    PipelineVersion version = runs.findVersion(runId).orElse(null);
+    PipelineVersion version = cache.current(runId).orElse(null);
     if (version == null || version.status().terminal()) {
+      cache.forget(runId);
       wakeIfAny(slots.leave(runId));
       return;
     }
     // A run over its pipeline's maxConcurrentRuns stays PENDING, queued; the end of another run of
     // the pipeline wakes the oldest one waiting.
-    if (version.status() == RunStatus.PENDING && !runs.admitVersion(runId, clock.instant())) {
-      return;
+    if (version.status() == RunStatus.PENDING) {
+      if (!runs.admitVersion(runId, clock.instant())) {
+        return;
+      }
+      cache.forget(runId);
+      version = cache.current(runId).orElse(null);
+      if (version == null || version.status().terminal()) {
+        return;
+      }
     }
     var states =
         version.steps().stream()
@@ -126,9 +152,11 @@ public final class Scheduler {
     Plan plan = planner.plan(states, clock.instant());
     for (Plan.Skip skip : plan.skip()) {
       runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
+      cache.stepChanged(runId, skip.stepVersionId());
     }
     if (plan.finish().isPresent()) {
       var finish = plan.finish().get();
+      cache.forget(runId);
       if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
         log.info("Run {} finished {}", runId, finish.status());
         runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);

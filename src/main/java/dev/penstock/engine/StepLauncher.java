@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ public final class StepLauncher {
   private final OutputBinder outputBinder = new OutputBinder();
   private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
   private volatile Consumer<String> onStepEnded = runId -> {};
+  private volatile BiConsumer<String, String> stepChanged = (runId, stepVersionId) -> {};
+  private volatile Consumer<String> runChangedElsewhere = runId -> {};
   private volatile boolean shuttingDown;
 
   public StepLauncher(
@@ -76,17 +79,28 @@ public final class StepLauncher {
     this.onStepEnded = listener;
   }
 
+  /**
+   * Who to tell when this launcher changed a step in the store (run id, step version id), and which
+   * run to read whole again when a guarded write found the step changed by someone else.
+   */
+  void onStepChanged(BiConsumer<String, String> changed, Consumer<String> refresh) {
+    this.stepChanged = changed;
+    this.runChangedElsewhere = refresh;
+  }
+
   /** Starts the step on the slots the caller took; every path gives them back. */
   void start(PipelineVersion version, StepVersion step, int weight) {
     var binding = inputBinder.bind(step, Scope.of(version));
     var bound = binding.failed() ? step.boundInputs() : binding.bound();
     if (!runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant())) {
+      runChangedElsewhere.accept(version.id());
       release(version.id(), weight);
       return;
     }
+    stepChanged.accept(version.id(), step.id());
     int attempt = step.attempt() + 1;
     if (binding.failed()) {
-      record(fail(step, attempt, FailureCause.BAD_INPUT, binding.error()));
+      record(version.id(), fail(step, attempt, FailureCause.BAD_INPUT, binding.error()));
       release(version.id(), weight);
       return;
     }
@@ -135,6 +149,7 @@ public final class StepLauncher {
     } catch (IOException | RuntimeException e) {
       log.error("Could not launch step version {} attempt {}", step.id(), attempt, e);
       record(
+          version.id(),
           fail(
               step,
               attempt,
@@ -160,7 +175,7 @@ public final class StepLauncher {
         if (retryDelay.isPresent()) {
           retry(step, completion, retryDelay.get());
         } else {
-          record(completion);
+          record(runId, completion);
         }
       }
     } catch (RuntimeException e) {
@@ -178,12 +193,14 @@ public final class StepLauncher {
         "retry %d of %d after attempt %d failed: %s"
             .formatted(retry, step.retry().retries(), failed.attempt(), firstLine(failed.error()));
     if (!runs.retryStep(failed, failed.at().plus(delay), reason)) {
+      runChangedElsewhere.accept(step.pipelineVersionId());
       log.info(
           "Dropped the failure of step version {} attempt {}: the attempt was superseded",
           step.id(),
           failed.attempt());
       return;
     }
+    stepChanged.accept(step.pipelineVersionId(), step.id());
     appendToLog(
         workspace.logFile(step.pipelineVersionId(), step.id(), failed.attempt()),
         "[penstock] attempt %d failed; retry %d of %d starts in %.1f s%n"
@@ -261,12 +278,15 @@ public final class StepLauncher {
         clock.instant());
   }
 
-  private void record(StepCompletion completion) {
-    if (!runs.completeStep(completion)) {
+  private void record(String runId, StepCompletion completion) {
+    if (runs.completeStep(completion)) {
+      stepChanged.accept(runId, completion.stepVersionId());
+    } else {
       log.info(
           "Dropped the result of step version {} attempt {}: the attempt was superseded",
           completion.stepVersionId(),
           completion.attempt());
+      runChangedElsewhere.accept(runId);
     }
   }
 

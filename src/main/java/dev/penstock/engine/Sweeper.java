@@ -68,10 +68,13 @@ public final class Sweeper {
     }
   }
 
-  /** One sweep: requeue the steps of dead nodes, then wake every open run. */
+  /**
+   * One sweep: requeue the steps of dead nodes, then plan every open run again from a fresh read,
+   * in case an event was lost or another node changed it.
+   */
   public void sweepOnce() {
     requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
-    runs.openVersionIds().forEach(scheduler::wake);
+    runs.openVersionIds().forEach(scheduler::refresh);
   }
 
   private void heartbeat() {
@@ -105,7 +108,7 @@ public final class Sweeper {
             step.attempt(),
             step.pipelineVersionId(),
             reason);
-        scheduler.wake(step.pipelineVersionId());
+        scheduler.refresh(step.pipelineVersionId());
       }
     }
   }

@@ -1,0 +1,96 @@
+package dev.penstock.engine;
+
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open runs this node plans, kept in memory so that an event costs a read of the steps it
+ * changed, not of the whole run. The store stays the truth: whoever changes a step marks it, and
+ * the next planning pass reads that step again; a change the cache cannot follow (a reset, a
+ * cancel, another node's work) drops the run, which is read whole again. Thread-safe; a run is
+ * refreshed only by the thread that plans it.
+ */
+final class RunCache {
+  private static final class Entry {
+    volatile PipelineVersion version;
+    final Map<String, Integer> positions = new HashMap<>();
+    final Set<String> stale = ConcurrentHashMap.newKeySet();
+  }
+
+  private final RunStore runs;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  RunCache(RunStore runs) {
+    this.runs = runs;
+  }
+
+  /** The run as the store has it now; read whole the first time, then only its changed steps. */
+  Optional<PipelineVersion> current(String runId) {
+    Entry entry = entries.get(runId);
+    if (entry == null) {
+      var version = runs.findVersion(runId);
+      if (version.isEmpty() || version.get().status().terminal()) {
+        return version;
+      }
+      entry = new Entry();
+      entry.version = version.get();
+      for (int i = 0; i < entry.version.steps().size(); i++) {
+        entry.positions.put(entry.version.steps().get(i).id(), i);
+      }
+      entries.put(runId, entry);
+      return version;
+    }
+    if (!entry.stale.isEmpty()) {
+      var steps = new ArrayList<>(entry.version.steps());
+      for (String stepVersionId : Set.copyOf(entry.stale)) {
+        entry.stale.remove(stepVersionId);
+        Integer position = entry.positions.get(stepVersionId);
+        StepVersion fresh = runs.findStepVersion(stepVersionId).orElse(null);
+        if (position == null || fresh == null) {
+          entries.remove(runId);
+          return current(runId);
+        }
+        steps.set(position, fresh);
+      }
+      entry.version = withSteps(entry.version, steps);
+    }
+    return Optional.of(entry.version);
+  }
+
+  /** A step of the run changed in the store; the next read of the run reads it again. */
+  void stepChanged(String runId, String stepVersionId) {
+    Entry entry = entries.get(runId);
+    if (entry != null) {
+      entry.stale.add(stepVersionId);
+    }
+  }
+
+  /** The run changed in ways the cache does not follow, or ended: forget it. */
+  void forget(String runId) {
+    entries.remove(runId);
+  }
+
+  private static PipelineVersion withSteps(PipelineVersion version, List<StepVersion> steps) {
+    return new PipelineVersion(
+        version.id(),
+        version.pipelineId(),
+        version.pipelineName(),
+        version.status(),
+        version.error(),
+        version.trigger(),
+        version.variables(),
+        version.createdAt(),
+        version.updatedAt(),
+        version.startedAt(),
+        version.completedAt(),
+        List.copyOf(steps));
+  }
+}
