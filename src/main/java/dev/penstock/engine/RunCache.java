@@ -5,7 +5,6 @@ import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +59,7 @@ final class RunCache {
         }
         steps.set(position, fresh);
       }
-      entry.version = withSteps(entry.version, steps);
+      entry.version = entry.version.withSteps(steps);
     }
     return Optional.of(entry.version);
   }
@@ -76,21 +75,5 @@ final class RunCache {
   /** The run changed in ways the cache does not follow, or ended: forget it. */
   void forget(String runId) {
     entries.remove(runId);
-  }
-
-  private static PipelineVersion withSteps(PipelineVersion version, List<StepVersion> steps) {
-    return new PipelineVersion(
-        version.id(),
-        version.pipelineId(),
-        version.pipelineName(),
-        version.status(),
-        version.error(),
-        version.trigger(),
-        version.variables(),
-        version.createdAt(),
-        version.updatedAt(),
-        version.startedAt(),
-        version.completedAt(),
-        List.copyOf(steps));
   }
 }

@@ -19,4 +19,22 @@ public record PipelineVersion(
     Instant updatedAt,
     Instant startedAt,
     Instant completedAt,
-    List<StepVersion> steps) {}
+    List<StepVersion> steps) {
+
+  /** The same run with other step versions (in position order). */
+  public PipelineVersion withSteps(List<StepVersion> newSteps) {
+    return new PipelineVersion(
+        id,
+        pipelineId,
+        pipelineName,
+        status,
+        error,
+        trigger,
+        variables,
+        createdAt,
+        updatedAt,
+        startedAt,
+        completedAt,
+        List.copyOf(newSteps));
+  }
+}

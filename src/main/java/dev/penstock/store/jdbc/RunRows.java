@@ -46,7 +46,7 @@ final class RunRows {
       }
     }
     var result = new ArrayList<PipelineVersion>(versions.size());
-    versions.forEach((id, version) -> result.add(withSteps(version, steps.get(id))));
+    versions.forEach((id, version) -> result.add(version.withSteps(steps.get(id))));
     return result;
   }
 
@@ -65,22 +65,6 @@ final class RunRows {
         instant(row, p + "started_at"),
         instant(row, p + "completed_at"),
         List.of());
-  }
-
-  private static PipelineVersion withSteps(PipelineVersion version, List<StepVersion> steps) {
-    return new PipelineVersion(
-        version.id(),
-        version.pipelineId(),
-        version.pipelineName(),
-        version.status(),
-        version.error(),
-        version.trigger(),
-        version.variables(),
-        version.createdAt(),
-        version.updatedAt(),
-        version.startedAt(),
-        version.completedAt(),
-        List.copyOf(steps));
   }
 
   static StepVersion stepVersion(ResultSet row) throws SQLException {

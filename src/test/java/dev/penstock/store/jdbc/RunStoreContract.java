@@ -35,7 +35,7 @@ interface RunStoreContract extends StoreAccess {
     var shuffled = new ArrayList<>(version.steps());
     Collections.reverse(shuffled);
 
-    runs().createVersion(StoreAccess.withSteps(version, shuffled));
+    runs().createVersion(version.withSteps(shuffled));
 
     assertThat(runs().findVersion(version.id())).contains(version);
     StepVersion first = runs().findStepVersion(version.steps().get(0).id()).orElseThrow();

@@ -49,20 +49,4 @@ interface StoreAccess {
   static StepVersion stepNamed(List<StepVersion> steps, String name) {
     return steps.stream().filter(step -> step.stepName().equals(name)).findFirst().orElseThrow();
   }
-
-  static PipelineVersion withSteps(PipelineVersion version, List<StepVersion> steps) {
-    return new PipelineVersion(
-        version.id(),
-        version.pipelineId(),
-        version.pipelineName(),
-        version.status(),
-        version.error(),
-        version.trigger(),
-        version.variables(),
-        version.createdAt(),
-        version.updatedAt(),
-        version.startedAt(),
-        version.completedAt(),
-        steps);
-  }
 }
