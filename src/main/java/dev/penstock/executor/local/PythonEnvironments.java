@@ -92,7 +92,7 @@ final class PythonEnvironments {
       slot.lock.lock();
     }
     try {
-      Path environment = useExisting(key, slot);
+      Path environment = useExisting(key, slot, log);
       if (environment != null) {
         note(log, "using the cached Python environment " + key + " for: " + set);
       } else if (slot.failedAtNanos - asked > 0) { // it failed while this step waited for it
@@ -113,9 +113,13 @@ final class PythonEnvironments {
   }
 
   /** Takes a use of the set's environment if it is published; the caller holds the slot lock. */
-  private Path useExisting(String key, Slot slot) throws IOException {
+  private Path useExisting(String key, Slot slot, CappedLog log) throws IOException {
     if (slot.users == 0) {
-      slot.held = channel(key, slot).lock(0, Long.MAX_VALUE, true); // waits for another's build
+      slot.held = channel(key, slot).tryLock(0, Long.MAX_VALUE, true);
+      if (slot.held == null) {
+        note(log, "waiting for another Penstock server's build of the Python environment " + key);
+        slot.held = slot.channel.lock(0, Long.MAX_VALUE, true);
+      }
     }
     Path environment = directory.published(key);
     if (environment != null) {
