@@ -94,7 +94,17 @@ public final class ConfigLoader {
         integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
         duration(ConfigKey.SWEEP_INTERVAL),
         duration(ConfigKey.KILL_GRACE),
-        optional(ConfigKey.ADMIN_API_KEY));
+        optional(ConfigKey.ADMIN_API_KEY),
+        bool(ConfigKey.FORK_SERVER),
+        size(ConfigKey.PYTHON_ENVS_LIMIT));
+  }
+
+  private boolean bool(ConfigKey key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw bad(key, "expected true or false");
+    };
   }
 
   private String text(ConfigKey key) {

@@ -22,7 +22,9 @@ public record PenstockConfig(
     int heartbeatMissedLimit,
     Duration sweepInterval,
     Duration killGrace,
-    String adminApiKey) {
+    String adminApiKey,
+    boolean forkServer,
+    long pythonEnvsLimitBytes) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {
