@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.local.StepStarter.StartException;
 import java.io.BufferedReader;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * child's output reaches Java through a pipe the server made: Java opens its read end under
  * /proc/&lt;server&gt;/fd, so the log is pumped and capped as for a fresh process. When the server
  * dies, its children are killed and their exits complete with {@link
- * StepProcess.WorkerLostException}. Thread-safe: writes and the children table share one lock.
+ * StepProcess.WorkerLostException}. Thread-safe: the children table has one lock, writes another;
+ * the thread reading events never waits for a write, so a full pipe cannot deadlock the two sides.
  */
 final class ForkServer implements AutoCloseable {
   static final String SCRIPT = "penstock_fork_server.py";
@@ -45,6 +45,7 @@ final class ForkServer implements AutoCloseable {
   private final StderrTail stderr;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<Long, ForkedStepProcess> children = new LinkedHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean dead;
@@ -63,6 +64,7 @@ final class ForkServer implements AutoCloseable {
     var builder =
         new ProcessBuilder(python.toString(), "-u", script.toString())
             .directory(script.getParent().toFile());
+    FreshProcessStarter.activate(builder.environment(), python); // its children inherit it
     builder
         .environment()
         .put(
@@ -108,11 +110,11 @@ final class ForkServer implements AutoCloseable {
       if (dead) {
         throw new StartException(diedMessage());
       }
-      children.put(id, child);
-      send(request);
+      children.put(id, child); // before the death check ends: died() then fails it
     } finally {
       lock.unlock();
     }
+    send(request);
     try {
       child.awaitStart(FORK_TIMEOUT);
     } catch (StartException e) {
@@ -143,10 +145,13 @@ final class ForkServer implements AutoCloseable {
   /** Ends the server: closing its stdin makes it kill its children's groups and exit. */
   @Override
   public void close() {
+    writeLock.lock();
     try {
       requests.close();
     } catch (IOException e) {
       process.destroyForcibly();
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -165,7 +170,7 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  private void handle(JsonNode event) throws IOException {
+  private void handle(JsonNode event) {
     String kind = event.path("event").asText();
     if (kind.equals("ready")) {
       ready.complete(null);
@@ -191,34 +196,17 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  /** Opens this JVM's own end of the child's output pipe, then lets the server close its end. */
-  private void started(long id, ForkedStepProcess child, long pid, int fd) throws IOException {
-    FileInputStream output = null;
-    String error = null;
-    try {
-      output = new FileInputStream("/proc/" + process.pid() + "/fd/" + fd);
-    } catch (IOException e) {
-      error = "cannot open the step's output pipe from the fork server: " + e.getMessage();
+  /** Hands the child its output pipe, then lets the server close its own end of it. */
+  private void started(long id, ForkedStepProcess child, long pid, int fd) {
+    Path pipe = Path.of("/proc/" + process.pid() + "/fd/" + fd);
+    if (child != null) {
+      child.started(pid, pipe); // opens it: before the release below
+    } else { // its fork gave up waiting: nobody would watch the step
       ProcessTree.killGroup(pid);
     }
-    lock.lock();
-    try {
-      send(Map.of("op", "release", "id", id));
-    } finally {
-      lock.unlock();
-    }
-    if (child == null) { // its fork gave up waiting: nobody would watch the step
-      ProcessTree.killGroup(pid);
-      if (output != null) {
-        output.close();
-      }
-      return;
-    }
-    if (error != null) {
-      child.startFailed(error);
-    } else {
-      child.started(pid, output);
-    }
+    Thread.ofVirtual()
+        .name("penstock-fork-release")
+        .start(() -> send(Map.of("op", "release", "id", id)));
   }
 
   private void died() {
@@ -236,12 +224,7 @@ final class ForkServer implements AutoCloseable {
     if (!orphans.isEmpty()) {
       LOG.warn("{}; failing its {} running steps", message, orphans.size());
     }
-    for (ForkedStepProcess orphan : orphans) {
-      if (orphan.pid() > 0) {
-        ProcessTree.killGroup(orphan.pid()); // its watchdog would too, within a quarter second
-      }
-      orphan.lost(message);
-    }
+    orphans.forEach(orphan -> orphan.lost(message));
   }
 
   private String diedMessage() {
@@ -266,14 +249,17 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  /** Writes one request line; the caller holds the lock. A dead server's EOF is handled above. */
+  /** Writes one request line. A dead server's requests are lost; its EOF fails their steps. */
   private void send(Map<String, Object> request) {
+    writeLock.lock();
     try {
       requests.write(JSON.writeValueAsBytes(request));
       requests.write('\n');
       requests.flush();
     } catch (IOException e) {
       LOG.debug("Cannot write to the fork server for {}: {}", python, e.toString());
+    } finally {
+      writeLock.unlock();
     }
   }
 }

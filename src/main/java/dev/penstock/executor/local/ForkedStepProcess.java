@@ -1,7 +1,10 @@
 package dev.penstock.executor.local;
 
 import dev.penstock.executor.local.StepStarter.StartException;
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,8 +21,14 @@ final class ForkedStepProcess implements StepProcess {
   private final CompletableFuture<Start> start = new CompletableFuture<>();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
 
-  void started(long pid, InputStream output) {
-    start.complete(new Start(pid, output));
+  /** Opens this JVM's own end of the output pipe at {@code pipe} (under /proc/<server>/fd). */
+  void started(long pid, Path pipe) {
+    try {
+      start.complete(new Start(pid, new FileInputStream(pipe.toFile())));
+    } catch (IOException e) {
+      ProcessTree.killGroup(pid);
+      startFailed("cannot open the step's output pipe from the fork server: " + e.getMessage());
+    }
   }
 
   void startFailed(String message) {
@@ -32,6 +41,9 @@ final class ForkedStepProcess implements StepProcess {
 
   /** Its fork server died: before the fork that fails the start, after it the exit. */
   void lost(String message) {
+    if (pid() > 0) {
+      ProcessTree.killGroup(pid()); // its watchdog would too, within a quarter second
+    }
     startFailed(message);
     exited.completeExceptionally(new WorkerLostException(message));
   }

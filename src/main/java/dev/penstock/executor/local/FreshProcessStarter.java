@@ -4,6 +4,7 @@ import dev.penstock.executor.StepLaunch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class FreshProcessStarter implements StepStarter {
             .directory(workDir.toFile())
             .redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
+    activate(environment, python);
     if (launch.environment() != null) {
       environment.putAll(launch.environment());
     }
@@ -42,6 +44,20 @@ final class FreshProcessStarter implements StepStarter {
     }
     closeQuietly(process.getOutputStream()); // input() in a step sees end of file, not a hang
     return new Spawned(process);
+  }
+
+  /**
+   * Sets what activating a virtual environment would, when {@code python} is a venv's: VIRTUAL_ENV,
+   * and its bin directory first on PATH, so a step can run the tools its packages install.
+   */
+  static void activate(Map<String, String> environment, Path python) {
+    Path venv = python.toAbsolutePath().getParent().getParent();
+    if (venv != null && Files.isRegularFile(venv.resolve("pyvenv.cfg"))) {
+      environment.put("VIRTUAL_ENV", venv.toString());
+      String path = environment.get("PATH");
+      environment.put(
+          "PATH", venv.resolve("bin") + (path == null || path.isEmpty() ? "" : ":" + path));
+    }
   }
 
   /** What a user reads when the step's Python cannot be run, in either mode. */

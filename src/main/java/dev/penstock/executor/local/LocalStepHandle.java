@@ -7,16 +7,12 @@ import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.executor.local.StepStarter.StartException;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,9 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalStepHandle implements StepHandle {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStepHandle.class);
-  // After the group is killed the pipe closes at once, unless a process that left the group
-  // (setsid) still holds it; the outcome does not wait for such a process.
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   /** What every attempt of one executor shares. */
   record Runtime(
@@ -69,16 +62,7 @@ final class LocalStepHandle implements StepHandle {
   /** Runs the attempt, its request.json written and its log open; enforces its timeout. */
   static LocalStepHandle launch(StepLaunch launch, CappedLog log, Runtime runtime) {
     var handle = new LocalStepHandle(launch, log, runtime);
-    Duration timeout = launch.timeout();
-    if (timeout != null && timeout.isPositive()) {
-      handle.timeoutTask =
-          runtime
-              .timer()
-              .schedule(
-                  () -> handle.stop(FailureCause.TIMED_OUT, "timed out after " + describe(timeout)),
-                  timeout.toNanos(),
-                  TimeUnit.NANOSECONDS);
-    }
+    handle.timeoutTask = StepTimeout.schedule(runtime.timer(), launch.timeout(), handle::stop);
     Thread.ofVirtual().name("penstock-step-" + launch.stepVersionId()).start(handle::start);
     return handle;
   }
@@ -206,7 +190,7 @@ final class LocalStepHandle implements StepHandle {
         // that died without a result did not.
         ProcessTree.killGroup(started.pid());
       }
-      awaitLogDrained(drained);
+      LogPump.awaitDrained(drained, launch.stepVersionId() + " attempt " + launch.attempt());
       if (stop != null) {
         complete(StepOutcome.failure(stop.cause(), stop.error(), exitCode));
       } else if (lost != null) {
@@ -267,39 +251,8 @@ final class LocalStepHandle implements StepHandle {
     outcome.complete(result.withEnvironmentMillis(environmentMillis));
   }
 
-  private void awaitLogDrained(CompletableFuture<Void> drained) {
-    try {
-      drained.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn(
-          "Step {} attempt {}: a process outside the step's group still holds its output; not"
-              + " waiting for the rest of its log",
-          launch.stepVersionId(),
-          launch.attempt());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      // the pump never completes exceptionally
-    }
-  }
-
   private boolean oomKillerStruck() {
     long now = OomKills.count();
     return oomKillsAtStart >= 0 && now > oomKillsAtStart;
-  }
-
-  /** "2 minutes", "1 minute", "90 seconds", "1.5 seconds". */
-  static String describe(Duration duration) {
-    if (duration.toNanosPart() == 0 && duration.toSecondsPart() == 0 && duration.toMinutes() > 0) {
-      long minutes = duration.toMinutes();
-      return minutes + (minutes == 1 ? " minute" : " minutes");
-    }
-    if (duration.toNanosPart() == 0) {
-      long seconds = duration.toSeconds();
-      return seconds + (seconds == 1 ? " second" : " seconds");
-    }
-    BigDecimal seconds =
-        BigDecimal.valueOf(duration.toNanos()).movePointLeft(9).stripTrailingZeros();
-    return seconds.toPlainString() + " seconds";
   }
 }

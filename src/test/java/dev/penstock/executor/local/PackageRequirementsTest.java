@@ -27,11 +27,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PackageRequirementsTest {
   private static final String SHOWS_THE_PACKAGE =
       """
+      import os
+      import shutil
       import sys
       import penstock_testpkg
 
       def step():
-          return [penstock_testpkg.VERSION, sys.prefix]
+          return [penstock_testpkg.VERSION, sys.prefix, os.environ.get("VIRTUAL_ENV"),
+                  shutil.which("pip")]
       """;
 
   @TempDir static Path wheels;
@@ -62,7 +65,12 @@ class PackageRequirementsTest {
     assertThat(without.error()).startsWith("ModuleNotFoundError: No module named");
     assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
     assertThat(outcome.returned().get(0).asText()).isEqualTo("1.0");
-    assertThat(outcome.returned().get(1).asText()).startsWith(environments().toString());
+    String prefix = outcome.returned().get(1).asText();
+    assertThat(prefix).startsWith(environments().toString());
+    assertThat(outcome.returned().get(2).asText()).as("VIRTUAL_ENV").isEqualTo(prefix);
+    assertThat(outcome.returned().get(3).asText())
+        .as("the venv's tools come first on PATH")
+        .isEqualTo(prefix + "/bin/pip");
     assertThat(outcome.environmentMillis()).isPositive();
     assertThat(without.environmentMillis()).isZero();
     assertThat(executor.readLog(launch.logFile()))

@@ -197,10 +197,10 @@ class StepProcessEndingTest {
 
   @Test
   void timeouts_are_described_in_minutes_when_whole_and_in_seconds_otherwise() {
-    assertThat(LocalStepHandle.describe(Duration.ofMinutes(300))).isEqualTo("300 minutes");
-    assertThat(LocalStepHandle.describe(Duration.ofMinutes(1))).isEqualTo("1 minute");
-    assertThat(LocalStepHandle.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
-    assertThat(LocalStepHandle.describe(Duration.ofMillis(1500))).isEqualTo("1.5 seconds");
+    assertThat(StepTimeout.describe(Duration.ofMinutes(300))).isEqualTo("300 minutes");
+    assertThat(StepTimeout.describe(Duration.ofMinutes(1))).isEqualTo("1 minute");
+    assertThat(StepTimeout.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
+    assertThat(StepTimeout.describe(Duration.ofMillis(1500))).isEqualTo("1.5 seconds");
   }
 
   private long awaitChildPid(StepLaunch launch) {
