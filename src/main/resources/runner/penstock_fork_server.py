@@ -25,6 +25,7 @@ Standard library only; Python 3.9 or later; Linux (/proc, process groups).
 """
 
 import faulthandler
+import gc
 import json
 import os
 import select
@@ -53,6 +54,9 @@ def main():
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     children = {}  # child pid -> request id
     pipes = {}  # request id -> read end of the child's output pipe
+    # Children's garbage collections then skip everything loaded so far, so they do not write
+    # to (and copy) the server's memory pages.
+    gc.freeze()
     send({"event": "ready", "pid": os.getpid()})
     pending = b""
     while True:

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +46,8 @@ final class LocalStepHandle implements StepHandle {
   private final AtomicReference<StopRequest> stopRequest = new AtomicReference<>();
   private final AtomicBoolean killing = new AtomicBoolean();
   private final CompletableFuture<Void> killed = new CompletableFuture<>();
-  private final ReentrantLock startLock = new ReentrantLock();
-  private StepProcess process; // guarded by startLock; set once
-  private boolean startable = true; // guarded by startLock
+  private volatile boolean starting;
+  private volatile StepProcess process;
   private volatile Long environmentMillis;
   private volatile ScheduledFuture<?> timeoutTask;
 
@@ -88,29 +86,19 @@ final class LocalStepHandle implements StepHandle {
         launch.attempt(),
         pid(),
         error);
-    StepProcess started;
-    startLock.lock();
-    try {
-      started = process;
-      startable = false;
-    } finally {
-      startLock.unlock();
-    }
-    if (started == null) { // still getting its environment, which goes on for other steps
-      complete(StepOutcome.failure(cause, error, null));
-    } else {
+    // Never waits for a start in progress: run() checks for a stop once it has a process.
+    StepProcess started = process;
+    if (started != null) {
       kill(started);
+    } else if (!starting) { // still getting its environment, which goes on for other steps
+      complete(StepOutcome.failure(cause, error, null));
     }
   }
 
   @Override
   public long pid() {
-    startLock.lock();
-    try {
-      return process == null ? -1 : process.pid();
-    } finally {
-      startLock.unlock();
-    }
+    StepProcess started = process;
+    return started == null ? -1 : started.pid();
   }
 
   private void start() {
@@ -136,23 +124,27 @@ final class LocalStepHandle implements StepHandle {
       return;
     }
     environmentMillis = environment.millis();
+    // With stop(): each writes its own flag, then reads the other's (volatile), so one of the
+    // two sees the other and the stop is never lost.
+    starting = true;
+    StopRequest stop = stopRequest.get();
+    if (stop != null) {
+      environment.close();
+      endWithoutProcess(StepOutcome.failure(stop.cause(), stop.error(), null));
+      return;
+    }
     StepProcess started;
-    startLock.lock();
     try {
-      if (!startable) {
-        environment.close();
-        endWithoutProcess(null);
-        return;
-      }
       started = runtime.starter().start(launch, environment.python());
-      process = started;
     } catch (StartException e) {
       environment.close();
       VirtualEnvironmentBuilder.writeQuietly(log, "[penstock] " + e.getMessage());
       endWithoutProcess(StepOutcome.failure(FailureCause.LAUNCH_FAILED, e.getMessage(), null));
       return;
-    } finally {
-      startLock.unlock();
+    }
+    process = started;
+    if (stopRequest.get() != null) {
+      kill(started);
     }
     LOG.debug(
         "Started step {} attempt {} as pid {}",
@@ -231,7 +223,7 @@ final class LocalStepHandle implements StepHandle {
             });
   }
 
-  /** Ends an attempt that never got a process: a null outcome means a stop already gave one. */
+  /** Ends an attempt that never got a process. */
   private void endWithoutProcess(StepOutcome failure) {
     if (timeoutTask != null) {
       timeoutTask.cancel(false);
@@ -242,9 +234,7 @@ final class LocalStepHandle implements StepHandle {
       LOG.warn("Cannot close the log of step {}: {}", launch.stepVersionId(), e.toString());
     }
     logClosed.complete(null);
-    if (failure != null) {
-      complete(failure);
-    }
+    complete(failure);
   }
 
   private void complete(StepOutcome result) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepOutcome;
 import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.model.FailureCause;
 import dev.penstock.testing.TestPython;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +156,41 @@ class PythonEnvironmentsTest {
 
     assertThat(waiting.get(10, TimeUnit.SECONDS).python()).isEqualTo(built.resolve("bin/python"));
     assertThat(builder.builds).hasValue(0);
+  }
+
+  @Test
+  void a_step_stopped_while_its_environment_builds_ends_at_once_and_never_starts()
+      throws Exception {
+    builder.gate = new CountDownLatch(1);
+    var starts = new AtomicInteger();
+    StepStarter starter =
+        (launch, python) -> {
+          starts.incrementAndGet();
+          throw new StepStarter.StartException("must not start");
+        };
+    var timer = Executors.newSingleThreadScheduledExecutor();
+    var runtime =
+        new LocalStepHandle.Runtime(
+            environments(Long.MAX_VALUE),
+            starter,
+            new ResultReader(new ObjectMapper()),
+            Duration.ofSeconds(1),
+            timer);
+    StepLaunch launch =
+        TestLaunches.withRequirements(
+            TestLaunches.launch(root, "def step():\n    pass\n"), List.of("slow"));
+    var handle = LocalStepHandle.launch(launch, CappedLog.open(launch.logFile(), 1 << 20), runtime);
+    await().until(() -> builder.builds.get() == 1);
+
+    handle.stop(FailureCause.WORKER_LOST, "attempt 1 was superseded");
+    StepOutcome outcome = handle.outcome().get(5, TimeUnit.SECONDS); // the build still waits
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.WORKER_LOST);
+    assertThat(outcome.error()).isEqualTo("attempt 1 was superseded");
+    builder.gate.countDown();
+    await().until(() -> handle.logClosed().isDone());
+    assertThat(starts).as("no process once stopped").hasValue(0);
+    timer.shutdownNow();
   }
 
   @Test
