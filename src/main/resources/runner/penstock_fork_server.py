@@ -52,10 +52,13 @@ def main():
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    # It shares the Java server's process group: a Ctrl-C there is the
+    # server's to handle.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     children = {}  # child pid -> request id
     pipes = {}  # request id -> read end of the child's output pipe
-    # Children's garbage collections then skip everything loaded so far, so they do not write
-    # to (and copy) the server's memory pages.
+    # Children's garbage collections then skip everything loaded so far, so
+    # they do not write to (and copy) the server's memory pages.
     gc.freeze()
     send({"event": "ready", "pid": os.getpid()})
     pending = b""
@@ -120,6 +123,7 @@ def run_child(request, output, server_pid):
     """In the child: becomes the step's process, as a fresh runner would."""
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as when fresh
     launcher_group = penstock_runner.become_process_group_leader()
     penstock_runner.start_parent_watchdog(os.getppid(), server_pid)
     # The server runs with -u, so sys.stdout and sys.stderr write straight to

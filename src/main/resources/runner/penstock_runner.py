@@ -46,7 +46,7 @@ MODULE_NAME = "penstock_step"
 MODULE_FILE = MODULE_NAME + ".py"
 PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID"
 WATCHDOG_INTERVAL_SECONDS = 0.25
-CPU_KILL_GRACE_SECONDS = 5  # SIGKILL follows SIGXCPU for a step that ignores it
+CPU_KILL_GRACE_SECONDS = 5  # then SIGKILL, for a step that ignores SIGXCPU
 
 
 def main(argv):

@@ -110,7 +110,7 @@ final class ForkServer implements AutoCloseable {
       if (dead) {
         throw new StartException(diedMessage());
       }
-      children.put(id, child); // before the death check ends: died() then fails it
+      children.put(id, child); // under died()'s lock: a death from now on fails it too
     } finally {
       lock.unlock();
     }

@@ -77,6 +77,17 @@ class ForkServerTest {
   }
 
   @Test
+  void a_ctrl_c_meant_for_the_java_server_leaves_the_fork_server_running() throws Exception {
+    long server =
+        runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-a")).returned().get(1).asLong();
+
+    new ProcessBuilder("kill", "-s", "INT", Long.toString(server)).start().waitFor();
+    StepOutcome after = runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-b"));
+
+    assertThat(after.returned().get(1).asLong()).as("the same fork server").isEqualTo(server);
+  }
+
+  @Test
   void a_child_that_segfaults_fails_only_its_step() throws Exception {
     StepLaunch bystander = withId(root, launch(root, WAITS_FOR_GO), "sv-bystander");
     StepHandle running = start(bystander);
