@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints the local executor's per-step floor: launch to outcome of a trivial step.
-# Usage: bench/step-launch-latency.sh [python] [runs]   (defaults: /usr/bin/python3, 20)
+# Prints the local executor's per-step floor: launch to outcome of a trivial step, with a fresh
+# interpreter per step and with the fork server, beside bare interpreter start and fork floors.
+# Usage: bench/step-launch-latency.sh [python] [runs]   (defaults: /usr/bin/python3, 50)
 # Needs Java 21 or later: set JAVA_HOME where the default java is older.
 set -euo pipefail
 cd "$(dirname "$0")/.."

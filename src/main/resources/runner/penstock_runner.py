@@ -9,13 +9,14 @@ Usage:
         finds, without running anything.
 
 request.json holds "source_code", "function_name", "kwargs" (an object; the
-function is called as function(**kwargs)), "package_requirements" (pip
-specifiers) and "memory_gb" (0 for no limit). result.json holds "status" and,
-by status:
+function is called as function(**kwargs)), "memory_gb" (0 for no limit) and
+"cpu_seconds" (a CPU-time guard, 0 for none). The step's packageRequirements
+are installed in the interpreter that runs this (a virtual environment the
+server built), so the runner does not check them. result.json holds "status"
+and, by status:
     ok                "returned": the function's return value
     error             "error_type", "message", "traceback" (the user's frames)
     memory_exceeded   "traceback"
-    missing_packages  "missing": a list of {"requirement", "installed"}
     not_serializable  "message"
     runner_error      "message" (the runner itself failed)
 The user's prints go to this process's stdout and stderr, never into
@@ -34,7 +35,7 @@ import sys
 import time
 import types
 
-# Other modules (asyncio, importlib.metadata, ast, traceback, re) are imported
+# Other modules (asyncio, ast, traceback) are imported
 # where they are needed: together they take longer to import than the
 # interpreter takes to start, and most steps need none of them. For the same
 # reason the watchdog uses _thread, not threading.
@@ -45,6 +46,7 @@ MODULE_NAME = "penstock_step"
 MODULE_FILE = MODULE_NAME + ".py"
 PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID"
 WATCHDOG_INTERVAL_SECONDS = 0.25
+CPU_KILL_GRACE_SECONDS = 5  # then SIGKILL, for a step that ignores SIGXCPU
 
 
 def main(argv):
@@ -155,11 +157,8 @@ def run_step(work_dir, launcher_group=None):
 
 def execute(source_code, function_name, request, work_dir):
     """Runs the function; returns whether it succeeded and result.json."""
-    missing = missing_packages(request.get("package_requirements") or [])
-    if missing:
-        return False, json.dumps(
-            {"status": "missing_packages", "missing": missing})
     apply_memory_limit(request.get("memory_gb") or 0)
+    apply_cpu_limit(request.get("cpu_seconds") or 0)
     source_path = os.path.abspath(os.path.join(work_dir, MODULE_FILE))
     try:
         function = load_function(source_code, function_name, source_path)
@@ -188,6 +187,21 @@ def apply_memory_limit(memory_gb):
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def apply_cpu_limit(cpu_seconds):
+    """A guard behind the server's wall-clock timeout: past it, SIGXCPU.
+
+    The server sets it to the timeout times the number of cores, so only a
+    step the server failed to stop in time can reach it.
+    """
+    if cpu_seconds <= 0:
+        return
+    soft, hard = cpu_seconds, cpu_seconds + CPU_KILL_GRACE_SECONDS
+    _, current_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if current_hard != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current_hard), min(hard, current_hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def load_function(source_code, function_name, source_path):
@@ -255,59 +269,6 @@ def user_traceback(exc, source_path):
     traceback.clear_frames(exc.__traceback__)
     sys.stderr.write(text)
     return text
-
-
-def missing_packages(requirements):
-    """Lists the requirements not met; checking versions needs `packaging`."""
-    if not requirements:
-        return []
-    try:
-        from packaging.requirements import InvalidRequirement, Requirement
-    except ImportError:
-        return [{"requirement": text, "installed": None}
-                for text in requirements
-                if installed_version(name_of(text)) is None]
-    missing = []
-    for text in requirements:
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            missing.append({"requirement": text, "installed": None})
-            continue
-        marker = requirement.marker
-        if marker is not None and not marker.evaluate():
-            continue
-        installed = installed_version(requirement.name)
-        if installed is None or not requirement.specifier.contains(
-                installed, prereleases=True):
-            missing.append({"requirement": text, "installed": installed})
-    return missing
-
-
-def name_of(requirement):
-    """The distribution name at the start of a pip requirement specifier."""
-    import re
-    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
-    return match.group(1) if match else requirement
-
-
-def installed_version(name):
-    import importlib.metadata
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    # Python 3.9 looks names up without normalizing them (PEP 503).
-    wanted = normalized_name(name)
-    for distribution in importlib.metadata.distributions():
-        if normalized_name(distribution.metadata["Name"] or "") == wanted:
-            return distribution.version
-    return None
-
-
-def normalized_name(name):
-    import re
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def end_leftover_processes(launcher_group):

@@ -15,6 +15,15 @@ public enum ConfigKey {
   DB_USER("db-user", "", "database user (PostgreSQL)"),
   DB_PASSWORD("db-password", "", "database password (PostgreSQL)"),
   PYTHON("python", "python3", "Python interpreter that runs steps"),
+  FORK_SERVER(
+      "fork-server",
+      "true",
+      "fork each step from a warm Python per environment; false starts a fresh Python per step"),
+  PYTHON_ENVS_LIMIT(
+      "python-envs-limit",
+      "10GB",
+      "total size of cached virtual environments for packageRequirements; past it the least"
+          + " recently used are deleted"),
   PARALLEL_LIMIT(
       "parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
   LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),

@@ -98,7 +98,17 @@ public final class ConfigLoader {
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),
         optional(ConfigKey.ADMIN_API_KEY),
-        duration(ConfigKey.SCHEDULE_TICK));
+        duration(ConfigKey.SCHEDULE_TICK),
+        bool(ConfigKey.FORK_SERVER),
+        size(ConfigKey.PYTHON_ENVS_LIMIT));
+  }
+
+  private boolean bool(ConfigKey key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw bad(key, "expected true or false");
+    };
   }
 
   private String text(ConfigKey key) {

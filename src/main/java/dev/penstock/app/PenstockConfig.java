@@ -26,7 +26,9 @@ public record PenstockConfig(
     Duration retentionMaxAge,
     Duration retentionInterval,
     String adminApiKey,
-    Duration scheduleTick) {
+    Duration scheduleTick,
+    boolean forkServer,
+    long pythonEnvsLimitBytes) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

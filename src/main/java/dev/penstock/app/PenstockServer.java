@@ -16,6 +16,7 @@ import dev.penstock.engine.StepLauncher;
 import dev.penstock.engine.StepLogs;
 import dev.penstock.engine.Sweeper;
 import dev.penstock.engine.Workspace;
+import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
 import dev.penstock.executor.local.LocalPythonInspector;
 import dev.penstock.store.ApiKey;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class PenstockServer {
 
   private final DataDir dataDir;
   private final JdbcStores stores;
+  private final LocalProcessExecutor executor;
   private final StepLauncher launcher;
   private final Scheduler scheduler;
   private final Sweeper sweeper;
@@ -59,9 +62,16 @@ public final class PenstockServer {
     this.adminKeyNotice = ensureAdminKey(config, clock);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
-    var executor =
+    this.executor =
         new LocalProcessExecutor(
-            Path.of(config.python()), runnerDir, config.logCapBytes(), config.killGrace());
+            LocalExecutorSettings.defaults(Path.of(config.python()), runnerDir)
+                .withEnvironments(
+                    config.dataDir().resolve("python-envs"),
+                    config.pythonEnvsLimitBytes(),
+                    Map.of())
+                .withLogCap(config.logCapBytes())
+                .withKillGrace(config.killGrace())
+                .withForkServer(config.forkServer()));
     var inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -149,6 +159,7 @@ public final class PenstockServer {
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();
+    executor.close();
     stores.close();
     dataDir.close();
   }

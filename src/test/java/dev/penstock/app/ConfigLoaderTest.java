@@ -27,6 +27,18 @@ class ConfigLoaderTest {
     assertThat(config.logCapBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.parallelLimit()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.scheduleTick()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.forkServer()).isTrue();
+    assertThat(config.pythonEnvsLimitBytes()).isEqualTo(10L * 1024 * 1024 * 1024);
+  }
+
+  @Test
+  void the_fork_server_can_be_turned_off_and_a_bad_switch_is_refused() {
+    assertThat(
+            ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_FORK_SERVER", "false")).forkServer())
+        .isFalse();
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(ConfigKey.FORK_SERVER, "maybe"), null, Map.of()))
+        .hasMessage("fork-server=maybe (from --fork-server): expected true or false");
   }
 
   @Test

@@ -3,103 +3,76 @@ package dev.penstock.executor.local;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
+import dev.penstock.executor.local.StepStarter.StartException;
 import dev.penstock.model.FailureCause;
-import java.math.BigDecimal;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt running as a local process. Its outcome completes on a virtual thread once the
- * process has exited, nothing it started runs on in its process group and its output is in the log.
- * Thread-safe.
+ * One attempt, from getting its Python environment to its outcome. On a virtual thread it gets the
+ * environment, starts the process and, once the process has exited, nothing it started runs on in
+ * its process group and its output is in the log, completes the outcome. Thread-safe: the start and
+ * a stop decide under one lock whether a process may still start.
  */
 final class LocalStepHandle implements StepHandle {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStepHandle.class);
-  // After the group is killed the pipe closes at once, unless a process that left the group
-  // (setsid) still holds it; the outcome does not wait for such a process.
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  /** What every attempt of one executor shares. */
+  record Runtime(
+      PythonEnvironments environments,
+      StepStarter starter,
+      ResultReader results,
+      Duration killGrace,
+      ScheduledExecutorService timer) {}
 
   private record StopRequest(FailureCause cause, String error) {}
 
   private final StepLaunch launch;
-  private final Process process;
-  private final CompletableFuture<Void> logDrained;
-  private final ResultReader results;
-  private final Duration killGrace;
-  private final long oomKillsAtStart;
+  private final CappedLog log;
+  private final Runtime runtime;
+  private final long oomKillsAtStart = OomKills.count();
   private final CompletableFuture<StepOutcome> outcome = new CompletableFuture<>();
+  private final CompletableFuture<Void> logClosed = new CompletableFuture<>();
   private final AtomicReference<StopRequest> stopRequest = new AtomicReference<>();
+  private final AtomicBoolean killing = new AtomicBoolean();
   private final CompletableFuture<Void> killed = new CompletableFuture<>();
+  private volatile boolean starting;
+  private volatile StepProcess process;
+  private volatile Long environmentMillis;
   private volatile ScheduledFuture<?> timeoutTask;
 
-  private LocalStepHandle(
-      StepLaunch launch,
-      Process process,
-      CompletableFuture<Void> logDrained,
-      ResultReader results,
-      Duration killGrace) {
+  private LocalStepHandle(StepLaunch launch, CappedLog log, Runtime runtime) {
     this.launch = launch;
-    this.process = process;
-    this.logDrained = logDrained;
-    this.results = results;
-    this.killGrace = killGrace;
-    this.oomKillsAtStart = OomKills.count();
+    this.log = log;
+    this.runtime = runtime;
   }
 
-  /** Watches a started process: enforces the launch's timeout and completes the outcome. */
-  static LocalStepHandle watch(
-      StepLaunch launch,
-      Process process,
-      CompletableFuture<Void> logDrained,
-      ResultReader results,
-      Duration killGrace,
-      ScheduledExecutorService timer) {
-    var handle = new LocalStepHandle(launch, process, logDrained, results, killGrace);
-    Duration timeout = launch.timeout();
-    if (timeout != null && timeout.isPositive()) {
-      handle.timeoutTask =
-          timer.schedule(
-              () -> handle.stop(FailureCause.TIMED_OUT, "timed out after " + describe(timeout)),
-              timeout.toNanos(),
-              TimeUnit.NANOSECONDS);
-    }
-    process
-        .onExit()
-        .thenRunAsync(
-            handle::finish, task -> Thread.ofVirtual().name("penstock-step-exit").start(task));
+  /** Runs the attempt, its request.json written and its log open; enforces its timeout. */
+  static LocalStepHandle launch(StepLaunch launch, CappedLog log, Runtime runtime) {
+    var handle = new LocalStepHandle(launch, log, runtime);
+    handle.timeoutTask = StepTimeout.schedule(runtime.timer(), launch.timeout(), handle::stop);
+    Thread.ofVirtual().name("penstock-step-" + launch.stepVersionId()).start(handle::start);
     return handle;
-  }
-
-  /** A handle for an attempt whose process never started. */
-  static StepHandle notStarted(StepOutcome outcome) {
-    return new StepHandle() {
-      @Override
-      public CompletableFuture<StepOutcome> outcome() {
-        return CompletableFuture.completedFuture(outcome);
-      }
-
-      @Override
-      public void stop(FailureCause cause, String error) {}
-
-      @Override
-      public long pid() {
-        return -1;
-      }
-    };
   }
 
   @Override
   public CompletableFuture<StepOutcome> outcome() {
     return outcome;
+  }
+
+  /** Completes once nothing writes to the attempt's log any more. */
+  CompletableFuture<Void> logClosed() {
+    return logClosed;
   }
 
   @Override
@@ -113,87 +86,163 @@ final class LocalStepHandle implements StepHandle {
         launch.attempt(),
         pid(),
         error);
-    Thread.ofVirtual()
-        .name("penstock-step-stop")
-        .start(
-            () -> {
-              try {
-                ProcessTree.terminate(process.toHandle(), killGrace);
-              } finally {
-                killed.complete(null);
-              }
-            });
+    // Never waits for a start in progress: run() checks for a stop once it has a process.
+    StepProcess started = process;
+    if (started != null) {
+      kill(started);
+    } else if (!starting) { // still getting its environment, which goes on for other steps
+      complete(StepOutcome.failure(cause, error, null));
+    }
   }
 
   @Override
   public long pid() {
-    return process.pid();
+    StepProcess started = process;
+    return started == null ? -1 : started.pid();
   }
 
-  private void finish() {
+  private void start() {
     try {
-      int exitCode = process.exitValue();
+      run();
+    } catch (RuntimeException | Error e) {
+      LOG.error(
+          "Executor fault starting step {} attempt {}",
+          launch.stepVersionId(),
+          launch.attempt(),
+          e);
+      endWithoutProcess(
+          StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, null));
+    }
+  }
+
+  private void run() {
+    PythonEnvironments.Lease environment;
+    try {
+      environment = runtime.environments().acquire(launch.packageRequirements(), log);
+    } catch (EnvironmentException e) {
+      endWithoutProcess(StepOutcome.failure(e.failureCause(), e.getMessage(), null));
+      return;
+    }
+    environmentMillis = environment.millis();
+    // With stop(): each writes its own flag, then reads the other's (volatile), so one of the
+    // two sees the other and the stop is never lost.
+    starting = true;
+    StopRequest stop = stopRequest.get();
+    if (stop != null) {
+      environment.close();
+      endWithoutProcess(StepOutcome.failure(stop.cause(), stop.error(), null));
+      return;
+    }
+    StepProcess started;
+    try {
+      started = runtime.starter().start(launch, environment.python());
+    } catch (StartException e) {
+      environment.close();
+      VirtualEnvironmentBuilder.writeQuietly(log, "[penstock] " + e.getMessage());
+      endWithoutProcess(StepOutcome.failure(FailureCause.LAUNCH_FAILED, e.getMessage(), null));
+      return;
+    }
+    process = started;
+    if (stopRequest.get() != null) {
+      kill(started);
+    }
+    LOG.debug(
+        "Started step {} attempt {} as pid {}",
+        launch.stepVersionId(),
+        launch.attempt(),
+        started.pid());
+    var drained =
+        LogPump.start(started.output(), log, launch.stepVersionId() + "-" + launch.attempt());
+    drained.whenComplete((ignored, error) -> logClosed.complete(null));
+    started
+        .exited()
+        .whenCompleteAsync(
+            (exitCode, error) -> {
+              try {
+                finish(started, exitCode, error, drained);
+              } finally {
+                environment.close();
+              }
+            },
+            task -> Thread.ofVirtual().name("penstock-step-exit").start(task));
+  }
+
+  private void finish(
+      StepProcess started, Integer exitCode, Throwable lost, CompletableFuture<Void> drained) {
+    try {
       if (timeoutTask != null) {
         timeoutTask.cancel(false);
       }
       StopRequest stop = stopRequest.get();
       if (stop != null) {
         killed.join(); // the stop ends the group, after giving it its grace
-      } else if (!Files.exists(launch.workDir().resolve(ResultReader.RESULT_FILE))) {
+      } else if (lost != null
+          || !Files.exists(launch.workDir().resolve(ResultReader.RESULT_FILE))) {
         // The runner ends what the step left in its group before it writes a result; one
         // that died without a result did not.
-        ProcessTree.killGroup(process.pid());
+        ProcessTree.killGroup(started.pid());
       }
-      awaitLogDrained();
-      outcome.complete(
-          stop != null
-              ? StepOutcome.failure(stop.cause(), stop.error(), exitCode)
-              : results.read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
+      LogPump.awaitDrained(drained, launch.stepVersionId() + " attempt " + launch.attempt());
+      if (stop != null) {
+        complete(StepOutcome.failure(stop.cause(), stop.error(), exitCode));
+      } else if (lost != null) {
+        String why =
+            lost instanceof CompletionException ? lost.getCause().getMessage() : lost.getMessage();
+        complete(
+            StepOutcome.failure(
+                FailureCause.WORKER_LOST, why + " while the step ran; it may be retried", null));
+      } else {
+        complete(
+            runtime
+                .results()
+                .read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
+      }
     } catch (RuntimeException | Error e) {
       LOG.error(
           "Executor fault finishing step {} attempt {}",
           launch.stepVersionId(),
           launch.attempt(),
           e);
-      outcome.complete(
-          StepOutcome.failure(
-              FailureCause.LAUNCH_FAILED, "executor fault: " + e, process.exitValue()));
+      complete(StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, exitCode));
     }
   }
 
-  private void awaitLogDrained() {
-    try {
-      logDrained.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn(
-          "Step {} attempt {}: a process outside the step's group still holds its output; not"
-              + " waiting for the rest of its log",
-          launch.stepVersionId(),
-          launch.attempt());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      // the pump never completes exceptionally
+  private void kill(StepProcess started) {
+    if (!killing.compareAndSet(false, true)) {
+      return;
     }
+    Thread.ofVirtual()
+        .name("penstock-step-stop")
+        .start(
+            () -> {
+              try {
+                started.terminate(runtime.killGrace());
+              } finally {
+                killed.complete(null);
+              }
+            });
+  }
+
+  /** Ends an attempt that never got a process. */
+  private void endWithoutProcess(StepOutcome failure) {
+    if (timeoutTask != null) {
+      timeoutTask.cancel(false);
+    }
+    try {
+      log.close();
+    } catch (IOException e) {
+      LOG.warn("Cannot close the log of step {}: {}", launch.stepVersionId(), e.toString());
+    }
+    logClosed.complete(null);
+    complete(failure);
+  }
+
+  private void complete(StepOutcome result) {
+    outcome.complete(result.withEnvironmentMillis(environmentMillis));
   }
 
   private boolean oomKillerStruck() {
     long now = OomKills.count();
     return oomKillsAtStart >= 0 && now > oomKillsAtStart;
-  }
-
-  /** "2 minutes", "1 minute", "90 seconds", "1.5 seconds". */
-  static String describe(Duration duration) {
-    if (duration.toNanosPart() == 0 && duration.toSecondsPart() == 0 && duration.toMinutes() > 0) {
-      long minutes = duration.toMinutes();
-      return minutes + (minutes == 1 ? " minute" : " minutes");
-    }
-    if (duration.toNanosPart() == 0) {
-      long seconds = duration.toSeconds();
-      return seconds + (seconds == 1 ? " second" : " seconds");
-    }
-    BigDecimal seconds =
-        BigDecimal.valueOf(duration.toNanos()).movePointLeft(9).stripTrailingZeros();
-    return seconds.toPlainString() + " seconds";
   }
 }

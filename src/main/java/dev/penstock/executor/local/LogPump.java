@@ -2,7 +2,11 @@ package dev.penstock.executor.local;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogPump {
   private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   private LogPump() {}
 
@@ -34,6 +39,25 @@ final class LogPump {
               }
             });
     return drained;
+  }
+
+  /**
+   * Waits for the pump to finish. After a step's group is killed the pipe closes at once, unless a
+   * process that left the group (setsid) still holds it; the outcome does not wait for such a one.
+   */
+  static void awaitDrained(CompletableFuture<Void> drained, String name) {
+    try {
+      drained.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn(
+          "Step {}: a process outside the step's group still holds its output; not waiting for"
+              + " the rest of its log",
+          name);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // the pump never completes exceptionally
+    }
   }
 
   private static void copy(InputStream output, CappedLog log, String name) {

@@ -5,6 +5,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,19 +25,24 @@ final class ProcessTree {
   private ProcessTree() {}
 
   /**
-   * Sends SIGTERM to the process, its descendants and its group; after {@code grace}, or as soon as
-   * all of them have exited, sends SIGKILL to whatever is left. Blocks for up to the grace.
+   * Sends SIGTERM to the process {@code pid}, its descendants and its group; after {@code grace},
+   * or as soon as all of them have exited, sends SIGKILL to whatever is left. {@code exited}
+   * completes when the process itself has exited: the JDK only polls, slowly, for processes that
+   * are not its children, such as those a fork server made. Blocks for up to the grace.
    */
-  static void terminate(ProcessHandle root, Duration grace) {
+  static void terminate(long pid, CompletableFuture<?> exited, Duration grace) {
+    Optional<ProcessHandle> root = ProcessHandle.of(pid);
     // Descendants must be listed before the root dies: its orphans leave the JDK's view.
-    List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-    tree.add(root);
-    signalGroup(root.pid(), "TERM");
-    tree.forEach(ProcessHandle::destroy);
-    awaitExit(tree, grace);
-    signalGroup(root.pid(), "KILL");
-    root.descendants().forEach(ProcessHandle::destroyForcibly);
-    tree.forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> descendants =
+        new ArrayList<>(root.map(handle -> handle.descendants().toList()).orElse(List.of()));
+    signalGroup(pid, "TERM");
+    root.ifPresent(ProcessHandle::destroy);
+    descendants.forEach(ProcessHandle::destroy);
+    awaitExit(exited, descendants, grace);
+    signalGroup(pid, "KILL");
+    root.ifPresent(handle -> handle.descendants().forEach(ProcessHandle::destroyForcibly));
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    root.ifPresent(ProcessHandle::destroyForcibly);
   }
 
   /**
@@ -66,10 +72,14 @@ final class ProcessTree {
     }
   }
 
-  private static void awaitExit(List<ProcessHandle> processes, Duration grace) {
-    var exits = processes.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+  private static void awaitExit(
+      CompletableFuture<?> exited, List<ProcessHandle> descendants, Duration grace) {
+    var exits = new ArrayList<CompletableFuture<?>>();
+    exits.add(exited);
+    descendants.forEach(descendant -> exits.add(descendant.onExit()));
     try {
-      CompletableFuture.allOf(exits).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
+          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // the grace is over: the caller kills what is left
     } catch (InterruptedException e) {

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 
 /**
  * Turns what an exited runner left behind (result.json, or only its exit code) into the attempt's
@@ -21,6 +19,7 @@ final class ResultReader {
   static final String RESULT_FILE = "result.json";
   private static final int SIGNAL_EXIT_BASE = 128; // the JDK reports death by signal N as 128 + N
   private static final int SIGKILL = 9;
+  private static final int SIGXCPU = 24;
   private static final Map<Integer, String> SIGNAL_NAMES =
       Map.ofEntries(
           Map.entry(1, "SIGHUP"),
@@ -42,11 +41,9 @@ final class ResultReader {
           Map.entry(25, "SIGXFSZ"));
 
   private final ObjectMapper json;
-  private final Path python;
 
-  ResultReader(ObjectMapper json, Path python) {
+  ResultReader(ObjectMapper json) {
     this.json = json;
-    this.python = python;
   }
 
   /**
@@ -74,8 +71,6 @@ final class ResultReader {
               FailureCause.MEMORY_EXCEEDED,
               memoryExceeded(memoryGb) + "\n" + result.path("traceback").asText(""),
               exitCode);
-      case "missing_packages" ->
-          StepOutcome.failure(FailureCause.MISSING_PACKAGES, missingPackages(result), exitCode);
       case "not_serializable" ->
           StepOutcome.failure(FailureCause.OUTPUT_ERROR, result.path("message").asText(), exitCode);
       default ->
@@ -101,23 +96,15 @@ final class ResultReader {
         : "step ran out of memory";
   }
 
-  private String missingPackages(JsonNode result) {
-    String list =
-        StreamSupport.stream(result.path("missing").spliterator(), false)
-            .map(
-                missing ->
-                    missing.path("installed").isTextual()
-                        ? missing.path("requirement").asText()
-                            + " ("
-                            + missing.path("installed").asText()
-                            + " is installed)"
-                        : missing.path("requirement").asText())
-            .collect(Collectors.joining(", "));
-    return "packages not installed in the step's Python (" + python + "): " + list;
-  }
-
   private StepOutcome withoutResult(int exitCode, int memoryGb, boolean oomKillerStruck) {
     String signal = SIGNAL_NAMES.get(exitCode - SIGNAL_EXIT_BASE);
+    if (exitCode == SIGNAL_EXIT_BASE + SIGXCPU) {
+      return StepOutcome.failure(
+          FailureCause.TIMED_OUT,
+          "step process used up its CPU-time guard (its timeout times the number of cores) and"
+              + " was ended with SIGXCPU",
+          exitCode);
+    }
     if (exitCode == SIGNAL_EXIT_BASE + SIGKILL) {
       return oomKillerStruck
           ? StepOutcome.failure(

@@ -8,41 +8,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 
-/** Copies the Python runner from the classpath into a directory Python can read. Thread-safe. */
+/**
+ * Copies the Python runner and the fork server, which imports it, from the classpath into a
+ * directory Python can read. Thread-safe.
+ */
 final class RunnerScript {
   static final String FILE_NAME = "penstock_runner.py";
-  private static final String RESOURCE = "/runner/" + FILE_NAME;
+  private static final List<String> SCRIPTS = List.of(FILE_NAME, ForkServer.SCRIPT);
 
   private RunnerScript() {}
 
   /**
-   * Writes the runner into {@code directory} unless an identical copy is there, and returns its
-   * path. Concurrent callers are safe: each writes a temporary file and renames it into place.
+   * Writes the scripts into {@code directory} unless identical copies are there, and returns the
+   * runner's path. Concurrent callers are safe: each writes a temporary file and renames it.
    */
   static Path extractInto(Path directory) {
     try {
-      byte[] script = load();
-      Path target = directory.resolve(FILE_NAME);
-      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), script)) {
-        return target;
+      for (String name : SCRIPTS) {
+        extract(directory, name);
       }
-      Files.createDirectories(directory);
-      Path temporary = Files.createTempFile(directory, FILE_NAME, ".tmp");
-      Files.write(temporary, script);
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return target;
+      return directory.resolve(FILE_NAME);
     } catch (IOException | UncheckedIOException e) {
       throw new ExecutorException(
           "cannot write the Python step runner into " + directory + ": " + e.getMessage(), null, e);
     }
   }
 
-  private static byte[] load() throws IOException {
-    try (InputStream in = RunnerScript.class.getResourceAsStream(RESOURCE)) {
+  private static void extract(Path directory, String name) throws IOException {
+    byte[] script = load("/runner/" + name);
+    Path target = directory.resolve(name);
+    if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), script)) {
+      return;
+    }
+    Files.createDirectories(directory);
+    Path temporary = Files.createTempFile(directory, name, ".tmp");
+    Files.write(temporary, script);
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static byte[] load(String resource) throws IOException {
+    try (InputStream in = RunnerScript.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException(RESOURCE + " is missing from the classpath");
+        throw new IOException(resource + " is missing from the classpath");
       }
       return in.readAllBytes();
     }

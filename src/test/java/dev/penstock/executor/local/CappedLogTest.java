@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
-import dev.penstock.testing.TestPython;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A step's log is kept within its cap: the tail survives, with a marker saying what was dropped.
@@ -28,19 +28,20 @@ class CappedLogTest {
 
   @TempDir Path root;
 
-  @Test
-  void a_log_past_the_cap_keeps_its_tail_after_a_marker_counting_what_was_dropped()
+  @ParameterizedTest
+  @EnumSource(ExecutorMode.class)
+  void a_log_past_the_cap_keeps_its_tail_after_a_marker_counting_what_was_dropped(ExecutorMode mode)
       throws Exception {
-    var executor =
-        new LocalProcessExecutor(
-            Path.of(TestPython.path()), root.resolve("runner"), CAP, Duration.ofSeconds(1));
     StepLaunch launch =
         launch(
             root,
             "def step():\n    for i in range(2000):\n        print(f'line {i:04d} of the log')\n");
-
-    StepOutcome outcome = executor.launch(launch).outcome().get(60, TimeUnit.SECONDS);
-    String log = executor.readLog(launch.logFile());
+    StepOutcome outcome;
+    String log;
+    try (var executor = new LocalProcessExecutor(mode.settings(root).withLogCap(CAP))) {
+      outcome = executor.launch(launch).outcome().get(60, TimeUnit.SECONDS);
+      log = executor.readLog(launch.logFile());
+    }
 
     assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
     Matcher marker = MARKER.matcher(log);

@@ -3,7 +3,6 @@ package dev.penstock.executor.local;
 import static dev.penstock.executor.local.TestLaunches.launch;
 import static dev.penstock.executor.local.TestLaunches.withEnvironment;
 import static dev.penstock.executor.local.TestLaunches.withMemoryGb;
-import static dev.penstock.executor.local.TestLaunches.withRequirements;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,27 +12,40 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
-import dev.penstock.testing.TestPython;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** What a step's function receives and how each way of ending becomes an outcome. */
+/**
+ * What a step's function receives and how each way of ending becomes an outcome, the same whether
+ * the step is forked from a fork server or started as a fresh process.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(ExecutorMode.class)
 class LocalProcessExecutorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  @Parameter ExecutorMode mode;
   @TempDir Path root;
   private LocalProcessExecutor executor;
 
   @BeforeEach
   void create_executor() {
-    executor = new LocalProcessExecutor(Path.of(TestPython.path()), root.resolve("runner"));
+    executor = new LocalProcessExecutor(mode.settings(root));
+  }
+
+  @AfterEach
+  void close_executor() {
+    executor.close();
   }
 
   @Test
@@ -197,32 +209,6 @@ class LocalProcessExecutorTest {
   }
 
   @Test
-  void missing_packages_are_all_listed_and_the_function_does_not_run() throws Exception {
-    StepLaunch launch =
-        withRequirements(
-            launch(root, "def step():\n    open('ran', 'w').close()\n"),
-            List.of("penstock-missing-one==1.2.3", "penstock_missing_two", "six"));
-
-    StepOutcome outcome = run(launch);
-
-    assertThat(outcome.cause()).isEqualTo(FailureCause.MISSING_PACKAGES);
-    assertThat(outcome.error())
-        .startsWith("packages not installed in the step's Python (/usr/bin/python3): ")
-        .endsWith("penstock-missing-one==1.2.3, penstock_missing_two");
-    assertThat(launch.workDir().resolve("ran")).doesNotExist();
-  }
-
-  @Test
-  void installed_packages_let_the_step_run() throws Exception {
-    StepOutcome outcome =
-        run(
-            withRequirements(
-                launch(root, "def step():\n    return 1\n"), List.of("six", "PyYAML")));
-
-    assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
-  }
-
-  @Test
   void a_return_value_that_is_not_json_fails_as_output_error_naming_its_type() throws Exception {
     StepOutcome outcome = run(launch(root, "def step():\n    return {'ids': {1, 2}}\n"));
 
@@ -255,11 +241,14 @@ class LocalProcessExecutorTest {
 
   @Test
   void a_missing_python_fails_the_launch_naming_the_interpreter_and_the_fix() throws Exception {
-    var broken = new LocalProcessExecutor(root.resolve("no/python3"), root.resolve("runner"));
     StepLaunch launch = launch(root, "def step():\n    pass\n");
-
-    StepHandle handle = broken.launch(launch);
-    StepOutcome outcome = handle.outcome().get(10, TimeUnit.SECONDS);
+    StepHandle handle;
+    StepOutcome outcome;
+    try (var broken = new LocalProcessExecutor(mode.settings(root.resolve("no/python3"), root))) {
+      handle = broken.launch(launch);
+      outcome = handle.outcome().get(10, TimeUnit.SECONDS);
+      assertThat(broken.readLog(launch.logFile())).contains("Debian package python3");
+    }
 
     assertThat(handle.pid()).isEqualTo(-1);
     assertThat(outcome.cause()).isEqualTo(FailureCause.LAUNCH_FAILED);
@@ -267,7 +256,6 @@ class LocalProcessExecutorTest {
         .contains(root.resolve("no/python3").toString())
         .contains("Debian package python3")
         .contains("PENSTOCK_PYTHON");
-    assertThat(broken.readLog(launch.logFile())).contains("Debian package python3");
   }
 
   @Test

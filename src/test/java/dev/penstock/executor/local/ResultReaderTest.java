@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The ends no real step in a test can bring about on demand: the OOM killer, a broken runner. */
 class ResultReaderTest {
-  private final ResultReader reader =
-      new ResultReader(new ObjectMapper(), Path.of("/usr/bin/python3"));
+  private final ResultReader reader = new ResultReader(new ObjectMapper());
 
   @TempDir Path workDir;
 
@@ -34,6 +33,14 @@ class ResultReaderTest {
     assertThat(outcome.error())
         .startsWith("step process exited with code 137 (SIGKILL) without a result")
         .contains("out-of-memory killer");
+  }
+
+  @Test
+  void a_death_by_sigxcpu_is_the_cpu_time_guard_and_counts_as_a_timeout() {
+    StepOutcome outcome = reader.read(workDir, 152, 0, false);
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.TIMED_OUT);
+    assertThat(outcome.error()).contains("CPU-time guard").contains("SIGXCPU");
   }
 
   @Test

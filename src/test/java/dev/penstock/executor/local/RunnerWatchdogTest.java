@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server killed with SIGKILL cannot stop its steps, so the runner must notice that the server
- * died and end its own process group. Here a small Python program stands in for the server.
+ * died and end its own process group, and a fork server must end with it. Here a small Python
+ * program stands in for the server.
  */
 class RunnerWatchdogTest {
   private static final Pattern PIDS = Pattern.compile("runner (\\d+) child (\\d+)");
@@ -41,6 +41,29 @@ class RunnerWatchdogTest {
           environment["PENSTOCK_PARENT_PID"] = str(os.getpid())
       subprocess.Popen(command, cwd=work_dir, env=environment).wait()
       """;
+
+  /** Starts a fork server, has it fork the step and prints the pids once the step printed its. */
+  private static final String SERVER_WITH_FORK_SERVER =
+      """
+      import json, os, subprocess, sys
+      script, work_dir = sys.argv[1:3]
+      environment = dict(os.environ, PENSTOCK_PARENT_PID=str(os.getpid()))
+      server = subprocess.Popen([sys.executable, "-u", script], env=environment,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+      def send(request):
+          server.stdin.write(json.dumps(request).encode() + b"\\n")
+          server.stdin.flush()
+      json.loads(server.stdout.readline())  # ready
+      send({"op": "run", "id": 1, "work_dir": work_dir, "environment": {}})
+      started = json.loads(server.stdout.readline())
+      log = open(f"/proc/{server.pid}/fd/{started['fd']}", "rb")
+      send({"op": "release", "id": 1})
+      print(f"fork server {server.pid} " + log.readline().decode().strip(), flush=True)
+      server.wait()
+      """;
+
+  private static final Pattern FORKED_PIDS =
+      Pattern.compile("fork server (\\d+) runner (\\d+) child (\\d+)");
 
   private static final String STEP =
       """
@@ -90,23 +113,35 @@ class RunnerWatchdogTest {
     awaitGone(pids[1]);
   }
 
+  @Test
+  @Timeout(60)
+  void a_fork_server_its_step_and_the_steps_children_exit_when_the_server_dies() throws Exception {
+    Path runner = RunnerScript.extractInto(root.resolve("runner"));
+    Path workDir = writeRequest();
+    server =
+        new ProcessBuilder(
+                Path.of(TestPython.path()).toString(),
+                "-c",
+                SERVER_WITH_FORK_SERVER,
+                runner.resolveSibling(ForkServer.SCRIPT).toString(),
+                workDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    Matcher pids = readUntil(server, FORKED_PIDS);
+    long forkServer = Long.parseLong(pids.group(1));
+    assertThat(parentOf(Long.parseLong(pids.group(2)))).isEqualTo(forkServer);
+
+    server.destroyForcibly();
+
+    for (int group = 1; group <= 3; group++) {
+      awaitGone(Long.parseLong(pids.group(group)));
+    }
+  }
+
   /** Starts the stand-in server and returns the pids of the runner and of the step's child. */
   private long[] startStep(String how) throws Exception {
     Path runner = RunnerScript.extractInto(root.resolve("runner"));
-    Path workDir = Files.createDirectories(root.resolve("attempt"));
-    var request =
-        Map.of(
-            "source_code",
-            STEP,
-            "function_name",
-            "step",
-            "kwargs",
-            Map.of(),
-            "package_requirements",
-            List.of(),
-            "memory_gb",
-            0);
-    new ObjectMapper().writeValue(workDir.resolve("request.json").toFile(), request);
+    Path workDir = writeRequest();
     server =
         new ProcessBuilder(
                 Path.of(TestPython.path()).toString(),
@@ -121,6 +156,14 @@ class RunnerWatchdogTest {
     long[] found = {Long.parseLong(pids.group(1)), Long.parseLong(pids.group(2))};
     assertThat(ProcessHandle.of(found[0])).as("the runner runs until the server dies").isPresent();
     return found;
+  }
+
+  private Path writeRequest() throws Exception {
+    Path workDir = Files.createDirectories(root.resolve("attempt"));
+    var request =
+        Map.of("source_code", STEP, "function_name", "step", "kwargs", Map.of(), "memory_gb", 0);
+    new ObjectMapper().writeValue(workDir.resolve("request.json").toFile(), request);
+    return workDir;
   }
 
   /** Reads the output until it matches; the runner's prints share the server's pipe. */

@@ -9,18 +9,26 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
-import dev.penstock.testing.TestPython;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Steps that do not end by returning: timeouts, stops, signals, and what they leave behind. */
+/**
+ * Steps that do not end by returning: timeouts, stops, signals, and what they leave behind, the
+ * same whether forked from a fork server or started as a fresh process.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(ExecutorMode.class)
 class StepProcessEndingTest {
   private static final Duration GRACE = Duration.ofSeconds(1);
   private static final Pattern CHILD_PID = Pattern.compile("child (\\d+)");
@@ -37,17 +45,18 @@ class StepProcessEndingTest {
           time.sleep(300)
       """;
 
+  @Parameter ExecutorMode mode;
   @TempDir Path root;
   private LocalProcessExecutor executor;
 
   @BeforeEach
   void create_executor() {
-    executor =
-        new LocalProcessExecutor(
-            Path.of(TestPython.path()),
-            root.resolve("runner"),
-            LocalProcessExecutor.DEFAULT_LOG_CAP_BYTES,
-            GRACE);
+    executor = new LocalProcessExecutor(mode.settings(root).withKillGrace(GRACE));
+  }
+
+  @AfterEach
+  void close_executor() {
+    executor.close();
   }
 
   @Test
@@ -188,10 +197,10 @@ class StepProcessEndingTest {
 
   @Test
   void timeouts_are_described_in_minutes_when_whole_and_in_seconds_otherwise() {
-    assertThat(LocalStepHandle.describe(Duration.ofMinutes(300))).isEqualTo("300 minutes");
-    assertThat(LocalStepHandle.describe(Duration.ofMinutes(1))).isEqualTo("1 minute");
-    assertThat(LocalStepHandle.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
-    assertThat(LocalStepHandle.describe(Duration.ofMillis(1500))).isEqualTo("1.5 seconds");
+    assertThat(StepTimeout.describe(Duration.ofMinutes(300))).isEqualTo("300 minutes");
+    assertThat(StepTimeout.describe(Duration.ofMinutes(1))).isEqualTo("1 minute");
+    assertThat(StepTimeout.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
+    assertThat(StepTimeout.describe(Duration.ofMillis(1500))).isEqualTo("1.5 seconds");
   }
 
   private long awaitChildPid(StepLaunch launch) {

@@ -91,4 +91,23 @@ final class TestLaunches {
         launch.timeout(),
         environment);
   }
+
+  /**
+   * The launch as another step version, with an attempt directory of its own under {@code root}.
+   */
+  static StepLaunch withId(Path root, StepLaunch launch, String stepVersionId) {
+    Path attemptDir = root.resolve("steps/" + stepVersionId + "/attempt-1");
+    return new StepLaunch(
+        stepVersionId,
+        launch.attempt(),
+        attemptDir,
+        attemptDir.resolve("log.txt"),
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        launch.memoryGb(),
+        launch.timeout(),
+        launch.environment());
+  }
 }

@@ -1,0 +1,265 @@
+package dev.penstock.executor.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.local.StepStarter.StartException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One warm Python ({@code penstock_fork_server.py}) that forks a child per step, driven over its
+ * stdin and stdout with one JSON object a line (the protocol is in the script's docstring). A
+ * child's output reaches Java through a pipe the server made: Java opens its read end under
+ * /proc/&lt;server&gt;/fd, so the log is pumped and capped as for a fresh process. When the server
+ * dies, its children are killed and their exits complete with {@link
+ * StepProcess.WorkerLostException}. Thread-safe: the children table has one lock, writes another;
+ * the thread reading events never waits for a write, so a full pipe cannot deadlock the two sides.
+ */
+final class ForkServer implements AutoCloseable {
+  static final String SCRIPT = "penstock_fork_server.py";
+  private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration FORK_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path python;
+  private final Process process;
+  private final OutputStream requests;
+  private final StderrTail stderr;
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Map<Long, ForkedStepProcess> children = new LinkedHashMap<>();
+  private final AtomicLong nextId = new AtomicLong();
+  private volatile boolean dead;
+  private volatile long lastUsedNanos = System.nanoTime();
+
+  private ForkServer(Path python, Process process) {
+    this.python = python;
+    this.process = process;
+    this.requests = process.getOutputStream();
+    this.stderr = StderrTail.start(process, "penstock-fork-server-" + process.pid());
+    Thread.ofVirtual().name("penstock-fork-server-" + process.pid()).start(this::readEvents);
+  }
+
+  /** Starts a fork server on {@code python} and waits until it is warm. */
+  static ForkServer start(Path python, Path script) throws StartException {
+    var builder =
+        new ProcessBuilder(python.toString(), "-u", script.toString())
+            .directory(script.getParent().toFile());
+    FreshProcessStarter.activate(builder.environment(), python); // its children inherit it
+    builder
+        .environment()
+        .put(
+            LocalProcessExecutor.PARENT_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new StartException(FreshProcessStarter.cannotStart(python, e.getMessage()));
+    }
+    var server = new ForkServer(python, process);
+    try {
+      server.ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      process.destroyForcibly();
+      throw new StartException(
+          "the fork server for "
+              + python
+              + " did not start: "
+              + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
+              + server.stderr.text(process));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new StartException("interrupted while the fork server for " + python + " started");
+    }
+    LOG.info("Started the fork server for {} (pid {})", python, process.pid());
+    return server;
+  }
+
+  /** Forks the child for {@code launch}, whose request.json is written; returns once it runs. */
+  StepProcess fork(StepLaunch launch) throws StartException {
+    lastUsedNanos = System.nanoTime();
+    long id = nextId.incrementAndGet();
+    var child = new ForkedStepProcess();
+    var request = new LinkedHashMap<String, Object>();
+    request.put("op", "run");
+    request.put("id", id);
+    request.put("work_dir", launch.workDir().toAbsolutePath().toString());
+    request.put("environment", launch.environment() == null ? Map.of() : launch.environment());
+    lock.lock();
+    try {
+      if (dead) {
+        throw new StartException(diedMessage());
+      }
+      children.put(id, child); // under died()'s lock: a death from now on fails it too
+    } finally {
+      lock.unlock();
+    }
+    send(request);
+    try {
+      child.awaitStart(FORK_TIMEOUT);
+    } catch (StartException e) {
+      forget(id);
+      throw e;
+    }
+    return child;
+  }
+
+  boolean alive() {
+    return !dead && process.isAlive();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Whether no step has been forked for {@code idle} and none is running. */
+  boolean idleFor(Duration idle) {
+    lock.lock();
+    try {
+      return children.isEmpty() && System.nanoTime() - lastUsedNanos > idle.toNanos();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends the server: closing its stdin makes it kill its children's groups and exit. */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      requests.close();
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void readEvents() {
+    var reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try (reader) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        handle(JSON.readTree(line));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Lost the fork server for {} (pid {}): {}", python, process.pid(), e.toString());
+    } finally {
+      died();
+    }
+  }
+
+  private void handle(JsonNode event) {
+    String kind = event.path("event").asText();
+    if (kind.equals("ready")) {
+      ready.complete(null);
+      return;
+    }
+    long id = event.path("id").asLong();
+    ForkedStepProcess child = child(id);
+    switch (kind) {
+      case "started" -> started(id, child, event.path("pid").asLong(), event.path("fd").asInt());
+      case "exited" -> {
+        forget(id);
+        if (child != null) {
+          child.exitedWith(event.path("code").asInt());
+        }
+      }
+      case "failed" -> {
+        forget(id);
+        if (child != null) {
+          child.startFailed("the fork server could not start the step: " + event.path("message"));
+        }
+      }
+      default -> LOG.warn("Unknown event from the fork server for {}: {}", python, event);
+    }
+  }
+
+  /** Hands the child its output pipe, then lets the server close its own end of it. */
+  private void started(long id, ForkedStepProcess child, long pid, int fd) {
+    Path pipe = Path.of("/proc/" + process.pid() + "/fd/" + fd);
+    if (child != null) {
+      child.started(pid, pipe); // opens it: before the release below
+    } else { // its fork gave up waiting: nobody would watch the step
+      ProcessTree.killGroup(pid);
+    }
+    Thread.ofVirtual()
+        .name("penstock-fork-release")
+        .start(() -> send(Map.of("op", "release", "id", id)));
+  }
+
+  private void died() {
+    var orphans = new ArrayList<ForkedStepProcess>();
+    lock.lock();
+    try {
+      dead = true;
+      orphans.addAll(children.values());
+      children.clear();
+    } finally {
+      lock.unlock();
+    }
+    ready.completeExceptionally(new IOException("it exited before it was ready"));
+    String message = diedMessage();
+    if (!orphans.isEmpty()) {
+      LOG.warn("{}; failing its {} running steps", message, orphans.size());
+    }
+    orphans.forEach(orphan -> orphan.lost(message));
+  }
+
+  private String diedMessage() {
+    return "the fork server for " + python + " (pid " + process.pid() + ") died";
+  }
+
+  private ForkedStepProcess child(long id) {
+    lock.lock();
+    try {
+      return children.get(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forget(long id) {
+    lock.lock();
+    try {
+      children.remove(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes one request line. A dead server's requests are lost; its EOF fails their steps. */
+  private void send(Map<String, Object> request) {
+    writeLock.lock();
+    try {
+      requests.write(JSON.writeValueAsBytes(request));
+      requests.write('\n');
+      requests.flush();
+    } catch (IOException e) {
+      LOG.debug("Cannot write to the fork server for {}: {}", python, e.toString());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}

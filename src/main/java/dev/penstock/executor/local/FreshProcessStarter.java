@@ -1,0 +1,103 @@
+package dev.penstock.executor.local;
+
+import dev.penstock.executor.StepLaunch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts each attempt as a fresh {@code python -u penstock_runner.py <workDir>}: the most isolated
+ * mode, and the slowest (an interpreter start per step). Thread-safe: immutable.
+ */
+final class FreshProcessStarter implements StepStarter {
+  private final Path runnerScript;
+
+  FreshProcessStarter(Path runnerScript) {
+    this.runnerScript = runnerScript;
+  }
+
+  @Override
+  public StepProcess start(StepLaunch launch, Path python) throws StartException {
+    Path workDir = launch.workDir().toAbsolutePath();
+    var builder =
+        new ProcessBuilder(python.toString(), "-u", runnerScript.toString(), workDir.toString())
+            .directory(workDir.toFile())
+            .redirectErrorStream(true);
+    Map<String, String> environment = builder.environment();
+    activate(environment, python);
+    if (launch.environment() != null) {
+      environment.putAll(launch.environment());
+    }
+    environment.put("PYTHONUNBUFFERED", "1");
+    environment.put(
+        LocalProcessExecutor.PARENT_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new StartException(cannotStart(python, e.getMessage()));
+    }
+    closeQuietly(process.getOutputStream()); // input() in a step sees end of file, not a hang
+    return new Spawned(process);
+  }
+
+  /**
+   * Sets what activating a virtual environment would, when {@code python} is a venv's: VIRTUAL_ENV,
+   * and its bin directory first on PATH, so a step can run the tools its packages install.
+   */
+  static void activate(Map<String, String> environment, Path python) {
+    Path venv = python.toAbsolutePath().getParent().getParent();
+    if (venv != null && Files.isRegularFile(venv.resolve("pyvenv.cfg"))) {
+      environment.put("VIRTUAL_ENV", venv.toString());
+      String path = environment.get("PATH");
+      environment.put(
+          "PATH", venv.resolve("bin") + (path == null || path.isEmpty() ? "" : ":" + path));
+    }
+  }
+
+  /** What a user reads when the step's Python cannot be run, in either mode. */
+  static String cannotStart(Path python, String reason) {
+    return "cannot start the step's Python "
+        + python
+        + " ("
+        + reason
+        + "); install python3 (Debian package python3) or set PENSTOCK_PYTHON to a Python 3.9 or"
+        + " later";
+  }
+
+  private static void closeQuietly(OutputStream stream) {
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // nothing was written to it; a failed close changes nothing
+    }
+  }
+
+  /** A process this JVM started, so the JDK reaps it and reports its exit at once. */
+  private record Spawned(Process process) implements StepProcess {
+    @Override
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public InputStream output() {
+      return process.getInputStream();
+    }
+
+    @Override
+    public CompletableFuture<Integer> exited() {
+      return process.onExit().thenApply(Process::exitValue);
+    }
+
+    @Override
+    public void terminate(Duration grace) {
+      ProcessTree.terminate(process.pid(), process.onExit(), grace);
+    }
+  }
+}

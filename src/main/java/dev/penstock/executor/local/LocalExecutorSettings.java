@@ -1,0 +1,95 @@
+package dev.penstock.executor.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a {@link LocalProcessExecutor} runs steps.
+ *
+ * @param python the base interpreter: steps without packageRequirements run in it, and virtual
+ *     environments are made from it
+ * @param runnerDirectory where the runner and fork server scripts are copied from the classpath
+ * @param environmentsDirectory where the virtual environments for packageRequirements are cached
+ * @param environmentsLimitBytes past this total size, least recently used environments are deleted
+ * @param logCapBytes the most log kept per attempt; beyond it only the tail is
+ * @param killGrace how long a stopped step has between SIGTERM and SIGKILL
+ * @param forkServer whether steps are forked from a warm Python per environment (fast) rather than
+ *     started as a fresh interpreter each (full isolation)
+ * @param pipEnvironment variables added to the server's own for venv and pip (PIP_* settings)
+ */
+public record LocalExecutorSettings(
+    Path python,
+    Path runnerDirectory,
+    Path environmentsDirectory,
+    long environmentsLimitBytes,
+    long logCapBytes,
+    Duration killGrace,
+    boolean forkServer,
+    Map<String, String> pipEnvironment) {
+  public static final long DEFAULT_LOG_CAP_BYTES = 10L * 1024 * 1024;
+  public static final long DEFAULT_ENVIRONMENTS_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
+
+  public LocalExecutorSettings {
+    if (logCapBytes < 2) {
+      throw new IllegalArgumentException("logCapBytes must be at least 2, was " + logCapBytes);
+    }
+    pipEnvironment = Map.copyOf(pipEnvironment);
+  }
+
+  /** The defaults, with {@code python-envs} beside the runner directory. */
+  public static LocalExecutorSettings defaults(Path python, Path runnerDirectory) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        runnerDirectory.toAbsolutePath().resolveSibling("python-envs"),
+        DEFAULT_ENVIRONMENTS_LIMIT_BYTES,
+        DEFAULT_LOG_CAP_BYTES,
+        DEFAULT_KILL_GRACE,
+        true,
+        Map.of());
+  }
+
+  public LocalExecutorSettings withForkServer(boolean enabled) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        logCapBytes,
+        killGrace,
+        enabled,
+        pipEnvironment);
+  }
+
+  public LocalExecutorSettings withLogCap(long bytes) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        bytes,
+        killGrace,
+        forkServer,
+        pipEnvironment);
+  }
+
+  public LocalExecutorSettings withKillGrace(Duration grace) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        logCapBytes,
+        grace,
+        forkServer,
+        pipEnvironment);
+  }
+
+  public LocalExecutorSettings withEnvironments(
+      Path directory, long limitBytes, Map<String, String> pip) {
+    return new LocalExecutorSettings(
+        python, runnerDirectory, directory, limitBytes, logCapBytes, killGrace, forkServer, pip);
+  }
+}
