@@ -138,6 +138,10 @@ def run_child(request, output, server_pid):
     os.chdir(work_dir)
     os.environ.update(request.get("environment") or {})
     os.environ["PYTHONUNBUFFERED"] = "1"
+    # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
+    # started long before, so it puts those folders on its path itself.
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[0:0] = extra
     sys.argv = [os.path.join(os.path.dirname(penstock_runner.__file__),
                              "penstock_runner.py"), work_dir]
     return penstock_runner.run_step(work_dir, launcher_group)

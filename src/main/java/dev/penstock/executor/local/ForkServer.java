@@ -56,7 +56,11 @@ final class ForkServer implements AutoCloseable {
     this.process = process;
     this.requests = process.getOutputStream();
     this.stderr = StderrTail.start(process, "penstock-fork-server-" + process.pid());
-    Thread.ofVirtual().name("penstock-fork-server-" + process.pid()).start(this::readEvents);
+    // Platform, like every reader of a pipe: see LogPump.
+    Thread.ofPlatform()
+        .daemon()
+        .name("penstock-fork-server-" + process.pid())
+        .start(this::readEvents);
   }
 
   /** Starts a fork server on {@code python} and waits until it is warm. */

@@ -65,7 +65,7 @@ public final class LocalPythonInspector implements PythonInspector {
       var reading =
           new FutureTask<>(
               () -> new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      Thread.ofVirtual().start(reading);
+      Thread.ofPlatform().daemon().start(reading);
       String output;
       try {
         output = reading.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -28,7 +28,10 @@ final class LogPump {
    */
   static CompletableFuture<Void> start(InputStream output, CappedLog log, String name) {
     var drained = new CompletableFuture<Void>();
-    Thread.ofVirtual()
+    // A platform thread: a read from a pipe blocks its carrier, and a few of them on virtual
+    // threads would take every carrier from the HTTP server and the engine.
+    Thread.ofPlatform()
+        .daemon()
         .name("penstock-log-" + name)
         .start(
             () -> {

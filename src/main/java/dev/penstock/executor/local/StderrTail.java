@@ -28,7 +28,7 @@ final class StderrTail {
 
   static StderrTail start(Process process, String name) {
     var tail = new StderrTail();
-    Thread.ofVirtual().name(name + "-stderr").start(() -> tail.pump(process, name));
+    Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> tail.pump(process, name));
     return tail;
   }
 
