@@ -22,8 +22,7 @@ public enum ConfigKey {
   PYTHON_ENVS_LIMIT(
       "python-envs-limit",
       "10GB",
-      "total size of cached virtual environments for packageRequirements; past it the least"
-          + " recently used are deleted"),
+      "size of the cached package environments; past it the least recently used go"),
   PARALLEL_LIMIT(
       "parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
   LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),
