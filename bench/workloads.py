@@ -82,7 +82,7 @@ def define_trivial3(client):
     step(client, p, "s1", src, "inc", [arg("x", "INTEGER", 0)], [out("x1", "INTEGER")])
     step(client, p, "s2", src, "inc", [arg("x", "INTEGER", None, "x1")], [out("x2", "INTEGER")], ["s1"])
     step(client, p, "s3", src, "inc", [arg("x", "INTEGER", None, "x2")], [out("x3", "INTEGER")], ["s2"])
-    return Workload(p, 3, 0.0, lambda v: output(v, "s3", "x3") == 3, None)
+    return Workload(p, 3, 0.0, lambda v: output(v, "s3", "x3") == 3, "s3")
 
 
 def chain_source(i):
@@ -102,10 +102,10 @@ def define_chain(client, n=100):
     for i in range(2, n + 1):
         step(client, p, f"s{i}", chain_source(i), "chain_step", [arg("x", "INTEGER", None, f"x{i - 1}")],
              outputs(i), [f"s{i - 1}"])
-    return Workload(p, n, 0.0, lambda v: output(v, f"s{n}", f"x{n}") == n, None)
+    return Workload(p, n, 0.0, lambda v: output(v, f"s{n}", f"x{n}") == n, f"s{n}")
 
 
-def define_fanout(client, width=200, name="fan-out-200", watch_sink=False):
+def define_fanout(client, width=200, name="fan-out-200"):
     src = ("def source_step():\n    return list(range(%d))\n\n"
            "def square_step(seed, i):\n    return seed[i] * seed[i]\n\n"
            "def sink_step(**values):\n    return sum(values.values())\n" % width)
@@ -123,8 +123,7 @@ def define_fanout(client, width=200, name="fan-out-200", watch_sink=False):
     step(client, p, "sink", src, "sink_step", [arg(f"v{i}", "INTEGER", None, f"v{i}") for i in range(width)],
          [out("total", "INTEGER")], [f"sq{i}" for i in range(width)])
     expected = sum(i * i for i in range(width))
-    return Workload(p, width + 2, 0.0, lambda v: output(v, "sink", "total") == expected,
-                    "sink" if watch_sink else None)
+    return Workload(p, width + 2, 0.0, lambda v: output(v, "sink", "total") == expected, "sink")
 
 
 def define_sleep(client):
@@ -148,9 +147,10 @@ def output(version, step_name, output_name):
 def timed_run(client, pipeline_id, poll, watch=None):
     """Runs the pipeline once; returns (wall seconds, the finished PipelineVersion).
 
-    With `watch` (a step name), polls that one step version until it has ended, then the whole
-    version: describing 10,000 step versions every few ms would load the server more than the
-    workload does. Both phases are inside the wall time.
+    With `watch` (the step that ends last), polls that one step version until it has ended, then
+    the whole version (which holds the result to verify); both are inside the wall time. Polling
+    the whole version every 5 ms instead costs the server most of a core (describing chain-100's
+    100 step versions 200 times a second), which the steps then lack: see --poll-version.
     """
     start = time.perf_counter()
     version = client.call("runPipeline", pipelineId=pipeline_id, pipelineVariableMappings=None)
@@ -218,6 +218,8 @@ def main():
     parser.add_argument("--key", required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--poll", type=float, default=0.005, help="client poll interval, seconds")
+    parser.add_argument("--poll-version", action="store_true",
+                        help="poll the whole PipelineVersion from the start, not the last step first")
     parser.add_argument("--fan-out-width", type=int, default=9998,
                         help="squares in fan-out-10000 (9998 gives 10,000 steps)")
     parser.add_argument("workloads", nargs="*", default=DEFAULT_WORKLOADS)
@@ -228,7 +230,7 @@ def main():
         "chain-100": define_chain,
         "fan-out-200": define_fanout,
         "parallel-sleep": define_sleep,
-        "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}", watch_sink=True),
+        "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}"),
     }
     unknown = [w for w in args.workloads if w not in workloads]
     if unknown:
@@ -243,7 +245,8 @@ def main():
               f"(one createPipelineStep call each, at most 2 at a time; not timed)", file=sys.stderr, flush=True)
         walls, ok, edges = [], True, []
         for _ in range(args.runs):
-            wall, version = timed_run(client, workload.pipeline, args.poll, workload.watch)
+            wall, version = timed_run(client, workload.pipeline, args.poll,
+                                      None if args.poll_version else workload.watch)
             walls.append(wall)
             run_ok = version["status"] == "COMPLETE" and workload.verify(version)
             if name == "parallel-sleep":
@@ -256,7 +259,8 @@ def main():
         overhead = (median - workload.ideal) / workload.steps * 1000
         print(f"penstock {label} {median:.3f} {min(walls):.3f} {max(walls):.3f} {overhead:.2f} "
               f"{'ok' if ok else 'WRONG'}", flush=True)
-        watching = f", polling step '{workload.watch}' then the version" if workload.watch else ""
+        watching = (f", polling step '{workload.watch}' then the version"
+                    if workload.watch and not args.poll_version else ", polling the version")
         print(f"# {label}: walls {' '.join(f'{w:.3f}' for w in walls)} s; client poll {args.poll * 1000:g} ms"
               f"{watching}", file=sys.stderr, flush=True)
         if edges:
