@@ -1,17 +1,31 @@
 #!/usr/bin/env python3
-"""Penstock's implementation of ../shared/bench/WORKLOADS.md, plus a 3-step trivial pipeline.
+"""Penstock's implementation of ../shared/bench/WORKLOADS.md, plus trivial-3 and fan-out-10000.
 
-Talks to a running server over HTTP exactly as the SDK would (standard library only). Prints one
-result line per workload on stdout and details as '# ' lines on stderr.
+Talks to a running server over HTTP as the SDK would (standard library only). Each workload is
+defined once (untimed, but its time is printed), then run 3 times; a run's wall time goes from the
+runPipeline call to the client holding the verified result. Prints one result line per workload on
+stdout (WORKLOADS.md rule 11) and details as '# ' lines on stderr. Exits 1 if any workload is WRONG.
+
+chain-100's steps also return the wall-clock time at which their function was called (output t<i>,
+taken first thing in the function), which gives the dispatch latency of each of its 99 edges:
+upstream step version's completedAt -> downstream function called.
 """
 import argparse
+import collections
+import concurrent.futures
+import datetime
 import json
+import math
 import statistics
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 OPEN = {"PENDING", "RUNNING"}
+DEFAULT_WORKLOADS = ["trivial-3", "chain-100", "fan-out-200", "parallel-sleep"]
+
+Workload = collections.namedtuple("Workload", "pipeline steps ideal verify watch")
 
 
 class Client:
@@ -68,17 +82,27 @@ def define_trivial3(client):
     step(client, p, "s1", src, "inc", [arg("x", "INTEGER", 0)], [out("x1", "INTEGER")])
     step(client, p, "s2", src, "inc", [arg("x", "INTEGER", None, "x1")], [out("x2", "INTEGER")], ["s1"])
     step(client, p, "s3", src, "inc", [arg("x", "INTEGER", None, "x2")], [out("x3", "INTEGER")], ["s2"])
-    return p, 3, 0.0, lambda v: output(v, "s3", "x3") == 3
+    return Workload(p, 3, 0.0, lambda v: output(v, "s3", "x3") == 3, "s3")
+
+
+def chain_source(i):
+    # Two outputs: x<i> (= x + 1, passed on and verified) and t<i> (when the function was called).
+    return ("import time\n\n"
+            "def chain_step(x):\n"
+            "    called = time.time()  # first thing: when the function was called\n"
+            f"    return {{'x{i}': x + 1, 't{i}': called}}\n")
 
 
 def define_chain(client, n=100):
-    src = "def chain_step(x):\n    return x + 1\n"
+    def outputs(i):
+        return [out(f"x{i}", "INTEGER"), out(f"t{i}", "FLOAT")]
+
     p = pipeline(client, "chain-100")
-    step(client, p, "s1", src, "chain_step", [arg("x", "INTEGER", 0)], [out("x1", "INTEGER")])
+    step(client, p, "s1", chain_source(1), "chain_step", [arg("x", "INTEGER", 0)], outputs(1))
     for i in range(2, n + 1):
-        step(client, p, f"s{i}", src, "chain_step", [arg("x", "INTEGER", None, f"x{i - 1}")],
-             [out(f"x{i}", "INTEGER")], [f"s{i - 1}"])
-    return p, n, 0.0, lambda v: output(v, f"s{n}", f"x{n}") == n
+        step(client, p, f"s{i}", chain_source(i), "chain_step", [arg("x", "INTEGER", None, f"x{i - 1}")],
+             outputs(i), [f"s{i - 1}"])
+    return Workload(p, n, 0.0, lambda v: output(v, f"s{n}", f"x{n}") == n, f"s{n}")
 
 
 def define_fanout(client, width=200, name="fan-out-200"):
@@ -87,13 +111,19 @@ def define_fanout(client, width=200, name="fan-out-200"):
            "def sink_step(**values):\n    return sum(values.values())\n" % width)
     p = pipeline(client, name)
     step(client, p, "source", src, "source_step", [], [out("seed", "LIST")])
-    for i in range(width):
+
+    def square(i):
         step(client, p, f"sq{i}", src, "square_step",
              [arg("seed", "LIST", None, "seed"), arg("i", "INTEGER", i)], [out(f"v{i}", "INTEGER")], ["source"])
+
+    # The squares are independent: two calls at a time (the server checks each step's source in a
+    # Python process of its own, so this uses both cores). Defining is not timed.
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(square, range(width)))
     step(client, p, "sink", src, "sink_step", [arg(f"v{i}", "INTEGER", None, f"v{i}") for i in range(width)],
          [out("total", "INTEGER")], [f"sq{i}" for i in range(width)])
     expected = sum(i * i for i in range(width))
-    return p, width + 2, 0.0, lambda v: output(v, "sink", "total") == expected
+    return Workload(p, width + 2, 0.0, lambda v: output(v, "sink", "total") == expected, "sink")
 
 
 def define_sleep(client):
@@ -101,7 +131,8 @@ def define_sleep(client):
     p = pipeline(client, "parallel-sleep")
     for i in range(8):
         step(client, p, f"sl{i}", src, "sleep_step", [arg("i", "INTEGER", i)], [out(f"r{i}", "INTEGER")])
-    return p, 8, 4.0, lambda v: sorted(output(v, f"sl{i}", f"r{i}") for i in range(8)) == list(range(8))
+    return Workload(p, 8, 4.0, lambda v: sorted(output(v, f"sl{i}", f"r{i}") for i in range(8)) == list(range(8)),
+                    None)
 
 
 def output(version, step_name, output_name):
@@ -113,10 +144,22 @@ def output(version, step_name, output_name):
     return None
 
 
-def timed_run(client, pipeline_id, poll):
+def timed_run(client, pipeline_id, poll, watch=None):
+    """Runs the pipeline once; returns (wall seconds, the finished PipelineVersion).
+
+    With `watch` (the step that ends last), polls that one step version until it has ended, then
+    the whole version (which holds the result to verify); both are inside the wall time. Polling
+    the whole version every 5 ms instead costs the server most of a core (describing chain-100's
+    100 step versions 200 times a second), which the steps then lack: see --poll-version.
+    """
     start = time.perf_counter()
     version = client.call("runPipeline", pipelineId=pipeline_id, pipelineVariableMappings=None)
     vid = version["pipelineVersion"]
+    if watch is not None:
+        svid = next(sv["pipelineStepVersion"] for sv in version["stepVersions"] if sv["stepName"] == watch)
+        while client.call("describePipelineStepVersion", verb="GET",
+                          pipelineStepVersion=svid)["status"] in OPEN:
+            time.sleep(poll)
     while True:
         version = client.call("describePipelineVersion", verb="GET", pipelineVersion=vid)
         if version["status"] not in OPEN:
@@ -124,13 +167,49 @@ def timed_run(client, pipeline_id, poll):
         time.sleep(poll)
 
 
-WORKLOADS = {
-    "trivial-3": define_trivial3,
-    "chain-100": define_chain,
-    "fan-out-200": define_fanout,
-    "parallel-sleep": define_sleep,
-    "fan-out-10000": lambda c: define_fanout(c, 9998, "fan-out-10000"),
-}
+def instant(text):
+    """An ISO-8601 time from the API (millisecond precision, +00:00) as seconds since the epoch."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def chain_timings(version, n=100):
+    """Per edge s(i-1) -> s(i), in ms: (dispatch latency, claim, launch, finish).
+
+    dispatch = s(i) function called - s(i-1) completedAt; it splits into
+    claim    = s(i) startedAt       - s(i-1) completedAt  (scheduler: plan, claim a slot, mark RUNNING)
+    launch   = s(i) function called - s(i) startedAt      (process start, runner, source load)
+    and finish = s(i) completedAt - s(i) function called  (return, process exit, result read, commit)
+    is the rest of the step's cycle.
+    """
+    steps = {sv["stepName"]: sv for sv in version["stepVersions"]}
+    edges = []
+    for i in range(2, n + 1):
+        before, this = steps[f"s{i - 1}"], steps[f"s{i}"]
+        called = output(version, f"s{i}", f"t{i}")
+        done_before = instant(before["completedAt"])
+        started, done = instant(this["startedAt"]), instant(this["completedAt"])
+        edges.append(tuple(1000 * d for d in (called - done_before, started - done_before,
+                                               called - started, done - called)))
+    return edges
+
+
+def percentile(values, p):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def report_chain(name, edges):
+    dispatch = [e[0] for e in edges]
+    print(f"# {name} dispatch latency p50 {percentile(dispatch, 50):.1f} p95 {percentile(dispatch, 95):.1f} "
+          f"p99 {percentile(dispatch, 99):.1f} ms (max {max(dispatch):.1f}; {len(dispatch)} edges; "
+          f"upstream completedAt -> function called; completedAt is stored in whole ms and taken just "
+          f"before the commit, so each figure may be up to ~1 ms high)", file=sys.stderr)
+    parts = ["claim (completedAt -> startedAt)", "launch (startedAt -> function called)",
+             "finish (function called -> completedAt)"]
+    medians = "; ".join(f"{label} {statistics.median(e[k] for e in edges):.1f}"
+                        for k, label in enumerate(parts, start=1))
+    print(f"# {name} per-step cycle, medians in ms: {medians}", file=sys.stderr)
 
 
 def main():
@@ -138,27 +217,56 @@ def main():
     parser.add_argument("--server", required=True)
     parser.add_argument("--key", required=True)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--poll", type=float, default=0.005)
-    parser.add_argument("workloads", nargs="*", default=["trivial-3", "chain-100", "fan-out-200", "parallel-sleep"])
+    parser.add_argument("--poll", type=float, default=0.005, help="client poll interval, seconds")
+    parser.add_argument("--poll-version", action="store_true",
+                        help="poll the whole PipelineVersion from the start, not the last step first")
+    parser.add_argument("--fan-out-width", type=int, default=9998,
+                        help="squares in fan-out-10000 (9998 gives 10,000 steps)")
+    parser.add_argument("workloads", nargs="*", default=DEFAULT_WORKLOADS)
     args = parser.parse_args()
+    big = args.fan_out_width + 2
+    workloads = {
+        "trivial-3": define_trivial3,
+        "chain-100": define_chain,
+        "fan-out-200": define_fanout,
+        "parallel-sleep": define_sleep,
+        "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}"),
+    }
+    unknown = [w for w in args.workloads if w not in workloads]
+    if unknown:
+        parser.error(f"unknown workloads {unknown}; known: {' '.join(workloads)}")
     client = Client(args.server, args.key)
+    all_ok = True
     for name in args.workloads:
-        pipeline_id, steps, ideal, verify = WORKLOADS[name](client)
-        walls, ok = [], True
+        defining = time.perf_counter()
+        workload = workloads[name](client)
+        label = f"fan-out-{big}" if name == "fan-out-10000" else name
+        print(f"# {label}: defined {workload.steps} steps in {time.perf_counter() - defining:.1f} s "
+              f"(one createPipelineStep call each, at most 2 at a time; not timed)", file=sys.stderr, flush=True)
+        walls, ok, edges = [], True, []
         for _ in range(args.runs):
-            wall, version = timed_run(client, pipeline_id, args.poll)
+            wall, version = timed_run(client, workload.pipeline, args.poll,
+                                      None if args.poll_version else workload.watch)
             walls.append(wall)
-            ok = ok and version["status"] == "COMPLETE" and verify(version)
+            run_ok = version["status"] == "COMPLETE" and workload.verify(version)
             if name == "parallel-sleep":
-                ok = ok and wall >= 4.0
+                run_ok = run_ok and wall >= 4.0
+            ok = ok and run_ok
+            if name == "chain-100" and run_ok:
+                edges += chain_timings(version)
+        all_ok = all_ok and ok
         median = statistics.median(walls)
-        overhead = (median - ideal) / steps * 1000
-        print(f"penstock {name} {median:.3f} {min(walls):.3f} {max(walls):.3f} {overhead:.2f} "
+        overhead = (median - workload.ideal) / workload.steps * 1000
+        print(f"penstock {label} {median:.3f} {min(walls):.3f} {max(walls):.3f} {overhead:.2f} "
               f"{'ok' if ok else 'WRONG'}", flush=True)
-        print(f"# {name}: walls {' '.join(f'{w:.3f}' for w in walls)}; client poll {args.poll * 1000:.0f} ms",
-              file=sys.stderr, flush=True)
+        watching = (f", polling step '{workload.watch}' then the version"
+                    if workload.watch and not args.poll_version else ", polling the version")
+        print(f"# {label}: walls {' '.join(f'{w:.3f}' for w in walls)} s; client poll {args.poll * 1000:g} ms"
+              f"{watching}", file=sys.stderr, flush=True)
+        if edges:
+            report_chain(label, edges)
+    return 0 if all_ok else 1
 
 
 if __name__ == "__main__":
-    import urllib.parse  # noqa: F401  (used by Client.call)
-    main()
+    sys.exit(main())
