@@ -16,6 +16,7 @@ import concurrent.futures
 import datetime
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -144,26 +145,32 @@ def output(version, step_name, output_name):
     return None
 
 
-def timed_run(client, pipeline_id, poll, watch=None):
+def timed_run(client, pipeline_id, poll, watch=None, done_at_watch=False):
     """Runs the pipeline once; returns (wall seconds, the finished PipelineVersion).
 
-    With `watch` (the step that ends last), polls that one step version until it has ended, then
-    the whole version (which holds the result to verify); both are inside the wall time. Polling
-    the whole version every 5 ms instead costs the server most of a core (describing chain-100's
-    100 step versions 200 times a second), which the steps then lack: see --poll-version.
+    With `watch` (the step that ends last and holds the result), polls that one step version until
+    it has ended, then the whole version (which shows the run COMPLETE and the result to verify);
+    both are inside the wall time. Polling the whole version every 5 ms instead costs the server
+    most of a core (describing chain-100's 100 step versions 200 times a second), which the steps
+    then lack: see --poll-version. With done_at_watch the wall ends when the watched step has ended
+    (the client then holds the result, WORKLOADS.md rule 6) and the version is fetched untimed: for
+    a wide fan-out it repeats the source's list in every square's inputs (N x N values).
     """
     start = time.perf_counter()
     version = client.call("runPipeline", pipelineId=pipeline_id, pipelineVariableMappings=None)
     vid = version["pipelineVersion"]
+    wall = None
     if watch is not None:
         svid = next(sv["pipelineStepVersion"] for sv in version["stepVersions"] if sv["stepName"] == watch)
         while client.call("describePipelineStepVersion", verb="GET",
                           pipelineStepVersion=svid)["status"] in OPEN:
             time.sleep(poll)
+        if done_at_watch:
+            wall = time.perf_counter() - start
     while True:
         version = client.call("describePipelineVersion", verb="GET", pipelineVersion=vid)
         if version["status"] not in OPEN:
-            return time.perf_counter() - start, version
+            return wall if wall is not None else time.perf_counter() - start, version
         time.sleep(poll)
 
 
@@ -193,6 +200,21 @@ def chain_timings(version, n=100):
     return edges
 
 
+def cpu_seconds(pid):
+    """CPU time of a process itself and of its reaped children (for the server: the step processes)."""
+    if pid is None:
+        return 0.0, 0.0
+    with open(f"/proc/{pid}/stat") as file:
+        fields = file.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def step_lifetimes(version):
+    """Each step version's startedAt -> completedAt, in ms."""
+    return [1000 * (instant(sv["completedAt"]) - instant(sv["startedAt"])) for sv in version["stepVersions"]]
+
+
 def percentile(values, p):
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -217,11 +239,14 @@ def main():
     parser.add_argument("--server", required=True)
     parser.add_argument("--key", required=True)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--poll", type=float, default=0.005, help="client poll interval, seconds")
+    parser.add_argument("--poll", type=float,
+                        help="client poll interval, seconds (default 0.005; 1 for fan-out-10000, whose "
+                             "sink's step version alone describes its 9,998 inputs)")
     parser.add_argument("--poll-version", action="store_true",
                         help="poll the whole PipelineVersion from the start, not the last step first")
     parser.add_argument("--fan-out-width", type=int, default=9998,
                         help="squares in fan-out-10000 (9998 gives 10,000 steps)")
+    parser.add_argument("--server-pid", type=int, help="the server's pid, to report its CPU time per step")
     parser.add_argument("workloads", nargs="*", default=DEFAULT_WORKLOADS)
     args = parser.parse_args()
     big = args.fan_out_width + 2
@@ -243,15 +268,23 @@ def main():
         label = f"fan-out-{big}" if name == "fan-out-10000" else name
         print(f"# {label}: defined {workload.steps} steps in {time.perf_counter() - defining:.1f} s "
               f"(one createPipelineStep call each, at most 2 at a time; not timed)", file=sys.stderr, flush=True)
-        walls, ok, edges = [], True, []
+        poll = args.poll if args.poll is not None else 1.0 if name == "fan-out-10000" else 0.005
+        walls, ok, edges, lifetimes, cpu = [], True, [], [], []
         for _ in range(args.runs):
-            wall, version = timed_run(client, workload.pipeline, args.poll,
-                                      None if args.poll_version else workload.watch)
+            server_before, client_before = cpu_seconds(args.server_pid), time.process_time()
+            wall, version = timed_run(client, workload.pipeline, poll,
+                                      None if args.poll_version else workload.watch,
+                                      done_at_watch=name == "fan-out-10000")
+            server_after = cpu_seconds(args.server_pid)
+            cpu.append((server_after[0] - server_before[0], server_after[1] - server_before[1],
+                        time.process_time() - client_before))
             walls.append(wall)
             run_ok = version["status"] == "COMPLETE" and workload.verify(version)
             if name == "parallel-sleep":
                 run_ok = run_ok and wall >= 4.0
             ok = ok and run_ok
+            if run_ok:
+                lifetimes += step_lifetimes(version)
             if name == "chain-100" and run_ok:
                 edges += chain_timings(version)
         all_ok = all_ok and ok
@@ -261,8 +294,18 @@ def main():
               f"{'ok' if ok else 'WRONG'}", flush=True)
         watching = (f", polling step '{workload.watch}' then the version"
                     if workload.watch and not args.poll_version else ", polling the version")
-        print(f"# {label}: walls {' '.join(f'{w:.3f}' for w in walls)} s; client poll {args.poll * 1000:g} ms"
+        if name == "fan-out-10000" and not args.poll_version:
+            watching = ", polling step 'sink' (done when it has ended; the version fetched after, untimed)"
+        print(f"# {label}: walls {' '.join(f'{w:.3f}' for w in walls)} s; client poll {poll * 1000:g} ms"
               f"{watching}", file=sys.stderr, flush=True)
+        if lifetimes:
+            print(f"# {label}: step lifetime (startedAt -> completedAt) median "
+                  f"{statistics.median(lifetimes):.1f} ms, p95 {percentile(lifetimes, 95):.1f} ms",
+                  file=sys.stderr, flush=True)
+        if args.server_pid:
+            per_step = [1000 * statistics.median(c[k] for c in cpu) / workload.steps for k in range(3)]
+            print(f"# {label}: CPU per step (median of runs): server JVM {per_step[0]:.1f} ms, step processes "
+                  f"{per_step[1]:.1f} ms, this client {per_step[2]:.1f} ms", file=sys.stderr, flush=True)
         if edges:
             report_chain(label, edges)
     return 0 if all_ok else 1
