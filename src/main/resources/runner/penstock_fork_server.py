@@ -7,9 +7,17 @@ The server imports the runner once; each step then costs a fork instead of an
 interpreter start. It never imports or runs a step's code: only its children
 do, after the fork, so a step cannot leave anything behind in it.
 
+It keeps SPARES children forked ahead of time, each of which has already done
+what every step's process does first (its own process group, the parent
+watchdog, its output pipe, its descriptors closed) and waits on a pipe for its
+request. A step's start then costs one write to that pipe; the fork of a new
+spare happens after the step has been handed over, off its path. Two spares,
+because one is often not ready yet when steps end close together.
+
 Requests arrive on stdin and events leave on stdout, one JSON object a line:
     -> {"event": "ready", "pid": P}                   once, when warm
-    <- {"op": "run", "id": N, "work_dir": D, "environment": {...}}
+    <- {"op": "run", "id": N, "work_dir": D, "environment": {...},
+        "request": {...}}                              the runner's request
     -> {"event": "started", "id": N, "pid": C, "fd": F}
            F is the read end of the pipe holding the child's stdout and
            stderr. The Java server opens /proc/P/fd/F to get its own end,
@@ -24,6 +32,7 @@ children's process groups and exits.
 Standard library only; Python 3.9 or later; Linux (/proc, process groups).
 """
 
+import collections
 import faulthandler
 import gc
 import json
@@ -42,11 +51,11 @@ assert traceback
 CONTROL = os.dup(1)  # events go here; a child's fd 1 becomes its log pipe
 SIGNAL_EXIT_BASE = 128
 CHILD_FAILED_EXIT_CODE = 70
+SPARES = 2
 
 
 def main():
     server = os.environ.pop(penstock_runner.PARENT_PID_VARIABLE, None)
-    server_pid = int(server) if server else None
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
@@ -55,18 +64,18 @@ def main():
     # It shares the Java server's process group: a Ctrl-C there is the
     # server's to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    children = {}  # child pid -> request id
-    pipes = {}  # request id -> read end of the child's output pipe
     # Children's garbage collections then skip everything loaded so far, so
     # they do not write to (and copy) the server's memory pages.
     gc.freeze()
+    children = Children(int(server) if server else None)
+    children.fork_spares()
     send({"event": "ready", "pid": os.getpid()})
     pending = b""
     while True:
         readable, _, _ = select.select([0, wake_read], [], [])
         if wake_read in readable:
             drain(wake_read)
-            reap(children)
+            children.reap()
         if 0 not in readable:
             continue
         data = os.read(0, 65536)
@@ -77,50 +86,134 @@ def main():
             line, pending = pending.split(b"\n", 1)
             request = json.loads(line)
             if request["op"] == "run":
-                fork(request, children, pipes, server_pid)
+                children.run(request, line)
             elif request["op"] == "release":
-                fd = pipes.pop(request["id"], None)
-                if fd is not None:
-                    os.close(fd)
-    for pid in children:
-        kill_group(pid)
+                children.release(request["id"])
+    children.kill_all()
     return 0
 
 
-def fork(request, children, pipes, server_pid):
-    """Forks the child for one step and reports its pid and output pipe."""
-    try:
-        read_end, write_end = os.pipe()
-    except OSError as exc:
-        send({"event": "failed", "id": request["id"],
-              "message": f"cannot make the step's output pipe: {exc}"})
-        return
-    try:
-        pid = os.fork()
-    except OSError as exc:
-        os.close(read_end)
-        os.close(write_end)
-        send({"event": "failed", "id": request["id"],
-              "message": f"cannot fork the step's process: {exc}"})
-        return
-    if pid == 0:
-        code = CHILD_FAILED_EXIT_CODE
+class Spare:
+    """A child forked ahead of its step, waiting for the step's request."""
+
+    def __init__(self, pid, output, requests):
+        self.pid = pid
+        self.output = output  # read end of its stdout and stderr
+        self.requests = requests  # write end of the pipe it waits on
+
+
+class Children:
+    """The server's children: the spares, and the steps that run."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.running = {}  # child pid -> request id
+        self.pipes = {}  # request id -> read end of the child's output pipe
+        self.spares = collections.deque()
+
+    def run(self, request, line):
+        """Hands the request (its line) to a spare; forks a new one."""
+        payload = line + b"\n"
+        while True:
+            if not self.spares:
+                problem = self.fork_spare()
+                if problem:
+                    send({"event": "failed", "id": request["id"],
+                          "message": problem})
+                    return
+            spare = self.spares.popleft()
+            if hand_over(spare.requests, payload):
+                break
+            os.close(spare.output)  # it died meanwhile: the next one
+        self.running[spare.pid] = request["id"]
+        self.pipes[request["id"]] = spare.output
+        send({"event": "started", "id": request["id"], "pid": spare.pid,
+              "fd": spare.output})
+        self.fork_spares()
+
+    def fork_spares(self):
+        while len(self.spares) < SPARES and self.fork_spare() is None:
+            pass
+
+    def release(self, request_id):
+        fd = self.pipes.pop(request_id, None)
+        if fd is not None:
+            os.close(fd)
+
+    def fork_spare(self):
+        """Forks the next spare; returns why it could not, or None."""
         try:
-            code = run_child(request, write_end, server_pid)
-        except BaseException:  # never return into the server's loop
-            traceback.print_exc()
-        finally:
-            penstock_runner.flush_output()
-            os._exit(code)
-    os.close(write_end)
-    children[pid] = request["id"]
-    pipes[request["id"]] = read_end
-    send({"event": "started", "id": request["id"], "pid": pid,
-          "fd": read_end})
+            output_read, output_write = os.pipe()
+        except OSError as exc:
+            return f"cannot make the step's output pipe: {exc}"
+        try:
+            request_read, request_write = os.pipe()
+        except OSError as exc:
+            close_all(output_read, output_write)
+            return f"cannot make the step's request pipe: {exc}"
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            close_all(output_read, output_write, request_read, request_write)
+            return f"cannot fork the step's process: {exc}"
+        if pid == 0:
+            code = CHILD_FAILED_EXIT_CODE
+            try:
+                code = run_child(output_write, request_read, self.server_pid)
+            except BaseException:  # never return into the server's loop
+                traceback.print_exc()
+            finally:
+                penstock_runner.flush_output()
+                os._exit(code)
+        close_all(output_write, request_read)
+        self.spares.append(Spare(pid, output_read, request_write))
+        return None
+
+    def reap(self):
+        """Reports every child that has exited; SIGCHLD only says some did."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            spare = next((s for s in self.spares if s.pid == pid), None)
+            if spare is not None:  # the next run forks another
+                self.spares.remove(spare)
+                close_all(spare.output, spare.requests)
+                continue
+            request_id = self.running.pop(pid, None)
+            if request_id is None:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            send({"event": "exited", "id": request_id,
+                  "code": code if code >= 0 else SIGNAL_EXIT_BASE - code})
+
+    def kill_all(self):
+        pids = list(self.running) + [spare.pid for spare in self.spares]
+        for pid in pids:
+            kill_group(pid)
 
 
-def run_child(request, output, server_pid):
-    """In the child: becomes the step's process, as a fresh runner would."""
+def hand_over(requests, payload):
+    """Writes a request line to a spare; False if the spare is gone."""
+    try:
+        while payload:
+            payload = payload[os.write(requests, payload):]
+        return True
+    except BrokenPipeError:
+        return False
+    finally:
+        os.close(requests)
+
+
+def run_child(output, requests, server_pid):
+    """In the child: becomes a step's process, as a fresh runner would.
+
+    Everything up to the wait for the request is the same for every step, so
+    it happens before the step is known.
+    """
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as when fresh
@@ -132,8 +225,13 @@ def run_child(request, output, server_pid):
     os.dup2(output, 2)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() in a step sees end of file, not a hang
-    close_inherited_descriptors()
+    close_inherited_descriptors(keep=requests)
     faulthandler.enable()
+    data = read_line(requests)
+    os.close(requests)
+    if not data:
+        return 0  # retired unused: the server is ending
+    request = json.loads(data)
     work_dir = request["work_dir"]
     os.chdir(work_dir)
     os.environ.update(request.get("environment") or {})
@@ -144,10 +242,32 @@ def run_child(request, output, server_pid):
     sys.path[0:0] = extra
     sys.argv = [os.path.join(os.path.dirname(penstock_runner.__file__),
                              "penstock_runner.py"), work_dir]
-    return penstock_runner.run_step(work_dir, launcher_group)
+    return penstock_runner.run_step(work_dir, launcher_group,
+                                    request.get("request"))
 
 
-def close_inherited_descriptors():
+def read_line(fd):
+    """Reads up to a newline, not to the end: spares forked later hold copies
+    of this pipe's write end until they close their inherited descriptors."""
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b""  # never sent a whole request
+        chunks.append(chunk)
+        if chunk.endswith(b"\n"):
+            return b"".join(chunks)
+
+
+def close_all(*fds):
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def close_inherited_descriptors(keep):
     """Closes the server's descriptors: control channel, other steps' pipes.
 
     Listed from /proc rather than closed by range: the JVM raises the limit
@@ -155,28 +275,12 @@ def close_inherited_descriptors():
     one takes longer than the step.
     """
     for name in os.listdir("/proc/self/fd"):
-        if int(name) > 2:
+        fd = int(name)
+        if fd > 2 and fd != keep:
             try:
-                os.close(int(name))
+                os.close(fd)
             except OSError:
                 pass  # the listing's own descriptor, already closed
-
-
-def reap(children):
-    """Reports every child that has exited; SIGCHLD only says some did."""
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        request_id = children.pop(pid, None)
-        if request_id is None:
-            continue
-        code = os.waitstatus_to_exitcode(status)
-        send({"event": "exited", "id": request_id,
-              "code": code if code >= 0 else SIGNAL_EXIT_BASE - code})
 
 
 def kill_group(pid):

@@ -99,7 +99,7 @@ final class ForkServer implements AutoCloseable {
     return server;
   }
 
-  /** Forks the child for {@code launch}, whose request.json is written; returns once it runs. */
+  /** Starts the child for {@code launch}; returns once it runs. */
   StepProcess fork(StepLaunch launch) throws StartException {
     lastUsedNanos = System.nanoTime();
     long id = nextId.incrementAndGet();
@@ -109,6 +109,7 @@ final class ForkServer implements AutoCloseable {
     request.put("id", id);
     request.put("work_dir", launch.workDir().toAbsolutePath().toString());
     request.put("environment", launch.environment() == null ? Map.of() : launch.environment());
+    request.put("request", RunnerRequest.of(launch));
     lock.lock();
     try {
       if (dead) {

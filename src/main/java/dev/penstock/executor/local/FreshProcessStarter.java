@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepLaunch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,14 +17,21 @@ import java.util.concurrent.CompletableFuture;
  */
 final class FreshProcessStarter implements StepStarter {
   private final Path runnerScript;
+  private final ObjectMapper json;
 
-  FreshProcessStarter(Path runnerScript) {
+  FreshProcessStarter(Path runnerScript, ObjectMapper json) {
     this.runnerScript = runnerScript;
+    this.json = json;
   }
 
   @Override
   public StepProcess start(StepLaunch launch, Path python) throws StartException {
     Path workDir = launch.workDir().toAbsolutePath();
+    try {
+      json.writeValue(workDir.resolve(RunnerRequest.FILE).toFile(), RunnerRequest.of(launch));
+    } catch (IOException e) {
+      throw new StartException("cannot write the step's " + RunnerRequest.FILE + ": " + e);
+    }
     var builder =
         new ProcessBuilder(python.toString(), "-u", runnerScript.toString(), workDir.toString())
             .directory(workDir.toFile())

@@ -11,22 +11,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * Runs each attempt as a local Python process in the attempt's directory, which reads request.json
- * and writes result.json there: a child of a warm fork server per environment or, with the fork
- * server off, a fresh {@code python -u penstock_runner.py <workDir>}. Steps with
- * packageRequirements run in a cached virtual environment. stdout and stderr go, merged in the
+ * Runs each attempt as a local Python process in the attempt's directory, which writes result.json
+ * there: a child of a warm fork server per environment, given its request inline, or, with the fork
+ * server off, a fresh {@code python -u penstock_runner.py <workDir>} that reads request.json. Steps
+ * with packageRequirements run in a cached virtual environment. stdout and stderr go, merged in the
  * order written, into the attempt's log, capped at {@code logCapBytes}. Thread-safe.
  */
 public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   public static final long DEFAULT_LOG_CAP_BYTES = LocalExecutorSettings.DEFAULT_LOG_CAP_BYTES;
   public static final Duration DEFAULT_KILL_GRACE = LocalExecutorSettings.DEFAULT_KILL_GRACE;
-  static final String REQUEST_FILE = "request.json";
 
   /** Tells the runner whose death should end it; see its parent watchdog. */
   static final String PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID";
@@ -72,7 +70,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     this.runtime =
         new LocalStepHandle.Runtime(
             environments,
-            forkServers != null ? forkServers : new FreshProcessStarter(runnerScript),
+            forkServers != null ? forkServers : new FreshProcessStarter(runnerScript, JSON),
             new ResultReader(JSON),
             settings.killGrace(),
             timer);
@@ -85,7 +83,6 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     try {
       Files.createDirectories(workDir);
       Files.deleteIfExists(workDir.resolve(ResultReader.RESULT_FILE));
-      JSON.writeValue(workDir.resolve(REQUEST_FILE).toFile(), request(launch));
       log = CappedLog.open(launch.logFile(), logCapBytes);
     } catch (IOException | UncheckedIOException e) {
       return notStarted(
@@ -114,27 +111,6 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
       forkServers.close();
     }
     timer.shutdownNow();
-  }
-
-  private static Map<String, Object> request(StepLaunch launch) {
-    var request = new LinkedHashMap<String, Object>();
-    request.put("step_version_id", launch.stepVersionId());
-    request.put("attempt", launch.attempt());
-    request.put("function_name", launch.functionName());
-    request.put("source_code", launch.sourceCode());
-    request.put("kwargs", launch.kwargs() == null ? Map.of() : launch.kwargs());
-    request.put("memory_gb", launch.memoryGb());
-    request.put("cpu_seconds", cpuSeconds(launch.timeout()));
-    return request;
-  }
-
-  /** The CPU-time guard: a step on every core for its whole timeout reaches it, none sooner. */
-  private static long cpuSeconds(Duration timeout) {
-    if (timeout == null || !timeout.isPositive()) {
-      return 0;
-    }
-    long seconds = timeout.toSeconds() + (timeout.toNanosPart() > 0 ? 1 : 0);
-    return seconds * Runtime.getRuntime().availableProcessors();
   }
 
   private static Path logKey(Path logFile) {

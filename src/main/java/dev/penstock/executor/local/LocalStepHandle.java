@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt, from getting its Python environment to its outcome. On a virtual thread it gets the
- * environment, starts the process and, once the process has exited, nothing it started runs on in
- * its process group and its output is in the log, completes the outcome. Thread-safe: the start and
- * a stop decide under one lock whether a process may still start.
+ * environment and starts the process; once the runner has written its result and let go of its
+ * output (or the process has exited), nothing it started runs on in its process group and its
+ * output is in the log, it completes the outcome. Thread-safe: the start and a stop decide under
+ * one lock whether a process may still start.
  */
 final class LocalStepHandle implements StepHandle {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStepHandle.class);
@@ -46,6 +47,7 @@ final class LocalStepHandle implements StepHandle {
   private final AtomicReference<StopRequest> stopRequest = new AtomicReference<>();
   private final AtomicBoolean killing = new AtomicBoolean();
   private final CompletableFuture<Void> killed = new CompletableFuture<>();
+  private final AtomicBoolean finishing = new AtomicBoolean();
   private volatile boolean starting;
   private volatile StepProcess process;
   private volatile Long environmentMillis;
@@ -57,7 +59,7 @@ final class LocalStepHandle implements StepHandle {
     this.runtime = runtime;
   }
 
-  /** Runs the attempt, its request.json written and its log open; enforces its timeout. */
+  /** Runs the attempt, its directory made and its log open; enforces its timeout. */
   static LocalStepHandle launch(StepLaunch launch, CappedLog log, Runtime runtime) {
     var handle = new LocalStepHandle(launch, log, runtime);
     handle.timeoutTask = StepTimeout.schedule(runtime.timer(), launch.timeout(), handle::stop);
@@ -154,12 +156,24 @@ final class LocalStepHandle implements StepHandle {
     var drained =
         LogPump.start(started.output(), log, launch.stepVersionId() + "-" + launch.attempt());
     drained.whenComplete((ignored, error) -> logClosed.complete(null));
+    // The runner lets go of its output once result.json is written: the step is over then, and
+    // its process's exit, which can take milliseconds, need not be waited for.
+    drained.thenRun(
+        () -> {
+          if (stopRequest.get() == null
+              && resultWritten()
+              && finishing.compareAndSet(false, true)) {
+            finishWithResult();
+          }
+        });
     started
         .exited()
         .whenCompleteAsync(
             (exitCode, error) -> {
               try {
-                finish(started, exitCode, error, drained);
+                if (finishing.compareAndSet(false, true)) {
+                  finish(started, exitCode, error, drained);
+                }
               } finally {
                 environment.close();
               }
@@ -167,17 +181,38 @@ final class LocalStepHandle implements StepHandle {
             task -> Thread.ofVirtual().name("penstock-step-exit").start(task));
   }
 
+  private boolean resultWritten() {
+    return Files.exists(launch.workDir().resolve(ResultReader.RESULT_FILE));
+  }
+
+  private void finishWithResult() {
+    try {
+      cancelTimeout();
+      complete(runtime.results().readWritten(launch.workDir(), launch.memoryGb()));
+    } catch (RuntimeException | Error e) {
+      LOG.error(
+          "Executor fault finishing step {} attempt {}",
+          launch.stepVersionId(),
+          launch.attempt(),
+          e);
+      complete(StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, null));
+    }
+  }
+
+  private void cancelTimeout() {
+    if (timeoutTask != null) {
+      timeoutTask.cancel(false);
+    }
+  }
+
   private void finish(
       StepProcess started, Integer exitCode, Throwable lost, CompletableFuture<Void> drained) {
     try {
-      if (timeoutTask != null) {
-        timeoutTask.cancel(false);
-      }
+      cancelTimeout();
       StopRequest stop = stopRequest.get();
       if (stop != null) {
         killed.join(); // the stop ends the group, after giving it its grace
-      } else if (lost != null
-          || !Files.exists(launch.workDir().resolve(ResultReader.RESULT_FILE))) {
+      } else if (lost != null || !resultWritten()) {
         // The runner ends what the step left in its group before it writes a result; one
         // that died without a result did not.
         ProcessTree.killGroup(started.pid());
@@ -225,9 +260,7 @@ final class LocalStepHandle implements StepHandle {
 
   /** Ends an attempt that never got a process. */
   private void endWithoutProcess(StepOutcome failure) {
-    if (timeoutTask != null) {
-      timeoutTask.cancel(false);
-    }
+    cancelTimeout();
     try {
       log.close();
     } catch (IOException e) {

@@ -57,9 +57,32 @@ final class ResultReader {
     } catch (NoSuchFileException e) {
       return withoutResult(exitCode, memoryGb, oomKillerStruck);
     } catch (IOException e) {
-      return StepOutcome.failure(
-          FailureCause.LAUNCH_FAILED, "cannot read the step's " + RESULT_FILE + ": " + e, exitCode);
+      return cannotRead(e, exitCode);
     }
+    return outcome(result, exitCode, memoryGb);
+  }
+
+  /**
+   * The outcome of a runner that wrote result.json and has not exited yet. Its exit code will be
+   * the one the runner's contract gives: 0 for "ok", 1 for every other status.
+   */
+  StepOutcome readWritten(Path workDir, int memoryGb) {
+    JsonNode result;
+    try {
+      result = json.readTree(Files.readString(workDir.resolve(RESULT_FILE)));
+    } catch (IOException e) {
+      return cannotRead(e, null);
+    }
+    int exitCode = result.path("status").asText().equals("ok") ? 0 : 1;
+    return outcome(result, exitCode, memoryGb);
+  }
+
+  private static StepOutcome cannotRead(IOException e, Integer exitCode) {
+    return StepOutcome.failure(
+        FailureCause.LAUNCH_FAILED, "cannot read the step's " + RESULT_FILE + ": " + e, exitCode);
+  }
+
+  private static StepOutcome outcome(JsonNode result, int exitCode, int memoryGb) {
     String status = result.path("status").asText();
     return switch (status) {
       case "ok" ->

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 interface StepStarter {
 
   /**
-   * Starts {@code penstock_runner}'s step for {@code launch} (whose request.json is written) in
-   * {@code python}, with the launch's environment variables added to the server's.
+   * Starts {@code penstock_runner}'s step for {@code launch} in {@code python}, with the launch's
+   * environment variables added to the server's.
    */
   StepProcess start(StepLaunch launch, Path python) throws StartException;
 

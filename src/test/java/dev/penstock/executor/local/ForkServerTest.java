@@ -12,6 +12,7 @@ import dev.penstock.model.FailureCause;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What only the fork server can get wrong: a child's crash must fail its step alone, a dead server
- * must fail its running steps rather than hang them and be replaced, and no step may run in the
- * server itself.
+ * must fail its running steps rather than hang them and be replaced, no step may run in the server
+ * itself, and the spare child it forks ahead of each step must neither be lost nor outlive it.
  */
 class ForkServerTest {
   /**
@@ -136,6 +137,43 @@ class ForkServerTest {
     StepOutcome next = runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-next"));
     assertThat(next.succeeded()).as(next.toString()).isTrue();
     assertThat(next.returned().get(1).asLong()).as("a new fork server").isNotEqualTo(server);
+  }
+
+  @Test
+  void spare_children_killed_while_they_wait_are_replaced_by_the_next_step() throws Exception {
+    long server =
+        runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-a")).returned().get(1).asLong();
+    List<ProcessHandle> spares = sparesOf(server);
+
+    spares.forEach(ProcessHandle::destroyForcibly);
+    spares.forEach(spare -> awaitGone(spare.pid()));
+    StepOutcome next = runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-b"));
+
+    assertThat(next.succeeded()).as(next.toString()).isTrue();
+    assertThat(next.returned().get(1).asLong()).as("the same fork server").isEqualTo(server);
+    assertThat(spares)
+        .extracting(ProcessHandle::pid)
+        .doesNotContain(next.returned().get(0).asLong());
+  }
+
+  @Test
+  void closing_the_executor_ends_the_spare_children_with_their_server() throws Exception {
+    long server =
+        runToEnd(withId(root, launch(root, WAITS_FOR_GO), "sv-a")).returned().get(1).asLong();
+    List<ProcessHandle> spares = sparesOf(server);
+
+    executor.close();
+
+    awaitGone(server);
+    spares.forEach(spare -> awaitGone(spare.pid()));
+  }
+
+  /** Between steps, the fork server's children are the two spares waiting for the next steps. */
+  private static List<ProcessHandle> sparesOf(long server) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(server).orElseThrow().children().count() == 2);
+    return ProcessHandle.of(server).orElseThrow().children().toList();
   }
 
   private StepHandle start(StepLaunch launch) {

@@ -69,4 +69,22 @@ class ResultReaderTest {
 
     assertThat(outcome.error()).isEqualTo("KeyboardInterrupt");
   }
+
+  @Test
+  void a_result_read_before_the_runner_exits_carries_the_exit_code_the_runner_will_have()
+      throws Exception {
+    Files.writeString(workDir.resolve("result.json"), "{\"status\": \"ok\", \"returned\": 7}");
+    StepOutcome ok = reader.readWritten(workDir, 0);
+    Files.writeString(
+        workDir.resolve("result.json"),
+        "{\"status\": \"error\", \"error_type\": \"ValueError\", \"message\": \"no\"}");
+    StepOutcome failed = reader.readWritten(workDir, 0);
+
+    assertThat(ok.succeeded()).isTrue();
+    assertThat(ok.returned().asInt()).isEqualTo(7);
+    assertThat(ok.exitCode()).isZero();
+    assertThat(failed.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(failed.error()).isEqualTo("ValueError: no");
+    assertThat(failed.exitCode()).isEqualTo(1);
+  }
 }
