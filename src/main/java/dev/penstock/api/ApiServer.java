@@ -10,6 +10,7 @@ import dev.penstock.engine.Ids;
 import dev.penstock.engine.Modules;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
+import dev.penstock.engine.RunWaits;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Schedules;
 import dev.penstock.engine.StepLogs;
@@ -47,7 +48,8 @@ public final class ApiServer {
       ModuleStore moduleStore,
       StepLogs logs,
       RunKeys runKeys,
-      Schedules schedules) {}
+      Schedules schedules,
+      RunWaits waits) {}
 
   private record Success(boolean success, Object result) {}
 

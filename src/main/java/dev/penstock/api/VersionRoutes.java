@@ -7,11 +7,18 @@ import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
+import java.time.Duration;
 import java.util.Map;
 
 /** runPipeline, the run's views and its logs (contract §2). Thread-safe. */
 final class VersionRoutes {
   private static final int DEFAULT_LIMIT = 200;
+
+  /**
+   * The longest waitForPipelineVersion answers in, below Jetty's 30 s idle timeout, which would end
+   * a connection whose response is late.
+   */
+  static final int MAX_WAIT_SECONDS = 25;
 
   private final ApiServer.Services services;
   private final Views views;
@@ -38,6 +45,18 @@ final class VersionRoutes {
     methods.put(
         "describePipelineVersion",
         params -> views.version(version(params.requiredString("pipelineVersion"))));
+    methods.put(
+        "waitForPipelineVersion",
+        params -> {
+          String versionId = params.requiredString("pipelineVersion");
+          Integer timeout = params.integer("timeout");
+          if (timeout != null && (timeout < 0 || timeout > MAX_WAIT_SECONDS)) {
+            throw new InvalidParameterException(
+                "timeout must be from 0 to " + MAX_WAIT_SECONDS + " seconds, not " + timeout);
+          }
+          var wait = Duration.ofSeconds(timeout == null ? MAX_WAIT_SECONDS : timeout);
+          return views.version(services.waits().awaitEnd(versionId, wait));
+        });
     methods.put(
         "listPipelineVersions",
         params -> {

@@ -9,6 +9,7 @@ import dev.penstock.engine.Modules;
 import dev.penstock.engine.Pruner;
 import dev.penstock.engine.RunControl;
 import dev.penstock.engine.RunKeys;
+import dev.penstock.engine.RunWaits;
 import dev.penstock.engine.Runs;
 import dev.penstock.engine.Scheduler;
 import dev.penstock.engine.Schedules;
@@ -84,7 +85,8 @@ public final class PenstockServer {
             runKeys,
             clock,
             new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
-    this.scheduler = new Scheduler(stores.runs(), launcher, clock);
+    var waits = new RunWaits(stores.runs());
+    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock);
     this.sweeper =
         new Sweeper(
             stores.runs(),
@@ -117,7 +119,8 @@ public final class PenstockServer {
             stores.modules(),
             new StepLogs(executor, workspace),
             runKeys,
-            new Schedules(stores.pipelines(), clock));
+            new Schedules(stores.pipelines(), clock),
+            waits);
     this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
     api.start(config.host(), config.port());
     urlHolder[0] = api.baseUrl();

@@ -37,6 +37,7 @@ public final class Scheduler {
   private final InstantSource clock;
   private final RunPlanner planner = new RunPlanner();
   private final RunCache cache;
+  private final RunWaits waits;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock[] runLocks = new ReentrantLock[64];
@@ -45,8 +46,9 @@ public final class Scheduler {
   private ScheduledExecutorService timer;
   private volatile boolean running;
 
-  public Scheduler(RunStore runs, StepLauncher launcher, InstantSource clock) {
+  public Scheduler(RunStore runs, StepLauncher launcher, RunWaits waits, InstantSource clock) {
     this.runs = runs;
+    this.waits = waits;
     this.launcher = launcher;
     this.slots = launcher.slots();
     this.clock = clock;
@@ -123,6 +125,7 @@ public final class Scheduler {
     PipelineVersion version = cache.current(runId).orElse(null);
     if (version == null || version.status().terminal()) {
       cache.forget(runId);
+      waits.ended(runId);
       wakeIfAny(slots.leave(runId));
       return;
     }
@@ -161,6 +164,7 @@ public final class Scheduler {
         log.info("Run {} finished {}", runId, finish.status());
         runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);
       }
+      waits.ended(runId);
       wakeIfAny(slots.leave(runId));
       return;
     }

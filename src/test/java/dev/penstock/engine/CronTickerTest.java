@@ -54,7 +54,7 @@ class CronTickerTest {
             new RunKeys(new byte[32]),
             clock,
             new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", 4));
-    scheduler = new Scheduler(stores.runs(), launcher, clock);
+    scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
     definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
     runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
     scheduler.start();

@@ -55,7 +55,7 @@ class SchedulerTest {
             new RunKeys(new byte[32]),
             clock,
             new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit));
-    scheduler = new Scheduler(stores.runs(), launcher, clock);
+    scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
     sweeper =
         new Sweeper(
             stores.runs(),

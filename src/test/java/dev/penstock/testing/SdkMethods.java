@@ -129,7 +129,8 @@ final class SdkMethods {
           delete("deleteModule", "name"),
           get("listModules"),
           // Penstock extension methods, called the way the SDK calls its own POST methods.
-          body("POST", "cancelPipelineVersion", "pipelineVersion"));
+          body("POST", "cancelPipelineVersion", "pipelineVersion"),
+          get("waitForPipelineVersion", "pipelineVersion", "timeout"));
 
   private SdkMethods() {}
 
