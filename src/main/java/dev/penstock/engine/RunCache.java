@@ -11,17 +11,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The open runs this node plans, kept in memory so that an event costs a read of the steps it
- * changed, not of the whole run. The store stays the truth: whoever changes a step marks it, and
- * the next planning pass reads that step again; a change the cache cannot follow (a reset, a
- * cancel, another node's work) drops the run, which is read whole again. Thread-safe; a run is
- * refreshed only by the thread that plans it.
+ * The open runs this node plans, kept in memory with their plan state so that an event costs a read
+ * of the steps it changed, not of the whole run. The store stays the truth: whoever changes a step
+ * marks it, and the next planning pass reads that step again; a change the cache cannot follow (a
+ * reset, a cancel, another node's work) drops the run, which is read whole again. Thread-safe; a
+ * run is refreshed only by the thread that plans it.
  */
 final class RunCache {
   private static final class Entry {
     volatile PipelineVersion version;
     final Map<String, Integer> positions = new HashMap<>();
     final Set<String> stale = ConcurrentHashMap.newKeySet();
+    RunState state;
+  }
+
+  /**
+   * An open run as planned: its version and its plan state (null for a run that has ended or is not
+   * cached), and each step found by id without a scan.
+   */
+  record Snapshot(PipelineVersion version, RunState state, Map<String, Integer> positions) {
+    StepVersion step(String stepVersionId) {
+      return version.steps().get(positions.get(stepVersionId));
+    }
   }
 
   private final RunStore runs;
@@ -32,20 +43,26 @@ final class RunCache {
   }
 
   /** The run as the store has it now; read whole the first time, then only its changed steps. */
-  Optional<PipelineVersion> current(String runId) {
+  Optional<Snapshot> current(String runId) {
     Entry entry = entries.get(runId);
     if (entry == null) {
       var version = runs.findVersion(runId);
       if (version.isEmpty() || version.get().status().terminal()) {
-        return version;
+        return version.map(ended -> new Snapshot(ended, null, Map.of()));
       }
       entry = new Entry();
       entry.version = version.get();
+      var states = new ArrayList<StepState>(entry.version.steps().size());
       for (int i = 0; i < entry.version.steps().size(); i++) {
-        entry.positions.put(entry.version.steps().get(i).id(), i);
+        StepVersion step = entry.version.steps().get(i);
+        entry.positions.put(step.id(), i);
+        states.add(
+            new StepState(
+                step.id(), step.stepName(), step.dependencies(), step.status(), step.notBefore()));
       }
+      entry.state = new RunState(states);
       entries.put(runId, entry);
-      return version;
+      return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
     }
     if (!entry.stale.isEmpty()) {
       var steps = new ArrayList<>(entry.version.steps());
@@ -58,10 +75,11 @@ final class RunCache {
           return current(runId);
         }
         steps.set(position, fresh);
+        entry.state.update(position, fresh.status(), fresh.notBefore());
       }
       entry.version = entry.version.withSteps(steps);
     }
-    return Optional.of(entry.version);
+    return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
   }
 
   /** A step of the run changed in the store; the next read of the run reads it again. */

@@ -35,7 +35,6 @@ public final class Scheduler {
   private final StepLauncher launcher;
   private final Slots slots;
   private final InstantSource clock;
-  private final RunPlanner planner = new RunPlanner();
   private final RunCache cache;
   private final RunWaits waits;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -122,8 +121,8 @@ public final class Scheduler {
   }
 
   private void planAndApply(String runId) {
-    PipelineVersion version = cache.current(runId).orElse(null);
-    if (version == null || version.status().terminal()) {
+    var run = cache.current(runId).orElse(null);
+    if (run == null || run.version().status().terminal()) {
       cache.forget(runId);
       waits.ended(runId);
       wakeIfAny(slots.leave(runId));
@@ -131,28 +130,18 @@ public final class Scheduler {
     }
     // A run over its pipeline's maxConcurrentRuns stays PENDING, queued; the end of another run of
     // the pipeline wakes the oldest one waiting.
-    if (version.status() == RunStatus.PENDING) {
+    if (run.version().status() == RunStatus.PENDING) {
       if (!runs.admitVersion(runId, clock.instant())) {
         return;
       }
       cache.forget(runId);
-      version = cache.current(runId).orElse(null);
-      if (version == null || version.status().terminal()) {
+      run = cache.current(runId).orElse(null);
+      if (run == null || run.version().status().terminal()) {
         return;
       }
     }
-    var states =
-        version.steps().stream()
-            .map(
-                step ->
-                    new StepState(
-                        step.id(),
-                        step.stepName(),
-                        step.dependencies(),
-                        step.status(),
-                        step.notBefore()))
-            .toList();
-    Plan plan = planner.plan(states, clock.instant());
+    PipelineVersion version = run.version();
+    Plan plan = run.state().plan(clock.instant(), slots.limit());
     for (Plan.Skip skip : plan.skip()) {
       runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
       cache.stepChanged(runId, skip.stepVersionId());
@@ -173,7 +162,7 @@ public final class Scheduler {
       wakeIfAny(slots.leave(runId));
     }
     for (StepState start : plan.start()) {
-      StepVersion step = stepById(version, start.stepVersionId());
+      StepVersion step = run.step(start.stepVersionId());
       int weight = slots.weightOf(step.cpuSize().slots());
       if (!slots.tryAcquire(weight, runId)) {
         // Queued for slots: woken when one frees. If slots are free but another run is ahead in
@@ -210,14 +199,5 @@ public final class Scheduler {
     if (timer != null && !timer.isShutdown()) {
       timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
-  }
-
-  private static StepVersion stepById(PipelineVersion version, String stepVersionId) {
-    for (StepVersion step : version.steps()) {
-      if (step.id().equals(stepVersionId)) {
-        return step;
-      }
-    }
-    throw new IllegalStateException("step version " + stepVersionId + " vanished from its plan");
   }
 }

@@ -21,6 +21,11 @@ final class Slots {
     this.limit = limit;
   }
 
+  /** The most slots there are: no plan can start more steps than this at once. */
+  int limit() {
+    return limit;
+  }
+
   int weightOf(int requested) {
     return Math.min(Math.max(requested, 1), limit);
   }

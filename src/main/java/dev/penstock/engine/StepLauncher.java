@@ -90,7 +90,7 @@ public final class StepLauncher {
 
   /** Starts the step on the slots the caller took; every path gives them back. */
   void start(PipelineVersion version, StepVersion step, int weight) {
-    var binding = inputBinder.bind(step, Scope.of(version));
+    var binding = inputBinder.bind(step, Scope.forStep(version, step));
     var bound = binding.failed() ? step.boundInputs() : binding.bound();
     if (!runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant())) {
       runChangedElsewhere.accept(version.id());

@@ -12,22 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides what one run does next. Pure: no clock, no store, no threads; same input, same plan.
+ * The planning rules stated plainly, recomputed from scratch for every plan: the oracle {@link
+ * RunStateTest} holds the server's incremental {@link RunState} to. Pure: same input, same plan.
  *
  * <p>A PENDING step starts once every upstream is COMPLETE and is skipped once any upstream ended
  * otherwise (the reason names that upstream); skips cascade within one plan. The run finishes when
  * no step is PENDING or RUNNING: FAILED naming the failed steps, CANCELLED if a step was cancelled,
  * COMPLETE otherwise. Thread-safe.
  */
-public final class RunPlanner {
+final class ReferencePlanner {
 
   /** Plans as if every retry were due: for callers that do not wait. */
-  public Plan plan(List<StepState> steps) {
+  Plan plan(List<StepState> steps) {
     return plan(steps, Instant.MAX);
   }
 
   /** A retry whose notBefore is after {@code now} waits; the plan says when to look again. */
-  public Plan plan(List<StepState> steps, Instant now) {
+  Plan plan(List<StepState> steps, Instant now) {
     Map<String, StepStatus> effective = new HashMap<>();
     for (StepState step : steps) {
       effective.put(step.name(), step.status());
@@ -44,7 +45,8 @@ public final class RunPlanner {
       if (blocker.isPresent()) {
         String upstream = blocker.get();
         skip.add(
-            new Plan.Skip(step.stepVersionId(), skipReason(upstream, effective.get(upstream))));
+            new Plan.Skip(
+                step.stepVersionId(), RunState.skipReason(upstream, effective.get(upstream))));
         effective.put(step.name(), StepStatus.SKIPPED);
       }
     }
@@ -117,14 +119,6 @@ public final class RunPlanner {
     return true;
   }
 
-  private static String skipReason(String upstream, StepStatus upstreamStatus) {
-    return switch (upstreamStatus) {
-      case FAILED -> "skipped because upstream step '" + upstream + "' failed";
-      case CANCELLED -> "skipped because upstream step '" + upstream + "' was cancelled";
-      default -> "skipped because upstream step '" + upstream + "' was skipped";
-    };
-  }
-
   private static Optional<Plan.Finish> finish(
       List<StepState> steps, Map<String, StepStatus> effective, List<StepState> starting) {
     if (!starting.isEmpty()) {
@@ -146,19 +140,12 @@ public final class RunPlanner {
       String noun = failed.size() == 1 ? "step " : "steps ";
       return Optional.of(
           new Plan.Finish(
-              RunStatus.FAILED, "Pipeline failed: " + noun + quoteAll(failed) + " failed"));
+              RunStatus.FAILED,
+              "Pipeline failed: " + noun + RunState.quoteAll(failed) + " failed"));
     }
     if (cancelled) {
       return Optional.of(new Plan.Finish(RunStatus.CANCELLED, "Pipeline was cancelled"));
     }
     return Optional.of(new Plan.Finish(RunStatus.COMPLETE, null));
-  }
-
-  private static String quoteAll(List<String> names) {
-    var quoted = new ArrayList<String>();
-    for (String name : names) {
-      quoted.add("'" + name + "'");
-    }
-    return String.join(", ", quoted);
   }
 }

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RunPlannerTest {
-  private final RunPlanner planner = new RunPlanner();
+/** The planning rules, as the server's {@link RunState} applies them to a run read whole. */
+class PlanRulesTest {
+  /** Plans as if every retry were due. */
+  private static Plan plan(List<StepState> steps) {
+    return new RunState(steps).plan(Instant.MAX, Integer.MAX_VALUE);
+  }
 
   private static StepState step(String name, StepStatus status, String... deps) {
     return new StepState("sv-" + name, name, List.of(deps), status);
@@ -24,7 +29,7 @@ class RunPlannerTest {
   @Test
   void a_fresh_run_starts_every_step_without_dependencies() {
     var plan =
-        planner.plan(
+        plan(
             List.of(
                 step("a", StepStatus.PENDING),
                 step("b", StepStatus.PENDING, "a"),
@@ -37,14 +42,14 @@ class RunPlannerTest {
   @Test
   void a_step_starts_once_every_upstream_is_complete() {
     var waiting =
-        planner.plan(
+        plan(
             List.of(
                 step("a", StepStatus.COMPLETE),
                 step("b", StepStatus.RUNNING),
                 step("c", StepStatus.PENDING, "a", "b")));
     assertThat(waiting.start()).isEmpty();
     var ready =
-        planner.plan(
+        plan(
             List.of(
                 step("a", StepStatus.COMPLETE),
                 step("b", StepStatus.COMPLETE),
@@ -55,7 +60,7 @@ class RunPlannerTest {
   @Test
   void a_failure_skips_everything_downstream_naming_the_failed_step_and_lets_other_branches_run() {
     var plan =
-        planner.plan(
+        plan(
             List.of(
                 step("a", StepStatus.FAILED),
                 step("b", StepStatus.PENDING, "a"),
@@ -72,7 +77,7 @@ class RunPlannerTest {
   @Test
   void a_run_whose_steps_all_ended_finishes_failed_naming_the_failed_steps() {
     var plan =
-        planner.plan(
+        plan(
             List.of(
                 step("a", StepStatus.FAILED),
                 step("b", StepStatus.COMPLETE),
@@ -84,15 +89,14 @@ class RunPlannerTest {
 
   @Test
   void a_run_whose_steps_all_completed_finishes_complete() {
-    var plan =
-        planner.plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.COMPLETE, "a")));
+    var plan = plan(List.of(step("a", StepStatus.COMPLETE), step("b", StepStatus.COMPLETE, "a")));
     assertThat(plan.finish()).contains(new Plan.Finish(RunStatus.COMPLETE, null));
   }
 
   @Test
   void skips_cascade_in_dependency_order_even_when_steps_are_listed_backwards() {
     var plan =
-        planner.plan(
+        plan(
             List.of(
                 step("c", StepStatus.PENDING, "b"),
                 step("b", StepStatus.PENDING, "a"),
@@ -140,7 +144,7 @@ class RunPlannerTest {
   }
 
   private void checkInvariants(List<StepState> steps) {
-    Plan plan = planner.plan(steps);
+    Plan plan = plan(steps);
     Map<String, StepStatus> status = new HashMap<>();
     steps.forEach(step -> status.put(step.name(), step.status()));
     for (StepState started : plan.start()) {
@@ -174,7 +178,7 @@ class RunPlannerTest {
       applied.add(new StepState(step.stepVersionId(), step.name(), step.dependencies(), next));
     }
     if (plan.finish().isEmpty()) {
-      Plan again = planner.plan(applied);
+      Plan again = plan(applied);
       assertThat(again.start()).isEmpty();
       assertThat(again.skip()).isEmpty();
     }

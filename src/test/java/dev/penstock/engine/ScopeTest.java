@@ -1,0 +1,145 @@
+package dev.penstock.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.penstock.model.CpuSize;
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.OutputMapping;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.RunTrigger;
+import dev.penstock.model.StepRetry;
+import dev.penstock.model.StepStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.model.VariableType;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Contract §7, rule 1, as a step's launch sees it: the variables, then outputs by completion. */
+class ScopeTest {
+  private static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+
+  @Test
+  void a_later_completion_wins_and_outputs_override_the_run_variables() {
+    var version =
+        version(
+            List.of(variable("x", 1), variable("y", 2)),
+            complete("late", T0.plusSeconds(2), output("x", 30)),
+            complete("early", T0.plusSeconds(1), output("x", 20)));
+
+    var scope = Scope.forStep(version, reading("x", "y"));
+
+    assertThat(scope)
+        .containsEntry("x", IntNode.valueOf(30))
+        .containsEntry("y", IntNode.valueOf(2));
+  }
+
+  @Test
+  void of_two_completions_at_one_instant_the_later_in_the_run_wins_and_no_time_is_the_earliest() {
+    var version =
+        version(
+            List.of(),
+            complete("first", T0, output("x", 1)),
+            complete("second", T0, output("x", 2)),
+            complete("untimed", null, output("x", 3), output("y", 4)));
+
+    var scope = Scope.forStep(version, reading("x", "y"));
+
+    assertThat(scope).containsEntry("x", IntNode.valueOf(2)).containsEntry("y", IntNode.valueOf(4));
+  }
+
+  @Test
+  void holds_only_what_the_step_reads_and_nothing_from_steps_not_complete() {
+    var running = with(complete("running", T0, output("z", 9)), StepStatus.RUNNING);
+    var version = version(List.of(variable("v", 1)), complete("done", T0, output("x", 1)), running);
+
+    assertThat(Scope.forStep(version, reading("x", "z"))).containsOnlyKeys("x");
+    assertThat(Scope.forStep(version, reading())).isEmpty();
+  }
+
+  private static InputMapping variable(String name, int value) {
+    return new InputMapping(
+        name, VariableType.INTEGER, false, IntNode.valueOf(value), null, null, null, null);
+  }
+
+  private static OutputMapping output(String name, int value) {
+    return new OutputMapping(name, VariableType.INTEGER, null, null, IntNode.valueOf(value));
+  }
+
+  private static StepVersion reading(String... variables) {
+    var inputs =
+        Arrays.stream(variables)
+            .map(v -> new InputMapping(v, VariableType.INTEGER, true, null, v, null, null, null))
+            .toList();
+    return step("reader", inputs, StepStatus.PENDING, null, null);
+  }
+
+  private static StepVersion complete(String name, Instant at, OutputMapping... outputs) {
+    return step(name, List.of(), StepStatus.COMPLETE, List.of(outputs), at);
+  }
+
+  private static StepVersion with(StepVersion step, StepStatus status) {
+    return step(step.stepName(), step.inputs(), status, step.outputValues(), step.completedAt());
+  }
+
+  private static PipelineVersion version(List<InputMapping> variables, StepVersion... steps) {
+    return new PipelineVersion(
+        "pv",
+        "p",
+        "pipeline",
+        RunStatus.RUNNING,
+        null,
+        RunTrigger.MANUAL,
+        variables,
+        T0,
+        T0,
+        T0,
+        null,
+        List.of(steps));
+  }
+
+  private static StepVersion step(
+      String name,
+      List<InputMapping> inputs,
+      StepStatus status,
+      List<OutputMapping> outputValues,
+      Instant completedAt) {
+    return new StepVersion(
+        "sv-" + name,
+        "pv",
+        "p",
+        "ps-" + name,
+        name,
+        0,
+        "f",
+        "fn",
+        "def fn(): pass",
+        inputs,
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        CpuSize.SMALL,
+        1,
+        1,
+        StepRetry.NONE,
+        status,
+        1,
+        null,
+        null,
+        outputValues,
+        null,
+        null,
+        null,
+        0,
+        null,
+        T0,
+        T0,
+        T0,
+        completedAt);
+  }
+}
