@@ -5,6 +5,7 @@ import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +52,7 @@ final class RunCache {
         return version.map(ended -> new Snapshot(ended, null, Map.of()));
       }
       entry = new Entry();
-      entry.version = version.get();
+      entry.version = version.get().withSteps(lean(version.get().steps()));
       var states = new ArrayList<StepState>(entry.version.steps().size());
       for (int i = 0; i < entry.version.steps().size(); i++) {
         StepVersion step = entry.version.steps().get(i);
@@ -74,12 +75,24 @@ final class RunCache {
           entries.remove(runId);
           return current(runId);
         }
-        steps.set(position, fresh);
+        steps.set(position, fresh.withoutBoundInputs());
         entry.state.update(position, fresh.status(), fresh.notBefore());
       }
       entry.version = entry.version.withSteps(steps);
     }
     return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
+  }
+
+  /**
+   * Without their bound inputs, which planning and binding never read: in a fan-out each of 10,000
+   * steps may hold a copy of a 10,000-element list there.
+   */
+  private static List<StepVersion> lean(List<StepVersion> steps) {
+    var lean = new ArrayList<StepVersion>(steps.size());
+    for (StepVersion step : steps) {
+      lean.add(step.withoutBoundInputs());
+    }
+    return lean;
   }
 
   /** A step of the run changed in the store; the next read of the run reads it again. */

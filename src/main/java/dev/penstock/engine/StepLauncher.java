@@ -91,7 +91,11 @@ public final class StepLauncher {
   /** Starts the step on the slots the caller took; every path gives them back. */
   void start(PipelineVersion version, StepVersion step, int weight) {
     var binding = inputBinder.bind(step, Scope.forStep(version, step));
-    var bound = binding.failed() ? step.boundInputs() : binding.bound();
+    // A failed binding keeps what the store holds; the planner's copy of the step lacks it.
+    var bound =
+        binding.failed()
+            ? runs.findStepVersion(step.id()).map(StepVersion::boundInputs).orElse(null)
+            : binding.bound();
     if (!runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant())) {
       runChangedElsewhere.accept(version.id());
       release(version.id(), weight);
