@@ -5,8 +5,9 @@ Usage:
         Runs the step described by WORK_DIR/request.json and writes
         WORK_DIR/result.json.
     python penstock_runner.py --inspect
-        Reads {"source": ..., "function": ...} on stdin and prints what it
-        finds, without running anything.
+        Reads {"source": ..., "function": ...} lines on stdin and prints
+        what it finds in each, one JSON line per request, without running
+        anything, until stdin ends.
 
 request.json (or the same object, which a fork server passes to run_step)
 holds "source_code", "function_name", "kwargs" (an object; the
@@ -52,11 +53,7 @@ CPU_KILL_GRACE_SECONDS = 5  # then SIGKILL, for a step that ignores SIGXCPU
 
 def main(argv):
     if argv[1:] == ["--inspect"]:
-        request = json.load(sys.stdin)
-        found = inspect_source(request["source"], request["function"])
-        json.dump(found, sys.stdout)
-        sys.stdout.write("\n")
-        return 0
+        return serve_inspections()
     if len(argv) != 2:
         sys.stderr.write(__doc__)
         return 2
@@ -315,6 +312,27 @@ def write_result(work_dir, text):
     with open(temporary, "w", encoding="utf-8") as file:
         file.write(text)
     os.replace(temporary, path)
+
+
+def serve_inspections():
+    """Answers inspection requests, one line each, until stdin ends.
+
+    One warm process serves every definition call: parsing never runs the
+    code, so nothing of one request's source can reach the next.
+    """
+    import warnings
+    warnings.simplefilter("ignore")  # compile's SyntaxWarnings are not answers
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            found = inspect_source(request["source"], request["function"])
+        except (RecursionError, MemoryError) as exc:  # nesting too deep
+            found = {"inspector_error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(found) + "\n")
+        sys.stdout.flush()
+    return 0
 
 
 def inspect_source(source, function_name):

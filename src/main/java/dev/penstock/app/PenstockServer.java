@@ -42,6 +42,7 @@ public final class PenstockServer {
   private final DataDir dataDir;
   private final JdbcStores stores;
   private final LocalProcessExecutor executor;
+  private final LocalPythonInspector inspector;
   private final StepLauncher launcher;
   private final Scheduler scheduler;
   private final Sweeper sweeper;
@@ -73,7 +74,7 @@ public final class PenstockServer {
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
                 .withForkServer(config.forkServer()));
-    var inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
+    this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
@@ -163,6 +164,7 @@ public final class PenstockServer {
     scheduler.stop();
     launcher.shutdown();
     executor.close();
+    inspector.close();
     stores.close();
     dataDir.close();
   }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.PythonInspector;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,21 +14,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Inspects source with the runner's {@code --inspect} mode: one short Python process per call,
- * which parses and compiles but never runs the code. Thread-safe: immutable.
+ * Inspects source with the runner's {@code --inspect} mode: one warm Python process, which parses
+ * and compiles each source it is sent but never runs it, answers a JSON line per request. A process
+ * that dies or hangs is ended, and the next call starts another. Thread-safe: calls take turns
+ * under one lock.
  */
-public final class LocalPythonInspector implements PythonInspector {
+public final class LocalPythonInspector implements PythonInspector, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /** The warm process, its request pipe and the lines it has answered. */
+  private record Server(Process process, OutputStream requests, BlockingQueue<String> answers) {}
+
   private final Path python;
   private final Path runnerScript;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Server server;
 
   /**
    * @param python the interpreter to parse with; the steps' own, so that syntax matches theirs
@@ -39,10 +48,83 @@ public final class LocalPythonInspector implements PythonInspector {
 
   @Override
   public Inspection inspect(String sourceCode, String functionName) {
+    byte[] request;
+    try {
+      request = JSON.writeValueAsBytes(Map.of("source", sourceCode, "function", functionName));
+    } catch (IOException e) {
+      throw new ExecutorException("cannot encode the source for inspection: " + e, null, e);
+    }
+    lock.lock();
+    try {
+      // A process that died while idle fails the first try; a fresh one gets the second.
+      for (int attempt = 1; ; attempt++) {
+        Server current = started();
+        String answer = ask(current, request);
+        if (answer != null) {
+          return toInspection(JSON.readTree(answer));
+        }
+        end();
+        if (attempt == 2) {
+          throw new ExecutorException(
+              "Python " + python + " ended while it inspected the source", null, null);
+        }
+      }
+    } catch (IOException e) {
+      end();
+      throw new ExecutorException(
+          "cannot inspect the source with Python " + python + ": " + e, null, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends the warm process, if any. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      end();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The answer line, or null if the process ended first. */
+  private String ask(Server current, byte[] request) throws IOException {
+    try {
+      current.requests().write(request);
+      current.requests().write('\n');
+      current.requests().flush();
+    } catch (IOException e) {
+      return null; // it has died: its pipe is closed
+    }
+    String answer;
+    try {
+      answer = current.answers().poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      end();
+      throw new ExecutorException("interrupted while inspecting the source", null, e);
+    }
+    if (answer == null) {
+      end();
+      throw new ExecutorException(
+          "Python " + python + " did not finish inspecting the source within " + TIMEOUT,
+          null,
+          null);
+    }
+    return answer.isEmpty() ? null : answer;
+  }
+
+  private Server started() {
+    if (server != null && server.process().isAlive()) {
+      return server;
+    }
+    end();
     // -I -S: parsing needs neither site-packages nor PYTHON* variables, and starts faster without
     var builder =
         new ProcessBuilder(python.toString(), "-I", "-S", runnerScript.toString(), "--inspect")
-            .redirectErrorStream(true);
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     Process process;
     try {
       process = builder.start();
@@ -57,47 +139,48 @@ public final class LocalPythonInspector implements PythonInspector {
           null,
           e);
     }
-    try {
-      // The runner reads all of stdin before it writes, so writing first cannot deadlock.
-      try (OutputStream in = process.getOutputStream()) {
-        JSON.writeValue(in, Map.of("source", sourceCode, "function", functionName));
+    var answers = new LinkedBlockingQueue<String>();
+    // A platform thread, like every reader of a pipe: see LogPump.
+    Thread.ofPlatform()
+        .daemon()
+        .name("penstock-inspector-" + process.pid())
+        .start(() -> readAnswers(process, answers));
+    server = new Server(process, process.getOutputStream(), answers);
+    return server;
+  }
+
+  private static void readAnswers(Process process, BlockingQueue<String> answers) {
+    try (var reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        answers.add(line);
       }
-      var reading =
-          new FutureTask<>(
-              () -> new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      Thread.ofPlatform().daemon().start(reading);
-      String output;
-      try {
-        output = reading.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        process.onExit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        throw new ExecutorException(
-            "Python " + python + " did not finish inspecting the source: " + e, null, e);
-      }
-      if (process.exitValue() != 0) {
-        throw new ExecutorException(
-            "Python "
-                + python
-                + " failed to inspect the source (exit code "
-                + process.exitValue()
-                + "): "
-                + output.strip(),
-            process.exitValue(),
-            null);
-      }
-      return toInspection(JSON.readTree(output));
     } catch (IOException e) {
-      throw new ExecutorException(
-          "cannot inspect the source with Python " + python + ": " + e, null, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExecutorException("interrupted while inspecting the source", null, e);
+      // it died: said below
     } finally {
-      process.destroyForcibly();
+      answers.add(""); // no answer is an empty line
     }
   }
 
-  private static Inspection toInspection(JsonNode found) {
+  private void end() {
+    if (server != null) {
+      server.process().destroyForcibly();
+      server = null;
+    }
+  }
+
+  private Inspection toInspection(JsonNode found) {
+    if (found.has("inspector_error")) {
+      throw new ExecutorException(
+          "Python "
+              + python
+              + " failed to inspect the source: "
+              + found.path("inspector_error").asText(),
+          null,
+          null);
+    }
     JsonNode syntaxError = found.path("syntax_error");
     if (!syntaxError.isMissingNode()) {
       JsonNode line = syntaxError.path("line");

@@ -7,6 +7,9 @@ import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.PythonInspector.Inspection;
 import dev.penstock.testing.TestPython;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +21,54 @@ class LocalPythonInspectorTest {
   @BeforeEach
   void create_inspector() {
     inspector = new LocalPythonInspector(Path.of(TestPython.path()), root.resolve("runner"));
+  }
+
+  @AfterEach
+  void close_inspector() {
+    inspector.close();
+  }
+
+  /** The warm inspecting processes this JVM has started. */
+  private static List<ProcessHandle> inspectors() {
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--inspect")).orElse(false))
+        .toList();
+  }
+
+  @Test
+  void one_warm_process_answers_call_after_call_and_ends_when_closed() {
+    inspector.inspect("def a():\n    pass\n", "a");
+    var warm = inspectors();
+    inspector.inspect("def b(x):\n    pass\n", "b");
+
+    assertThat(warm).hasSize(1);
+    assertThat(inspectors()).isEqualTo(warm);
+    inspector.close();
+    assertThat(warm.get(0).onExit()).succeedsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void a_killed_process_is_replaced_by_the_next_call() {
+    inspector.inspect("def a():\n    pass\n", "a");
+    var killed = inspectors().get(0);
+    killed.destroyForcibly();
+    assertThat(killed.onExit()).succeedsWithin(Duration.ofSeconds(10));
+
+    Inspection next = inspector.inspect("def b(x):\n    pass\n", "b");
+
+    assertThat(next.parameters()).containsExactly("x");
+    assertThat(inspectors()).doesNotContain(killed).hasSize(1);
+  }
+
+  @Test
+  void source_nested_too_deep_to_compile_fails_that_call_alone() {
+    String deep = "x = 1" + " + 1".repeat(200_000) + "\n"; // recursion in the compiler
+
+    assertThatThrownBy(() -> inspector.inspect(deep, "step"))
+        .isInstanceOf(ExecutorException.class)
+        .hasMessageContaining("failed to inspect the source");
+    assertThat(inspector.inspect("def step():\n    pass\n", "step").functionFound()).isTrue();
   }
 
   @Test
