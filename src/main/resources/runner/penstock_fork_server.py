@@ -114,7 +114,7 @@ class Children:
     def run(self, request, line):
         """Hands the request (its line) to a spare; forks a new one."""
         payload = line + b"\n"
-        while True:
+        for _ in range(SPARES + 1):
             if not self.spares:
                 problem = self.fork_spare()
                 if problem:
@@ -125,6 +125,10 @@ class Children:
             if hand_over(spare.requests, payload):
                 break
             os.close(spare.output)  # it died meanwhile: the next one
+        else:
+            send({"event": "failed", "id": request["id"],
+                  "message": "every process forked for the step died at once"})
+            return
         self.running[spare.pid] = request["id"]
         self.pipes[request["id"]] = spare.output
         send({"event": "started", "id": request["id"], "pid": spare.pid,
