@@ -4,6 +4,7 @@ import dev.penstock.model.AlreadyExistsException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.store.StoreException;
 import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -19,6 +20,7 @@ final class Database {
 
   private final Jdbi jdbi;
   private final Dialect dialect;
+  private final ReentrantLock writer = new ReentrantLock(true);
 
   Database(Jdbi jdbi, Dialect dialect) {
     this.jdbi = jdbi;
@@ -31,10 +33,21 @@ final class Database {
 
   /** Runs {@code work} in one transaction, from the start again if it lost a lock race. */
   <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
-    return retrying(() -> jdbi.inTransaction(work));
+    if (!dialect.oneWriterAtATime()) {
+      return retrying(() -> jdbi.inTransaction(work));
+    }
+    writer.lock();
+    try {
+      return retrying(() -> jdbi.inTransaction(work));
+    } finally {
+      writer.unlock();
+    }
   }
 
-  /** Runs {@code work} on a connection in auto-commit mode: for reads of one statement. */
+  /**
+   * Runs {@code work} on a connection in auto-commit mode: for reads of one statement. Writes go
+   * through {@link #inTransaction}, which takes turns with the other writers.
+   */
   <T> T withHandle(HandleCallback<T, RuntimeException> work) {
     return retrying(() -> jdbi.withHandle(work));
   }

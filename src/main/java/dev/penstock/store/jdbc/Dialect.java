@@ -43,6 +43,14 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
   boolean exclusiveToOneServer();
 
   /**
+   * Whether the database lets one transaction write at a time (SQLite). Its transactions then take
+   * turns at a Java lock, where a waiting virtual thread lets go of its carrier, rather than in the
+   * database's busy handler, which sleeps in native code holding it: with as many carriers as
+   * cores, two such sleepers could keep the lock's holder from running until they time out.
+   */
+  boolean oneWriterAtATime();
+
+  /**
    * What to append to a single-row SELECT so that it locks the row until the transaction ends;
    * empty where a write transaction already excludes every other writer (SQLite's IMMEDIATE
    * transactions).

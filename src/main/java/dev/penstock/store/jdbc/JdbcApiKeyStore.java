@@ -27,7 +27,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
   @Override
   public void addKey(String keyHash, ApiKey.Kind kind, String pipelineVersionId, Instant now) {
-    database.withHandle(
+    database.inTransaction(
         handle ->
             database.execute(
                 handle
@@ -63,7 +63,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
   @Override
   public void deleteRunKeys(String pipelineVersionId) {
-    database.withHandle(
+    database.inTransaction(
         handle ->
             handle
                 .createUpdate(DELETE_RUN_KEYS)

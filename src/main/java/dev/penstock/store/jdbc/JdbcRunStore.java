@@ -227,7 +227,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void heartbeatNode(String nodeId, Instant now) {
-    database.withHandle(
+    database.inTransaction(
         handle ->
             handle
                 .createUpdate(HEARTBEAT_NODE)

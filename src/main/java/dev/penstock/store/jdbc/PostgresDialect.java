@@ -29,6 +29,11 @@ public final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean oneWriterAtATime() {
+    return false;
+  }
+
+  @Override
   public boolean exclusiveToOneServer() {
     return false;
   }

@@ -44,6 +44,11 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public boolean oneWriterAtATime() {
+    return true;
+  }
+
+  @Override
   public boolean exclusiveToOneServer() {
     return true;
   }
