@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The open runs this node plans, kept in memory with their plan state so that an event costs a read
- * of the steps it changed, not of the whole run. The store stays the truth: whoever changes a step
- * marks it, and the next planning pass reads that step again; a change the cache cannot follow (a
- * reset, a cancel, another node's work) drops the run, which is read whole again. Thread-safe; a
- * run is refreshed only by the thread that plans it.
+ * The open runs this node plans, kept in memory (without the steps' bound inputs) with their plan
+ * state so that an event costs a read of the steps it changed, not of the whole run. The store
+ * stays the truth: whoever changes a step marks it, and the next planning pass reads that step
+ * again; a change the cache cannot follow (a reset, a cancel, another node's work) drops the run,
+ * which is read whole again. Thread-safe; a run is refreshed only by the thread that plans it.
  */
 final class RunCache {
   private static final class Entry {
