@@ -27,7 +27,7 @@ final class Auth {
     }
     var run = runKeys.runOf(apiKey);
     if (run.isPresent()) {
-      boolean open = runs.findVersion(run.get()).map(v -> !v.status().terminal()).orElse(false);
+      boolean open = runs.versionStatus(run.get()).map(status -> !status.terminal()).orElse(false);
       if (open) {
         return;
       }

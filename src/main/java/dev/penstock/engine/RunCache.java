@@ -5,7 +5,6 @@ import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,12 +46,12 @@ final class RunCache {
   Optional<Snapshot> current(String runId) {
     Entry entry = entries.get(runId);
     if (entry == null) {
-      var version = runs.findVersion(runId);
+      var version = runs.findVersionToPlan(runId);
       if (version.isEmpty() || version.get().status().terminal()) {
         return version.map(ended -> new Snapshot(ended, null, Map.of()));
       }
       entry = new Entry();
-      entry.version = version.get().withSteps(lean(version.get().steps()));
+      entry.version = version.get();
       var states = new ArrayList<StepState>(entry.version.steps().size());
       for (int i = 0; i < entry.version.steps().size(); i++) {
         StepVersion step = entry.version.steps().get(i);
@@ -81,18 +80,6 @@ final class RunCache {
       entry.version = entry.version.withSteps(steps);
     }
     return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
-  }
-
-  /**
-   * Without their bound inputs, which planning and binding never read: in a fan-out each of 10,000
-   * steps may hold a copy of a 10,000-element list there.
-   */
-  private static List<StepVersion> lean(List<StepVersion> steps) {
-    var lean = new ArrayList<StepVersion>(steps.size());
-    for (StepVersion step : steps) {
-      lean.add(step.withoutBoundInputs());
-    }
-    return lean;
   }
 
   /** A step of the run changed in the store; the next read of the run reads it again. */

@@ -36,16 +36,17 @@ public final class RunWaits {
     while (true) {
       // Registered before the read: an end after the read completes this very future.
       var ending = endings.computeIfAbsent(versionId, id -> new CompletableFuture<>());
-      var version =
-          runs.findVersion(versionId)
+      // The status alone while waiting: the whole run, which can be large, once, at the end.
+      var status =
+          runs.versionStatus(versionId)
               .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + versionId));
-      if (version.status().terminal()) {
+      if (status.terminal()) {
         ended(versionId);
-        return version;
+        return version(versionId);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return version;
+        return version(versionId);
       }
       try {
         ending.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
@@ -53,9 +54,14 @@ public final class RunWaits {
         // read it again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return version;
+        return version(versionId);
       }
     }
+  }
+
+  private PipelineVersion version(String versionId) {
+    return runs.findVersion(versionId)
+        .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + versionId));
   }
 
   /** The run has ended, or may have: whoever waits for it reads it again now. */

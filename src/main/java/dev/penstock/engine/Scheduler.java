@@ -112,7 +112,9 @@ public final class Scheduler {
       lock.lock();
       try {
         planAndApply(runId);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (an OutOfMemoryError while reading a huge run): a planner thread that died
+        // would leave every run unplanned.
         log.error("Planning run {} failed; the sweeper will wake it again", runId, e);
       } finally {
         lock.unlock();

@@ -27,6 +27,15 @@ public interface RunStore {
   /** The version with its step versions in position order. */
   Optional<PipelineVersion> findVersion(String pipelineVersionId);
 
+  /**
+   * The version as planning reads it: its step versions without their bound inputs, which in a wide
+   * fan-out can hold a copy of a large list per step.
+   */
+  Optional<PipelineVersion> findVersionToPlan(String pipelineVersionId);
+
+  /** The version's status alone. */
+  Optional<RunStatus> versionStatus(String pipelineVersionId);
+
   /** The pipeline's versions, newest first, at most {@code limit}, each with its step versions. */
   List<PipelineVersion> listVersions(String pipelineId, int limit);
 

@@ -67,6 +67,8 @@ public final class JdbcRunStore implements RunStore {
            ORDER BY v.created_at DESC, v.id DESC, s.position
           """;
   private static final String SELECT_STEP_VERSION = "SELECT * FROM step_version WHERE id = :id";
+  private static final String SELECT_VERSION_STATUS =
+      "SELECT status FROM pipeline_version WHERE id = :id";
   private static final String OPEN_VERSION_IDS =
       """
       SELECT id FROM pipeline_version WHERE status IN ('PENDING', 'RUNNING')
@@ -145,6 +147,30 @@ public final class JdbcRunStore implements RunStore {
                 .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get()))
                 .stream()
                 .findFirst());
+  }
+
+  @Override
+  public Optional<PipelineVersion> findVersionToPlan(String pipelineVersionId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(SELECT_VERSION)
+                .bind("id", pipelineVersionId)
+                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get(), false))
+                .stream()
+                .findFirst());
+  }
+
+  @Override
+  public Optional<RunStatus> versionStatus(String pipelineVersionId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(SELECT_VERSION_STATUS)
+                .bind("id", pipelineVersionId)
+                .mapTo(String.class)
+                .findOne()
+                .map(RunStatus::valueOf));
   }
 
   @Override

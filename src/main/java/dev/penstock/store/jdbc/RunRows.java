@@ -33,6 +33,12 @@ final class RunRows {
    * has none), one row per step, each version's rows together: the versions in row order.
    */
   static List<PipelineVersion> versionsWithSteps(ResultSet rows) throws SQLException {
+    return versionsWithSteps(rows, true);
+  }
+
+  /** As above; without bound inputs, which are left null and not even parsed. */
+  static List<PipelineVersion> versionsWithSteps(ResultSet rows, boolean boundInputs)
+      throws SQLException {
     Map<String, PipelineVersion> versions = new LinkedHashMap<>();
     Map<String, List<StepVersion>> steps = new LinkedHashMap<>();
     while (rows.next()) {
@@ -42,7 +48,7 @@ final class RunRows {
         steps.put(versionId, new ArrayList<>());
       }
       if (rows.getString("id") != null) {
-        steps.get(versionId).add(stepVersion(rows));
+        steps.get(versionId).add(stepVersion(rows, boundInputs));
       }
     }
     var result = new ArrayList<PipelineVersion>(versions.size());
@@ -68,6 +74,10 @@ final class RunRows {
   }
 
   static StepVersion stepVersion(ResultSet row) throws SQLException {
+    return stepVersion(row, true);
+  }
+
+  private static StepVersion stepVersion(ResultSet row, boolean boundInputs) throws SQLException {
     return new StepVersion(
         row.getString("id"),
         row.getString("pipeline_version"),
@@ -90,7 +100,7 @@ final class RunRows {
         enumValue(StepStatus.class, row.getString("status")),
         row.getInt("attempt"),
         row.getString("claimed_by"),
-        JsonColumns.inputs(row.getString("bound_inputs")),
+        boundInputs ? JsonColumns.inputs(row.getString("bound_inputs")) : null,
         JsonColumns.outputs(row.getString("output_values")),
         row.getString("output_errors"),
         row.getString("error"),

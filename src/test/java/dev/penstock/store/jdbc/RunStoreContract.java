@@ -85,6 +85,26 @@ interface RunStoreContract extends StoreAccess {
     assertThat(runs().openVersionIds()).containsExactly(running.id(), pending.id());
   }
 
+  @Test
+  default void planning_reads_a_version_without_bound_inputs_and_a_status_alone() {
+    PipelineVersion version = createVersion("a", "b");
+    String stepId = version.steps().get(0).id();
+    runs().claimStep(stepId, 0, "node-1", inputsOfEveryJsonKind().subList(0, 3), at(10));
+
+    PipelineVersion toPlan = runs().findVersionToPlan(version.id()).orElseThrow();
+    PipelineVersion whole = runs().findVersion(version.id()).orElseThrow();
+
+    assertThat(whole.steps().get(0).boundInputs()).isNotNull();
+    assertThat(toPlan.steps()).extracting(StepVersion::boundInputs).containsOnlyNulls();
+    assertThat(toPlan.steps())
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("boundInputs")
+        .isEqualTo(whole.steps());
+    assertThat(toPlan.status()).isEqualTo(whole.status());
+    assertThat(runs().versionStatus(version.id())).contains(RunStatus.RUNNING);
+    assertThat(runs().versionStatus("no-such-run")).isEmpty();
+    assertThat(runs().findVersionToPlan("no-such-run")).isEmpty();
+  }
+
   // ---- guarded state changes ----
 
   @Test
