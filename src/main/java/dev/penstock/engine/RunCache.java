@@ -69,12 +69,12 @@ final class RunCache {
       for (String stepVersionId : Set.copyOf(entry.stale)) {
         entry.stale.remove(stepVersionId);
         Integer position = entry.positions.get(stepVersionId);
-        StepVersion fresh = runs.findStepVersion(stepVersionId).orElse(null);
+        StepVersion fresh = runs.findStepVersionToPlan(stepVersionId).orElse(null);
         if (position == null || fresh == null) {
           entries.remove(runId);
           return current(runId);
         }
-        steps.set(position, fresh.withoutBoundInputs());
+        steps.set(position, fresh);
         entry.state.update(position, fresh.status(), fresh.notBefore());
       }
       entry.version = entry.version.withSteps(steps);

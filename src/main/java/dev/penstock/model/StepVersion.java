@@ -45,42 +45,4 @@ public record StepVersion(
     Instant createdAt,
     Instant updatedAt,
     Instant startedAt,
-    Instant completedAt) {
-
-  /** The same step version without its bound inputs, which only the step's own views show. */
-  public StepVersion withoutBoundInputs() {
-    return new StepVersion(
-        id,
-        pipelineVersionId,
-        pipelineId,
-        pipelineStepId,
-        stepName,
-        position,
-        pythonFunctionId,
-        functionName,
-        sourceCode,
-        inputs,
-        outputs,
-        dependencies,
-        packageRequirements,
-        modules,
-        cpuSize,
-        memoryGb,
-        timeoutMinutes,
-        retry,
-        status,
-        attempt,
-        claimedBy,
-        null,
-        outputValues,
-        outputErrors,
-        error,
-        failureCause,
-        failures,
-        notBefore,
-        createdAt,
-        updatedAt,
-        startedAt,
-        completedAt);
-  }
-}
+    Instant completedAt) {}

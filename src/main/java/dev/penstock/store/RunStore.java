@@ -43,6 +43,9 @@ public interface RunStore {
 
   Optional<StepVersion> findStepVersion(String stepVersionId);
 
+  /** The step version as planning reads it: without its bound inputs (see findVersionToPlan). */
+  Optional<StepVersion> findStepVersionToPlan(String stepVersionId);
+
   /** Ids of versions that are PENDING or RUNNING, oldest first. */
   List<String> openVersionIds();
 

@@ -194,12 +194,21 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<StepVersion> findStepVersion(String stepVersionId) {
+    return findStepVersion(stepVersionId, true);
+  }
+
+  @Override
+  public Optional<StepVersion> findStepVersionToPlan(String stepVersionId) {
+    return findStepVersion(stepVersionId, false);
+  }
+
+  private Optional<StepVersion> findStepVersion(String stepVersionId, boolean boundInputs) {
     return database.withHandle(
         handle ->
             handle
                 .createQuery(SELECT_STEP_VERSION)
                 .bind("id", stepVersionId)
-                .map((row, context) -> RunRows.stepVersion(row))
+                .map((row, context) -> RunRows.stepVersion(row, boundInputs))
                 .findOne());
   }
 

@@ -77,7 +77,8 @@ final class RunRows {
     return stepVersion(row, true);
   }
 
-  private static StepVersion stepVersion(ResultSet row, boolean boundInputs) throws SQLException {
+  /** As above; without bound inputs, which are left null and not even parsed. */
+  static StepVersion stepVersion(ResultSet row, boolean boundInputs) throws SQLException {
     return new StepVersion(
         row.getString("id"),
         row.getString("pipeline_version"),

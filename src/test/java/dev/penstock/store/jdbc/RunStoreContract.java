@@ -100,6 +100,11 @@ interface RunStoreContract extends StoreAccess {
         .usingRecursiveFieldByFieldElementComparatorIgnoringFields("boundInputs")
         .isEqualTo(whole.steps());
     assertThat(toPlan.status()).isEqualTo(whole.status());
+    assertThat(runs().findStepVersionToPlan(stepId).orElseThrow())
+        .usingRecursiveComparison()
+        .ignoringFields("boundInputs")
+        .isEqualTo(whole.steps().get(0));
+    assertThat(runs().findStepVersionToPlan(stepId).orElseThrow().boundInputs()).isNull();
     assertThat(runs().versionStatus(version.id())).contains(RunStatus.RUNNING);
     assertThat(runs().versionStatus("no-such-run")).isEmpty();
     assertThat(runs().findVersionToPlan("no-such-run")).isEmpty();
