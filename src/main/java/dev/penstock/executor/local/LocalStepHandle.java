@@ -190,12 +190,7 @@ final class LocalStepHandle implements StepHandle {
       cancelTimeout();
       complete(runtime.results().readWritten(launch.workDir(), launch.memoryGb()));
     } catch (RuntimeException | Error e) {
-      LOG.error(
-          "Executor fault finishing step {} attempt {}",
-          launch.stepVersionId(),
-          launch.attempt(),
-          e);
-      complete(StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, null));
+      failFinishing(e, null);
     }
   }
 
@@ -233,13 +228,17 @@ final class LocalStepHandle implements StepHandle {
                 .read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
       }
     } catch (RuntimeException | Error e) {
-      LOG.error(
-          "Executor fault finishing step {} attempt {}",
-          launch.stepVersionId(),
-          launch.attempt(),
-          e);
-      complete(StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + e, exitCode));
+      failFinishing(e, exitCode);
     }
+  }
+
+  private void failFinishing(Throwable fault, Integer exitCode) {
+    LOG.error(
+        "Executor fault finishing step {} attempt {}",
+        launch.stepVersionId(),
+        launch.attempt(),
+        fault);
+    complete(StepOutcome.failure(FailureCause.LAUNCH_FAILED, "executor fault: " + fault, exitCode));
   }
 
   private void kill(StepProcess started) {
