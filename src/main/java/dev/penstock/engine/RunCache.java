@@ -22,7 +22,7 @@ final class RunCache {
     volatile PipelineVersion version;
     final Map<String, Integer> positions = new HashMap<>();
     final Set<String> stale = ConcurrentHashMap.newKeySet();
-    RunState state;
+    RunState state; // null until the first read of the run completes
   }
 
   /**
@@ -45,12 +45,16 @@ final class RunCache {
   /** The run as the store has it now; read whole the first time, then only its changed steps. */
   Optional<Snapshot> current(String runId) {
     Entry entry = entries.get(runId);
-    if (entry == null) {
+    if (entry == null || entry.state == null) {
+      entry = new Entry();
+      // Cached before the read, so that a step changed from now on is marked in it: a change
+      // committed after the read is then read below, not lost until the sweeper reads the run.
+      entries.put(runId, entry);
       var version = runs.findVersionToPlan(runId);
       if (version.isEmpty() || version.get().status().terminal()) {
+        entries.remove(runId, entry);
         return version.map(ended -> new Snapshot(ended, null, Map.of()));
       }
-      entry = new Entry();
       entry.version = version.get();
       var states = new ArrayList<StepState>(entry.version.steps().size());
       for (int i = 0; i < entry.version.steps().size(); i++) {
@@ -61,8 +65,6 @@ final class RunCache {
                 step.id(), step.stepName(), step.dependencies(), step.status(), step.notBefore()));
       }
       entry.state = new RunState(states);
-      entries.put(runId, entry);
-      return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
     }
     if (!entry.stale.isEmpty()) {
       var steps = new ArrayList<>(entry.version.steps());
