@@ -1,6 +1,7 @@
 package dev.penstock.engine;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import java.util.ArrayList;
@@ -23,13 +24,15 @@ final class RunCache {
     final Map<String, Integer> positions = new HashMap<>();
     final Set<String> stale = ConcurrentHashMap.newKeySet();
     RunState state; // null until the first read of the run completes
+    Scope scope;
   }
 
   /**
-   * An open run as planned: its version and its plan state (null for a run that has ended or is not
-   * cached), and each step found by id without a scan.
+   * An open run as planned: its version, its plan state and variable scope (both null for a run
+   * that has ended), and each step found by id without a scan.
    */
-  record Snapshot(PipelineVersion version, RunState state, Map<String, Integer> positions) {
+  record Snapshot(
+      PipelineVersion version, RunState state, Scope scope, Map<String, Integer> positions) {
     StepVersion step(String stepVersionId) {
       return version.steps().get(positions.get(stepVersionId));
     }
@@ -53,7 +56,7 @@ final class RunCache {
       var version = runs.findVersionToPlan(runId);
       if (version.isEmpty() || version.get().status().terminal()) {
         entries.remove(runId, entry);
-        return version.map(ended -> new Snapshot(ended, null, Map.of()));
+        return version.map(ended -> new Snapshot(ended, null, null, Map.of()));
       }
       entry.version = version.get();
       var states = new ArrayList<StepState>(entry.version.steps().size());
@@ -65,6 +68,7 @@ final class RunCache {
                 step.id(), step.stepName(), step.dependencies(), step.status(), step.notBefore()));
       }
       entry.state = new RunState(states);
+      entry.scope = Scope.of(entry.version);
     }
     if (!entry.stale.isEmpty()) {
       var steps = new ArrayList<>(entry.version.steps());
@@ -72,16 +76,21 @@ final class RunCache {
         entry.stale.remove(stepVersionId);
         Integer position = entry.positions.get(stepVersionId);
         StepVersion fresh = runs.findStepVersionToPlan(stepVersionId).orElse(null);
-        if (position == null || fresh == null) {
+        // Only a reset takes a step out of COMPLETE, and its outputs out of the scope: read whole.
+        if (position == null
+            || fresh == null
+            || (steps.get(position).status() == StepStatus.COMPLETE
+                && fresh.status() != StepStatus.COMPLETE)) {
           entries.remove(runId);
           return current(runId);
         }
         steps.set(position, fresh);
         entry.state.update(position, fresh.status(), fresh.notBefore());
+        entry.scope.completed(fresh, position);
       }
       entry.version = entry.version.withSteps(steps);
     }
-    return Optional.of(new Snapshot(entry.version, entry.state, entry.positions));
+    return Optional.of(new Snapshot(entry.version, entry.state, entry.scope, entry.positions));
   }
 
   /** A step of the run changed in the store; the next read of the run reads it again. */

@@ -172,7 +172,7 @@ public final class Scheduler {
         wakeIfAny(slots.headToWake(runId));
         return;
       }
-      launcher.start(version, step, weight);
+      launcher.start(version, step, run.scope().forStep(step), weight);
     }
   }
 

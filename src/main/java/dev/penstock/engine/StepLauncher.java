@@ -88,9 +88,12 @@ public final class StepLauncher {
     this.runChangedElsewhere = refresh;
   }
 
-  /** Starts the step on the slots the caller took; every path gives them back. */
-  void start(PipelineVersion version, StepVersion step, int weight) {
-    var binding = inputBinder.bind(step, Scope.forStep(version, step));
+  /**
+   * Starts the step on the slots the caller took, binding its inputs from {@code scope} (the part
+   * of the run's scope they read); every path gives the slots back.
+   */
+  void start(PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
+    var binding = inputBinder.bind(step, scope);
     // A failed binding keeps what the store holds; the planner's copy of the step lacks it.
     var bound =
         binding.failed()
