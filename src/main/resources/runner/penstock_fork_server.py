@@ -14,15 +14,20 @@ request. A step's start then costs one write to that pipe; the fork of a new
 spare happens after the step has been handed over, off its path. Two spares,
 because one is often not ready yet when steps end close together.
 
-Requests arrive on stdin and events leave on stdout, one JSON object a line:
+Requests arrive on stdin, a line each, as an operation, a request id and for
+a run a JSON object the server passes on to the child unread (a step's inputs
+can hold a large list, and every object the server makes is memory it then
+shares with its children, which copying on write makes dear). Events leave
+on stdout, one JSON object a line:
     -> {"event": "ready", "pid": P}                   once, when warm
-    <- {"op": "run", "id": N, "work_dir": D, "environment": {...},
-        "request": {...}}                              the runner's request
+    <- run N {"work_dir": D, "environment": {...}, "request": {...}}
+           "request" is the runner's request; without it the child reads
+           D/request.json
     -> {"event": "started", "id": N, "pid": C, "fd": F}
            F is the read end of the pipe holding the child's stdout and
            stderr. The Java server opens /proc/P/fd/F to get its own end,
            then sends
-    <- {"op": "release", "id": N}                      and F is closed.
+    <- release N                                       and F is closed.
     -> {"event": "exited", "id": N, "code": X}         X as the JDK reports
            exit codes: 128 + S for a death by signal S
     -> {"event": "failed", "id": N, "message": M}      no child was made
@@ -84,11 +89,12 @@ def main():
         pending += data
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
-            request = json.loads(line)
-            if request["op"] == "run":
-                children.run(request, line)
-            elif request["op"] == "release":
-                children.release(request["id"])
+            op, _, rest = line.partition(b" ")
+            if op == b"run":
+                request_id, _, payload = rest.partition(b" ")
+                children.run(int(request_id), payload)
+            elif op == b"release":
+                children.release(int(rest))
     children.kill_all()
     return 0
 
@@ -111,14 +117,14 @@ class Children:
         self.pipes = {}  # request id -> read end of the child's output pipe
         self.spares = collections.deque()
 
-    def run(self, request, line):
-        """Hands the request (its line) to a spare; forks a new one."""
-        payload = line + b"\n"
+    def run(self, request_id, payload):
+        """Hands the run's JSON (its bytes) to a spare; forks a new one."""
+        payload += b"\n"
         for _ in range(SPARES + 1):
             if not self.spares:
                 problem = self.fork_spare()
                 if problem:
-                    send({"event": "failed", "id": request["id"],
+                    send({"event": "failed", "id": request_id,
                           "message": problem})
                     return
             spare = self.spares.popleft()
@@ -126,12 +132,12 @@ class Children:
                 break
             os.close(spare.output)  # it died meanwhile: the next one
         else:
-            send({"event": "failed", "id": request["id"],
+            send({"event": "failed", "id": request_id,
                   "message": "every process forked for the step died at once"})
             return
-        self.running[spare.pid] = request["id"]
-        self.pipes[request["id"]] = spare.output
-        send({"event": "started", "id": request["id"], "pid": spare.pid,
+        self.running[spare.pid] = request_id
+        self.pipes[request_id] = spare.output
+        send({"event": "started", "id": request_id, "pid": spare.pid,
               "fd": spare.output})
         self.fork_spares()
 

@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepLaunch;
@@ -105,8 +106,6 @@ final class ForkServer implements AutoCloseable {
     long id = nextId.incrementAndGet();
     var child = new ForkedStepProcess();
     var request = new LinkedHashMap<String, Object>();
-    request.put("op", "run");
-    request.put("id", id);
     request.put("work_dir", launch.workDir().toAbsolutePath().toString());
     request.put("environment", launch.environment() == null ? Map.of() : launch.environment());
     request.put("request", RunnerRequest.of(launch));
@@ -119,7 +118,14 @@ final class ForkServer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    send(request);
+    byte[] json;
+    try {
+      json = JSON.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      forget(id);
+      throw new StartException("cannot write the step's request: " + e.getMessage());
+    }
+    send(("run " + id + " ").getBytes(StandardCharsets.US_ASCII), json);
     try {
       child.awaitStart(FORK_TIMEOUT);
     } catch (StartException e) {
@@ -211,7 +217,7 @@ final class ForkServer implements AutoCloseable {
     }
     Thread.ofVirtual()
         .name("penstock-fork-release")
-        .start(() -> send(Map.of("op", "release", "id", id)));
+        .start(() -> send(("release " + id).getBytes(StandardCharsets.US_ASCII), new byte[0]));
   }
 
   private void died() {
@@ -254,11 +260,15 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  /** Writes one request line. A dead server's requests are lost; its EOF fails their steps. */
-  private void send(Map<String, Object> request) {
+  /**
+   * Writes one request line: its head, then its JSON, if any. A dead server's requests are lost;
+   * its EOF fails their steps.
+   */
+  private void send(byte[] head, byte[] json) {
     writeLock.lock();
     try {
-      requests.write(JSON.writeValueAsBytes(request));
+      requests.write(head);
+      requests.write(json);
       requests.write('\n');
       requests.flush();
     } catch (IOException e) {

@@ -80,6 +80,21 @@ class LocalProcessExecutorTest {
   }
 
   @Test
+  void an_input_many_pipe_buffers_long_reaches_the_function_whole() throws Exception {
+    var seed = JSON.createArrayNode();
+    for (int i = 0; i < 50_000; i++) { // about 340 KB of JSON; a pipe holds 64 KB
+      seed.add(i);
+    }
+    String source = "def step(seed, tail):\n    return [len(seed), sum(seed), seed[-1], tail]\n";
+
+    StepOutcome outcome =
+        run(launch(root, source, Map.of("seed", seed, "tail", JSON.readTree("\"end\""))));
+
+    assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
+    assertThat(outcome.returned()).isEqualTo(JSON.readTree("[50000, 1249975000, 49999, \"end\"]"));
+  }
+
+  @Test
   void a_function_returning_none_succeeds_with_json_null() throws Exception {
     StepOutcome outcome = run(launch(root, "def step():\n    pass\n"));
 

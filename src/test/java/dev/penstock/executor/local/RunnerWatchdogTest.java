@@ -50,14 +50,14 @@ class RunnerWatchdogTest {
       environment = dict(os.environ, PENSTOCK_PARENT_PID=str(os.getpid()))
       server = subprocess.Popen([sys.executable, "-u", script], env=environment,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-      def send(request):
-          server.stdin.write(json.dumps(request).encode() + b"\\n")
+      def send(line):
+          server.stdin.write(line.encode() + b"\\n")
           server.stdin.flush()
       json.loads(server.stdout.readline())  # ready
-      send({"op": "run", "id": 1, "work_dir": work_dir, "environment": {}})
+      send("run 1 " + json.dumps({"work_dir": work_dir, "environment": {}}))
       started = json.loads(server.stdout.readline())
       log = open(f"/proc/{server.pid}/fd/{started['fd']}", "rb")
-      send({"op": "release", "id": 1})
+      send("release 1")
       print(f"fork server {server.pid} " + log.readline().decode().strip(), flush=True)
       server.wait()
       """;
