@@ -72,6 +72,9 @@ def main():
     # Children's garbage collections then skip everything loaded so far, so
     # they do not write to (and copy) the server's memory pages.
     gc.freeze()
+    # Children inherit it, writing to their own fd 2, the step's log: enabled
+    # here once instead of in each child.
+    faulthandler.enable()
     children = Children(int(server) if server else None)
     children.fork_spares()
     send({"event": "ready", "pid": os.getpid()})
@@ -236,7 +239,6 @@ def run_child(output, requests, server_pid):
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() in a step sees end of file, not a hang
     close_inherited_descriptors(keep=requests)
-    faulthandler.enable()
     data = read_line(requests)
     os.close(requests)
     if not data:
@@ -280,17 +282,12 @@ def close_all(*fds):
 def close_inherited_descriptors(keep):
     """Closes the server's descriptors: control channel, other steps' pipes.
 
-    Listed from /proc rather than closed by range: the JVM raises the limit
-    on open files to the hard maximum, and closing a million numbers one by
-    one takes longer than the step.
+    By range: Linux closes a range in one call (close_range) however high
+    the JVM raised the limit on open files, where listing /proc/self/fd
+    cost a step a millisecond and a half of CPU.
     """
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd > 2 and fd != keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass  # the listing's own descriptor, already closed
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def kill_group(pid):

@@ -93,14 +93,46 @@ class ForkServerTest {
     StepLaunch bystander = withId(root, launch(root, WAITS_FOR_GO), "sv-bystander");
     StepHandle running = start(bystander);
     String source = "import ctypes\n\ndef step():\n    ctypes.string_at(0)\n";
+    StepLaunch crashing = launch(root, source);
 
-    StepOutcome crashed = executor.launch(launch(root, source)).outcome().get(30, TimeUnit.SECONDS);
+    StepOutcome crashed = executor.launch(crashing).outcome().get(30, TimeUnit.SECONDS);
 
     assertThat(crashed.exitCode()).isEqualTo(139);
     assertThat(crashed.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(Files.readString(crashing.logFile()))
+        .as("the fault handler the child inherits writes to the step's log")
+        .contains("Fatal Python error: Segmentation fault")
+        .contains("line 4 in step");
     assertThat(finish(running, bystander).succeeded()).isTrue();
     assertThat(run(launch(root, "def step():\n    return 'next'\n")).returned().asText())
         .isEqualTo("next");
+  }
+
+  @Test
+  void a_step_holds_none_of_the_servers_descriptors_only_its_own_standard_ones() throws Exception {
+    StepLaunch bystander = withId(root, launch(root, WAITS_FOR_GO), "sv-bystander");
+    StepHandle running = start(bystander); // so the server holds another step's pipe too
+    String source =
+        """
+        import os
+
+        def step():
+            open_now = {}
+            for fd in os.listdir("/proc/self/fd"):
+                try:  # the listing's own descriptor is closed by now
+                    open_now[fd] = os.readlink(f"/proc/self/fd/{fd}")
+                except OSError:
+                    pass
+            return open_now
+        """;
+
+    StepOutcome outcome = run(launch(root, source));
+
+    assertThat(outcome.returned().fieldNames())
+        .as(outcome.toString())
+        .toIterable()
+        .containsExactlyInAnyOrder("0", "1", "2");
+    assertThat(finish(running, bystander).succeeded()).isTrue();
   }
 
   @Test
