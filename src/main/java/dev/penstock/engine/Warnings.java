@@ -4,6 +4,7 @@ import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,40 +28,46 @@ public final class Warnings {
     steps.forEach(step -> byName.put(step.name(), step));
     var problems = new ArrayList<String>();
     for (PipelineStep step : steps) {
-      Set<String> upstreamOutputs = upstreamOutputs(step, byName);
       for (InputMapping input : step.function().inputs()) {
         boolean hasValue = input.value() != null && !input.value().isNull();
+        if (!input.isRequired() || hasValue) {
+          continue;
+        }
         String variable = input.pipelineVariable();
-        boolean provided =
-            variable != null
-                && (variables.contains(variable) || upstreamOutputs.contains(variable));
-        if (input.isRequired() && !hasValue && !provided) {
+        if (variable == null) {
+          problems.add("step '%s': input '%s' has no value".formatted(step.name(), input.name()));
+        } else if (!variables.contains(variable) && !upstreamOutputs(step, variable, byName)) {
           problems.add(
-              variable == null
-                  ? "step '%s': input '%s' has no value".formatted(step.name(), input.name())
-                  : "step '%s': input '%s' reads pipeline variable '%s', which has no default and is no output of an upstream step"
-                      .formatted(step.name(), input.name(), variable));
+              "step '%s': input '%s' reads pipeline variable '%s', which has no default and is no output of an upstream step"
+                  .formatted(step.name(), input.name(), variable));
         }
       }
     }
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
-  private static Set<String> upstreamOutputs(PipelineStep step, Map<String, PipelineStep> byName) {
-    var outputs = new HashSet<String>();
+  /**
+   * Whether a step upstream of {@code step} outputs {@code name}. Nearest first, and done at the
+   * first found: an input usually reads its parent's output, and in a long chain collecting every
+   * ancestor's outputs for every step would cost the square of its length.
+   */
+  private static boolean upstreamOutputs(
+      PipelineStep step, String name, Map<String, PipelineStep> byName) {
     var seen = new HashSet<String>();
-    var pending = new ArrayList<>(step.dependencies());
+    var pending = new ArrayDeque<>(step.dependencies());
     while (!pending.isEmpty()) {
-      String name = pending.remove(pending.size() - 1);
-      PipelineStep upstream = byName.get(name);
-      if (upstream == null || !seen.add(name)) {
+      String upstreamName = pending.poll();
+      PipelineStep upstream = byName.get(upstreamName);
+      if (upstream == null || !seen.add(upstreamName)) {
         continue;
       }
       for (OutputMapping output : upstream.function().outputs()) {
-        outputs.add(output.name());
+        if (output.name().equals(name)) {
+          return true;
+        }
       }
       pending.addAll(upstream.dependencies());
     }
-    return outputs;
+    return false;
   }
 }
