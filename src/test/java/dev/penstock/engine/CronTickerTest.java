@@ -3,7 +3,6 @@ package dev.penstock.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunTrigger;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CronTickerTest {
   private static final String SOURCE = "def f(**kwargs):\n    return 1\n";
-  private static final PythonInspector ANY_SOURCE_PARSES =
-      (source, function) -> new PythonInspector.Inspection(null, null, true, List.of(), true);
   private static final Instant MIDNIGHT = Instant.parse("2026-01-01T00:00:00Z");
 
   @TempDir Path dataDir;
@@ -45,18 +42,11 @@ class CronTickerTest {
 
   @BeforeEach
   void start() {
-    stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
-    var launcher =
-        new StepLauncher(
-            stores.runs(),
-            new ScriptedExecutor(),
-            new Workspace(dataDir),
-            new RunKeys(new byte[32]),
-            clock,
-            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", 4));
-    scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
-    definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
-    runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
+    var engine = TestEngine.open(dataDir, new ScriptedExecutor(), clock, 4);
+    stores = engine.stores();
+    scheduler = engine.scheduler();
+    definitions = engine.definitions();
+    runs = engine.runs();
     scheduler.start();
   }
 

@@ -2,7 +2,6 @@ package dev.penstock.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.jdbc.JdbcStores;
@@ -10,7 +9,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The run cache on a real SQLite file, with changes committed while it reads a run whole. */
 class RunCacheTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-  private static final PythonInspector ANY_SOURCE_PARSES =
-      (source, function) -> new PythonInspector.Inspection(null, null, true, List.of(), true);
 
   @TempDir Path dataDir;
   private JdbcStores stores;
@@ -30,19 +26,10 @@ class RunCacheTest {
 
   @BeforeEach
   void oneRunOfOneStep() {
-    stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
-    InstantSource clock = () -> NOW;
-    var launcher =
-        new StepLauncher(
-            stores.runs(),
-            new ScriptedExecutor(),
-            new Workspace(dataDir),
-            new RunKeys(new byte[32]),
-            clock,
-            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", 2));
     // Never started: the run is only stored, and nothing plans it but this test.
-    var scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
-    var definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
+    var engine = TestEngine.open(dataDir, new ScriptedExecutor(), () -> NOW, 2);
+    stores = engine.stores();
+    var definitions = engine.definitions();
     String pipelineId = definitions.createPipeline("p", null, null, false).id();
     definitions.createStep(
         pipelineId,
@@ -57,8 +44,7 @@ class RunCacheTest {
             null,
             null,
             null));
-    var runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
-    var run = runs.run(pipelineId, null);
+    var run = engine.runs().run(pipelineId, null);
     runId = run.id();
     stepId = run.steps().get(0).id();
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
-import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineVersion;
@@ -31,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchedulerTest {
   private static final String SOURCE = "def f(**kwargs):\n    return 1\n";
-  private static final PythonInspector ANY_SOURCE_PARSES =
-      (source, function) -> new PythonInspector.Inspection(null, null, true, List.of(), true);
 
   @TempDir Path dataDir;
   private final AtomicReference<Instant> now =
@@ -46,24 +43,17 @@ class SchedulerTest {
   private Runs runs;
 
   private void start(int parallelLimit) {
-    stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
-    var launcher =
-        new StepLauncher(
-            stores.runs(),
-            executor,
-            new Workspace(dataDir),
-            new RunKeys(new byte[32]),
-            clock,
-            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit));
-    scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
+    var engine = TestEngine.open(dataDir, executor, clock, parallelLimit);
+    stores = engine.stores();
+    scheduler = engine.scheduler();
+    definitions = engine.definitions();
+    runs = engine.runs();
     sweeper =
         new Sweeper(
             stores.runs(),
             scheduler,
             clock,
             new Sweeper.Settings("node-a", Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
-    definitions = new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock);
-    runs = new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock);
     sweeper.recoverAtStartup(false);
     scheduler.start();
   }
