@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
-import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -35,39 +33,7 @@ class BindersTest {
   }
 
   private static StepVersion stepWith(InputMapping... mappings) {
-    return new StepVersion(
-        "sv",
-        "pv",
-        "p",
-        "ps",
-        "step",
-        0,
-        "f",
-        "fn",
-        "def fn(): pass",
-        List.of(mappings),
-        List.of(),
-        List.of(),
-        List.of(),
-        Map.of(),
-        CpuSize.SMALL,
-        1,
-        1,
-        StepRetry.NONE,
-        StepStatus.PENDING,
-        0,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        0,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return TestStepVersions.stepVersion("step", List.of(mappings), StepStatus.PENDING, null, null);
   }
 
   @Test

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
-import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
-import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -179,38 +177,6 @@ class ScopeTest {
       StepStatus status,
       List<OutputMapping> outputValues,
       Instant completedAt) {
-    return new StepVersion(
-        "sv-" + name,
-        "pv",
-        "p",
-        "ps-" + name,
-        name,
-        0,
-        "f",
-        "fn",
-        "def fn(): pass",
-        inputs,
-        List.of(),
-        List.of(),
-        List.of(),
-        Map.of(),
-        CpuSize.SMALL,
-        1,
-        1,
-        StepRetry.NONE,
-        status,
-        1,
-        null,
-        null,
-        outputValues,
-        null,
-        null,
-        null,
-        0,
-        null,
-        T0,
-        T0,
-        T0,
-        completedAt);
+    return TestStepVersions.stepVersion(name, inputs, status, outputValues, completedAt);
   }
 }
