@@ -139,24 +139,22 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<PipelineVersion> findVersion(String pipelineVersionId) {
-    return database.withHandle(
-        handle ->
-            handle
-                .createQuery(SELECT_VERSION)
-                .bind("id", pipelineVersionId)
-                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get()))
-                .stream()
-                .findFirst());
+    return findVersion(pipelineVersionId, true);
   }
 
   @Override
   public Optional<PipelineVersion> findVersionToPlan(String pipelineVersionId) {
+    return findVersion(pipelineVersionId, false);
+  }
+
+  private Optional<PipelineVersion> findVersion(String pipelineVersionId, boolean boundInputs) {
     return database.withHandle(
         handle ->
             handle
                 .createQuery(SELECT_VERSION)
                 .bind("id", pipelineVersionId)
-                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get(), false))
+                .scanResultSet(
+                    (rows, context) -> RunRows.versionsWithSteps(rows.get(), boundInputs))
                 .stream()
                 .findFirst());
   }

@@ -36,7 +36,9 @@ final class RunRows {
     return versionsWithSteps(rows, true);
   }
 
-  /** As above; without bound inputs, which are left null and not even parsed. */
+  /**
+   * As above; the steps' bound inputs only if {@code boundInputs}, else null and not even parsed.
+   */
   static List<PipelineVersion> versionsWithSteps(ResultSet rows, boolean boundInputs)
       throws SQLException {
     Map<String, PipelineVersion> versions = new LinkedHashMap<>();
@@ -77,7 +79,9 @@ final class RunRows {
     return stepVersion(row, true);
   }
 
-  /** As above; without bound inputs, which are left null and not even parsed. */
+  /**
+   * As above; the steps' bound inputs only if {@code boundInputs}, else null and not even parsed.
+   */
   static StepVersion stepVersion(ResultSet row, boolean boundInputs) throws SQLException {
     return new StepVersion(
         row.getString("id"),
