@@ -35,6 +35,7 @@ final class RunState {
   private final int[] upstreamsNotComplete;
   private final int[] upstreamsBlocking; // ended FAILED, SKIPPED or CANCELLED
   private final BitSet startable = new BitSet(); // PENDING, every upstream COMPLETE
+  private final BitSet retrying = new BitSet(); // has a notBefore: may have to wait
   private final int[] order; // position -> rank in dependency order
   private final PriorityQueue<Integer> toSkip;
   private int open; // PENDING or RUNNING
@@ -95,6 +96,7 @@ final class RunState {
     }
     status[position] = now;
     notBefore[position] = retryAt;
+    retrying.set(position, retryAt != null);
     StepState old = steps.get(position);
     steps.set(
         position, new StepState(old.stepVersionId(), old.name(), old.dependencies(), now, retryAt));
@@ -134,7 +136,13 @@ final class RunState {
     }
     var start = new ArrayList<StepState>();
     Instant wakeAt = null;
+    // Once full, only a step waiting for its retry time can still matter (for wakeAt): without
+    // one, the scan stops, so a fan-out's thousands of startable squares are not walked per plan.
+    boolean anyRetrying = startable.intersects(retrying);
     for (int i = startable.nextSetBit(0); i >= 0; i = startable.nextSetBit(i + 1)) {
+      if (start.size() == maxStarts && !anyRetrying) {
+        break;
+      }
       Instant due = notBefore[i];
       if (due != null && due.isAfter(now)) {
         wakeAt = wakeAt == null || due.isBefore(wakeAt) ? due : wakeAt;
