@@ -66,6 +66,32 @@ class ArchitectureTest {
           .whereLayer("app")
           .mayOnlyBeAccessedByLayers("cli");
 
+  /** The engine's rooms (STYLE.md §3b): definitions at the bottom, upkeep and cron on top. */
+  static final ArchRule engine_rooms_depend_one_way =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .withOptionalLayers(true)
+          .layer("definition")
+          .definedBy("dev.penstock.engine.definition..")
+          .layer("attempt")
+          .definedBy("dev.penstock.engine.attempt..")
+          .layer("run")
+          .definedBy("dev.penstock.engine.run..")
+          .layer("cron")
+          .definedBy("dev.penstock.engine.cron..")
+          .layer("upkeep")
+          .definedBy("dev.penstock.engine.upkeep..")
+          .whereLayer("definition")
+          .mayNotAccessAnyLayer()
+          .whereLayer("attempt")
+          .mayOnlyAccessLayers("definition")
+          .whereLayer("run")
+          .mayOnlyAccessLayers("attempt", "definition")
+          .whereLayer("cron")
+          .mayOnlyAccessLayers("run", "definition")
+          .whereLayer("upkeep")
+          .mayOnlyAccessLayers("run", "attempt", "definition");
+
   static final ArchRule jdbc_lives_in_store_jdbc =
       noClasses()
           .that()
@@ -94,6 +120,11 @@ class ArchitectureTest {
   @Test
   void packages_depend_one_way() {
     packages_depend_one_way.check(MAIN_CLASSES);
+  }
+
+  @Test
+  void engine_rooms_depend_one_way() {
+    engine_rooms_depend_one_way.check(MAIN_CLASSES);
   }
 
   @Test

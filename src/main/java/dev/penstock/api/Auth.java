@@ -1,6 +1,6 @@
 package dev.penstock.api;
 
-import dev.penstock.engine.RunKeys;
+import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.model.PermissionDeniedException;
 import dev.penstock.store.ApiKey;
 import dev.penstock.store.ApiKeyStore;

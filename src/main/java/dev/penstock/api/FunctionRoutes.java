@@ -2,7 +2,7 @@ package dev.penstock.api;
 
 import dev.penstock.api.dto.Mappings;
 import dev.penstock.api.dto.PythonFunctionResponse;
-import dev.penstock.engine.FunctionSpec;
+import dev.penstock.engine.definition.FunctionSpec;
 import dev.penstock.model.NotFoundException;
 import java.util.Locale;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.penstock.api;
 
 import dev.penstock.api.dto.Mappings;
 import dev.penstock.api.dto.PipelineStepResponse;
-import dev.penstock.engine.StepSpec;
+import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.penstock.api;
 import dev.penstock.api.dto.PipelineResponse;
 import dev.penstock.api.dto.PipelineStepVersionResponse;
 import dev.penstock.api.dto.PipelineVersionResponse;
-import dev.penstock.engine.Warnings;
+import dev.penstock.engine.definition.Warnings;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;

@@ -1,0 +1,53 @@
+package dev.penstock.engine.attempt;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * API keys that live as long as one run: {@code run-<version>-<mac>}, where the MAC is an HMAC of
+ * the version id under the server's secret. Deriving rather than storing them lets a restarted
+ * server hand the same key to a rerun attempt without ever writing a usable key to the database.
+ * Whether the run is still open is for the caller to check. Thread-safe.
+ */
+public final class RunKeys {
+  private static final String PREFIX = "run-";
+  private final byte[] secret;
+
+  public RunKeys(byte[] secret) {
+    this.secret = secret.clone();
+  }
+
+  public String keyFor(String pipelineVersionId) {
+    return PREFIX + pipelineVersionId + "-" + mac(pipelineVersionId);
+  }
+
+  /** The run a key belongs to, if the key is a genuine run key. */
+  public Optional<String> runOf(String key) {
+    if (key == null || !key.startsWith(PREFIX)) {
+      return Optional.empty();
+    }
+    int dash = key.lastIndexOf('-');
+    if (dash <= PREFIX.length()) {
+      return Optional.empty();
+    }
+    String versionId = key.substring(PREFIX.length(), dash);
+    byte[] expected = mac(versionId).getBytes(StandardCharsets.US_ASCII);
+    byte[] given = key.substring(dash + 1).getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(expected, given) ? Optional.of(versionId) : Optional.empty();
+  }
+
+  private String mac(String versionId) {
+    try {
+      var mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(versionId.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException impossible) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", impossible);
+    }
+  }
+}

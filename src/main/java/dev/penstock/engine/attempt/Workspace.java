@@ -1,0 +1,29 @@
+package dev.penstock.engine.attempt;
+
+import java.nio.file.Path;
+
+/**
+ * Where attempts keep their files: {@code runs/<version>/<step version>/attempt-<n>/}, so attempts
+ * never share files and a late process of a superseded attempt writes only into its own directory.
+ * Thread-safe.
+ */
+public final class Workspace {
+  private final Path root;
+
+  public Workspace(Path dataDir) {
+    this.root = dataDir.resolve("runs");
+  }
+
+  /** Everything the run's attempts wrote. */
+  public Path runDir(String pipelineVersionId) {
+    return root.resolve(pipelineVersionId);
+  }
+
+  public Path attemptDir(String pipelineVersionId, String stepVersionId, int attempt) {
+    return root.resolve(pipelineVersionId).resolve(stepVersionId).resolve("attempt-" + attempt);
+  }
+
+  public Path logFile(String pipelineVersionId, String stepVersionId, int attempt) {
+    return attemptDir(pipelineVersionId, stepVersionId, attempt).resolve("output.log");
+  }
+}

@@ -1,0 +1,366 @@
+package dev.penstock.engine.definition;
+
+import dev.penstock.executor.PythonInspector;
+import dev.penstock.model.AlreadyExistsException;
+import dev.penstock.model.CpuSize;
+import dev.penstock.model.Dag;
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.InvalidParameterException;
+import dev.penstock.model.MissingParameterException;
+import dev.penstock.model.NotFoundException;
+import dev.penstock.model.Pipeline;
+import dev.penstock.model.PipelineStep;
+import dev.penstock.model.PythonFunction;
+import dev.penstock.model.StepRetry;
+import dev.penstock.store.PipelineStore;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Writes pipeline definitions: pipelines and their steps. Every input is validated before anything
+ * is written, so a rejected request changes nothing. Thread-safe.
+ */
+public final class Definitions {
+  private final PipelineStore store;
+  private final SourceCheck sourceCheck;
+  private final InstantSource clock;
+
+  public Definitions(PipelineStore store, PythonInspector inspector, InstantSource clock) {
+    this.store = store;
+    this.sourceCheck = new SourceCheck(inspector);
+    this.clock = clock;
+  }
+
+  public Pipeline createPipeline(String name, String projectId, String cron, Boolean isProd) {
+    return createPipeline(name, projectId, cron, isProd, null);
+  }
+
+  /** {@code maxConcurrentRuns}: null or 0 for no limit. */
+  public Pipeline createPipeline(
+      String name, String projectId, String cron, Boolean isProd, Integer maxConcurrentRuns) {
+    requireName(name, "pipelineName");
+    Integer limit = concurrencyLimit(maxConcurrentRuns, null);
+    var schedule = cron == null ? null : CronSchedule.parse(cron);
+    if (store.findPipelineByName(name).isPresent()) {
+      throw new AlreadyExistsException("A pipeline named '" + name + "' already exists");
+    }
+    var now = clock.instant();
+    var pipeline =
+        new Pipeline(
+            Ids.newId(),
+            name,
+            projectId,
+            schedule == null ? null : schedule.expression(),
+            Boolean.TRUE.equals(isProd),
+            List.of(),
+            limit,
+            now,
+            now,
+            false,
+            schedule == null ? null : schedule.nextAfter(now));
+    store.createPipeline(pipeline);
+    return pipeline;
+  }
+
+  /**
+   * Changes the fields given (null leaves one unchanged). A new cron restarts the schedule's timing
+   * from now (a paused schedule stays paused); the same cron again changes nothing.
+   */
+  public Pipeline updatePipeline(
+      String pipelineId,
+      String projectId,
+      List<InputMapping> variables,
+      String cron,
+      Boolean isProd,
+      Integer maxConcurrentRuns) {
+    var current = pipeline(pipelineId);
+    if (variables != null) {
+      SourceCheck.checkMappings(variables, List.of());
+    }
+    Integer limit = concurrencyLimit(maxConcurrentRuns, current.maxConcurrentRuns());
+    var schedule = cron == null ? null : CronSchedule.parse(cron);
+    var now = clock.instant();
+    var updated =
+        new Pipeline(
+            current.id(),
+            current.name(),
+            projectId != null ? projectId : current.projectId(),
+            current.cron(),
+            isProd != null ? isProd : current.isProd(),
+            variables != null ? List.copyOf(variables) : current.variables(),
+            limit,
+            current.createdAt(),
+            now);
+    store.updatePipeline(updated);
+    if (schedule != null && !schedule.expression().equals(current.cron())) {
+      var next = current.schedulePaused() ? null : schedule.nextAfter(now);
+      store.setSchedule(pipelineId, schedule.expression(), current.schedulePaused(), next, now);
+    }
+    return pipeline(pipelineId);
+  }
+
+  public Pipeline renamePipeline(String pipelineId, String newName) {
+    requireName(newName, "pipelineName");
+    var current = pipeline(pipelineId);
+    store
+        .findPipelineByName(newName)
+        .filter(other -> !other.id().equals(pipelineId))
+        .ifPresent(
+            other -> {
+              throw new AlreadyExistsException("A pipeline named '" + newName + "' already exists");
+            });
+    var renamed =
+        new Pipeline(
+            current.id(),
+            newName,
+            current.projectId(),
+            current.cron(),
+            current.isProd(),
+            current.variables(),
+            current.maxConcurrentRuns(),
+            current.createdAt(),
+            clock.instant());
+    store.updatePipeline(renamed);
+    return pipeline(pipelineId);
+  }
+
+  public void deletePipeline(String pipelineId) {
+    if (!store.deletePipeline(pipelineId)) {
+      throw new NotFoundException("Pipeline not found: " + pipelineId);
+    }
+  }
+
+  public PipelineStep createStep(String pipelineId, String stepName, StepSpec spec) {
+    requireName(stepName, "stepName");
+    var pipeline = pipeline(pipelineId);
+    var steps = store.listSteps(pipelineId);
+    if (steps.stream().anyMatch(step -> step.name().equals(stepName))) {
+      throw new AlreadyExistsException(
+          "Pipeline '" + pipeline.name() + "' already has a step named '" + stepName + "'");
+    }
+    var now = clock.instant();
+    String stepId = Ids.newId();
+    var inputs = orEmpty(spec.inputs());
+    var outputs = orEmpty(spec.outputs());
+    SourceCheck.checkMappings(inputs, outputs);
+    sourceCheck.check(spec.sourceCode(), spec.functionName(), inputs);
+    var dependencies = distinct(orEmpty(spec.dependencies()));
+    checkGraph(steps, stepName, dependencies);
+    var function =
+        new PythonFunction(
+            Ids.newId(),
+            "step_" + stepId,
+            spec.functionName(),
+            spec.sourceCode(),
+            "STEP_FUNCTION",
+            inputs,
+            outputs,
+            orEmpty(spec.packageRequirements()),
+            null,
+            null,
+            null,
+            null,
+            stepId,
+            now,
+            now);
+    var step =
+        new PipelineStep(
+            stepId,
+            pipelineId,
+            stepName,
+            function,
+            dependencies,
+            StepLimits.cpuSize(spec.cpuSize(), CpuSize.SMALL),
+            StepLimits.memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
+            StepLimits.timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
+            RetrySpec.merge(spec, StepRetry.NONE),
+            now,
+            now);
+    store.createStep(step);
+    return step;
+  }
+
+  public PipelineStep updateStep(String stepId, StepSpec spec) {
+    var current = step(stepId);
+    var function = current.function();
+    var inputs = spec.inputs() != null ? List.copyOf(spec.inputs()) : function.inputs();
+    var outputs = spec.outputs() != null ? List.copyOf(spec.outputs()) : function.outputs();
+    String source = spec.sourceCode() != null ? spec.sourceCode() : function.sourceCode();
+    String functionName =
+        spec.functionName() != null ? spec.functionName() : function.functionName();
+    SourceCheck.checkMappings(inputs, outputs);
+    sourceCheck.check(source, functionName, inputs);
+    var dependencies =
+        spec.dependencies() != null ? distinct(spec.dependencies()) : current.dependencies();
+    var others = new ArrayList<>(store.listSteps(current.pipelineId()));
+    others.removeIf(step -> step.id().equals(stepId));
+    checkGraph(others, current.name(), dependencies);
+    var now = clock.instant();
+    var updatedFunction =
+        new PythonFunction(
+            function.id(),
+            function.name(),
+            functionName,
+            source,
+            function.functionType(),
+            inputs,
+            outputs,
+            spec.packageRequirements() != null
+                ? List.copyOf(spec.packageRequirements())
+                : function.packageRequirements(),
+            function.description(),
+            function.examples(),
+            function.connectors(),
+            function.timeoutSeconds(),
+            function.ownerStepId(),
+            function.createdAt(),
+            now);
+    var updated =
+        new PipelineStep(
+            current.id(),
+            current.pipelineId(),
+            current.name(),
+            updatedFunction,
+            dependencies,
+            StepLimits.cpuSize(spec.cpuSize(), current.cpuSize()),
+            StepLimits.memory(spec.memoryGb(), current.memoryGb()),
+            StepLimits.timeout(spec.timeoutMinutes(), current.timeoutMinutes()),
+            RetrySpec.merge(spec, current.retry()),
+            current.createdAt(),
+            now);
+    store.updateStep(updated);
+    return updated;
+  }
+
+  /** Renames a step and the dependencies that name it, so the DAG keeps its shape. */
+  public PipelineStep renameStep(String stepId, String newName) {
+    requireName(newName, "stepName");
+    var current = step(stepId);
+    var steps = store.listSteps(current.pipelineId());
+    if (steps.stream().anyMatch(step -> step.name().equals(newName) && !step.id().equals(stepId))) {
+      throw new AlreadyExistsException("The pipeline already has a step named '" + newName + "'");
+    }
+    var now = clock.instant();
+    for (PipelineStep other : steps) {
+      if (other.dependencies().contains(current.name())) {
+        var deps =
+            other.dependencies().stream().map(d -> d.equals(current.name()) ? newName : d).toList();
+        store.updateStep(withDependencies(other, deps, now));
+      }
+    }
+    var renamed =
+        new PipelineStep(
+            current.id(),
+            current.pipelineId(),
+            newName,
+            current.function(),
+            current.dependencies(),
+            current.cpuSize(),
+            current.memoryGb(),
+            current.timeoutMinutes(),
+            current.retry(),
+            current.createdAt(),
+            now);
+    store.updateStep(renamed);
+    return renamed;
+  }
+
+  /**
+   * Deletes a step; steps that depended on it no longer do (a run already started keeps its
+   * snapshot).
+   */
+  public void deleteStep(String stepId) {
+    var current = step(stepId);
+    var now = clock.instant();
+    for (PipelineStep other : store.listSteps(current.pipelineId())) {
+      if (other.dependencies().contains(current.name())) {
+        var deps = other.dependencies().stream().filter(d -> !d.equals(current.name())).toList();
+        store.updateStep(withDependencies(other, deps, now));
+      }
+    }
+    store.deleteStep(stepId);
+  }
+
+  private static PipelineStep withDependencies(
+      PipelineStep step, List<String> deps, java.time.Instant now) {
+    return new PipelineStep(
+        step.id(),
+        step.pipelineId(),
+        step.name(),
+        step.function(),
+        deps,
+        step.cpuSize(),
+        step.memoryGb(),
+        step.timeoutMinutes(),
+        step.retry(),
+        step.createdAt(),
+        now);
+  }
+
+  private static void checkGraph(
+      List<PipelineStep> others, String stepName, List<String> dependencies) {
+    // The step being written goes first, so a cycle is reported starting from it.
+    var graph = new LinkedHashMap<String, List<String>>();
+    graph.put(stepName, dependencies);
+    for (PipelineStep other : others) {
+      graph.putIfAbsent(other.name(), other.dependencies());
+    }
+    for (String dep : dependencies) {
+      if (!graph.containsKey(dep)) {
+        throw new InvalidParameterException(
+            "step '%s' depends on '%s', which is not a step of this pipeline"
+                .formatted(stepName, dep));
+      }
+    }
+    Dag.of(graph)
+        .findCycle()
+        .ifPresent(
+            cycle -> {
+              throw new InvalidParameterException(
+                  "stepDependencies would make a cycle: " + String.join(" → ", cycle));
+            });
+  }
+
+  private Pipeline pipeline(String pipelineId) {
+    requireName(pipelineId, "pipelineId");
+    return store
+        .findPipeline(pipelineId)
+        .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId));
+  }
+
+  private PipelineStep step(String stepId) {
+    requireName(stepId, "pipelineStepId");
+    return store
+        .findStep(stepId)
+        .orElseThrow(() -> new NotFoundException("Pipeline step not found: " + stepId));
+  }
+
+  public static void requireName(String value, String parameter) {
+    if (value == null || value.isBlank()) {
+      throw new MissingParameterException(parameter + " is required");
+    }
+  }
+
+  /** null keeps {@code current}; 0 removes the limit; otherwise at least 1. */
+  private static Integer concurrencyLimit(Integer requested, Integer current) {
+    if (requested == null) {
+      return current;
+    }
+    if (requested < 0) {
+      throw new InvalidParameterException(
+          "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
+    }
+    return requested == 0 ? null : requested;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : List.copyOf(list);
+  }
+
+  private static List<String> distinct(List<String> names) {
+    return List.copyOf(new LinkedHashSet<>(names));
+  }
+}

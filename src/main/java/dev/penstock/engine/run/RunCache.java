@@ -1,0 +1,108 @@
+package dev.penstock.engine.run;
+
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open runs this node plans, kept in memory (without the steps' bound inputs) with their plan
+ * state so that an event costs a read of the steps it changed, not of the whole run. The store
+ * stays the truth: whoever changes a step marks it, and the next planning pass reads that step
+ * again; a change the cache cannot follow (a reset, a cancel, another node's work) drops the run,
+ * which is read whole again. Thread-safe; a run is refreshed only by the thread that plans it.
+ */
+final class RunCache {
+  private static final class Entry {
+    volatile PipelineVersion version;
+    final Map<String, Integer> positions = new HashMap<>();
+    final Set<String> stale = ConcurrentHashMap.newKeySet();
+    RunState state; // null until the first read of the run completes
+    Scope scope;
+  }
+
+  /**
+   * An open run as planned: its version, its plan state and variable scope (both null for a run
+   * that has ended), and each step found by id without a scan.
+   */
+  record Snapshot(
+      PipelineVersion version, RunState state, Scope scope, Map<String, Integer> positions) {
+    StepVersion step(String stepVersionId) {
+      return version.steps().get(positions.get(stepVersionId));
+    }
+  }
+
+  private final RunStore runs;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  RunCache(RunStore runs) {
+    this.runs = runs;
+  }
+
+  /** The run as the store has it now; read whole the first time, then only its changed steps. */
+  Optional<Snapshot> current(String runId) {
+    Entry entry = entries.get(runId);
+    if (entry == null || entry.state == null) {
+      entry = new Entry();
+      // Cached before the read, so that a step changed from now on is marked in it: a change
+      // committed after the read is then read below, not lost until the sweeper reads the run.
+      entries.put(runId, entry);
+      var version = runs.findVersionToPlan(runId);
+      if (version.isEmpty() || version.get().status().terminal()) {
+        entries.remove(runId, entry);
+        return version.map(ended -> new Snapshot(ended, null, null, Map.of()));
+      }
+      entry.version = version.get();
+      var states = new ArrayList<StepState>(entry.version.steps().size());
+      for (int i = 0; i < entry.version.steps().size(); i++) {
+        StepVersion step = entry.version.steps().get(i);
+        entry.positions.put(step.id(), i);
+        states.add(
+            new StepState(
+                step.id(), step.stepName(), step.dependencies(), step.status(), step.notBefore()));
+      }
+      entry.state = new RunState(states);
+      entry.scope = Scope.of(entry.version);
+    }
+    if (!entry.stale.isEmpty()) {
+      var steps = new ArrayList<>(entry.version.steps());
+      for (String stepVersionId : Set.copyOf(entry.stale)) {
+        entry.stale.remove(stepVersionId);
+        Integer position = entry.positions.get(stepVersionId);
+        StepVersion fresh = runs.findStepVersionToPlan(stepVersionId).orElse(null);
+        // Only a reset takes a step out of COMPLETE, and its outputs out of the scope: read whole.
+        if (position == null
+            || fresh == null
+            || (steps.get(position).status() == StepStatus.COMPLETE
+                && fresh.status() != StepStatus.COMPLETE)) {
+          entries.remove(runId);
+          return current(runId);
+        }
+        steps.set(position, fresh);
+        entry.state.update(position, fresh.status(), fresh.notBefore());
+        entry.scope.completed(fresh, position);
+      }
+      entry.version = entry.version.withSteps(steps);
+    }
+    return Optional.of(new Snapshot(entry.version, entry.state, entry.scope, entry.positions));
+  }
+
+  /** A step of the run changed in the store; the next read of the run reads it again. */
+  void stepChanged(String runId, String stepVersionId) {
+    Entry entry = entries.get(runId);
+    if (entry != null) {
+      entry.stale.add(stepVersionId);
+    }
+  }
+
+  /** The run changed in ways the cache does not follow, or ended: forget it. */
+  void forget(String runId) {
+    entries.remove(runId);
+  }
+}

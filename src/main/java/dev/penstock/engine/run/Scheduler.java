@@ -1,0 +1,207 @@
+package dev.penstock.engine.run;
+
+import dev.penstock.engine.attempt.Slots;
+import dev.penstock.engine.attempt.StepLauncher;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies plans, woken by events. Whatever can unblock work calls {@link #wake}: a run accepted, a
+ * step outcome recorded, slots freed. Wakeups collect in a set of dirty run ids drained by a few
+ * virtual threads; a run is planned by one thread at a time. Each action is its own guarded write,
+ * and a write that changes nothing means someone got there first: the next wakeup plans from fresh
+ * state. Thread-safe.
+ */
+public final class Scheduler {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final int PLANNERS = 4;
+
+  private final RunStore runs;
+  private final StepLauncher launcher;
+  private final Slots slots;
+  private final InstantSource clock;
+  private final RunCache cache;
+  private final RunWaits waits;
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock[] runLocks = new ReentrantLock[64];
+  private final List<Thread> planners = new ArrayList<>();
+  private final Map<String, Instant> timedWakes = new ConcurrentHashMap<>();
+  private ScheduledExecutorService timer;
+  private volatile boolean running;
+
+  public Scheduler(RunStore runs, StepLauncher launcher, RunWaits waits, InstantSource clock) {
+    this.runs = runs;
+    this.waits = waits;
+    this.launcher = launcher;
+    this.slots = launcher.slots();
+    this.clock = clock;
+    for (int i = 0; i < runLocks.length; i++) {
+      runLocks[i] = new ReentrantLock();
+    }
+    this.cache = new RunCache(runs);
+    launcher.onStepEnded(this::wake);
+    launcher.onStepChanged(this::stepChanged, this::refresh);
+  }
+
+  public synchronized void start() {
+    running = true;
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("retry-timer").factory());
+    for (int i = 0; i < PLANNERS; i++) {
+      planners.add(Thread.ofVirtual().name("planner-" + i).start(this::drain));
+    }
+  }
+
+  public synchronized void stop() {
+    running = false;
+    timer.shutdownNow();
+    planners.forEach(Thread::interrupt);
+    planners.clear();
+  }
+
+  /** A step of the run changed in the store: plan the run again, reading that step anew. */
+  public void stepChanged(String runId, String stepVersionId) {
+    cache.stepChanged(runId, stepVersionId);
+    wake(runId);
+  }
+
+  /**
+   * The run changed in ways only a fresh read shows (a reset, a cancel, a step requeued by the
+   * sweeper, another node's work): read it whole when planning it next.
+   */
+  public void refresh(String runId) {
+    cache.forget(runId);
+    wake(runId);
+  }
+
+  /** Asks for the run to be planned soon. Cheap and idempotent while the run is already queued. */
+  public void wake(String runId) {
+    if (dirty.add(runId)) {
+      queue.offer(runId);
+    }
+  }
+
+  private void drain() {
+    while (running) {
+      String runId;
+      try {
+        runId = queue.take();
+      } catch (InterruptedException stopped) {
+        return;
+      }
+      // Removed before planning, so a wake that arrives while we plan queues another pass.
+      dirty.remove(runId);
+      ReentrantLock lock = runLocks[Math.floorMod(runId.hashCode(), runLocks.length)];
+      lock.lock();
+      try {
+        planAndApply(runId);
+      } catch (RuntimeException | Error e) {
+        // An Error too (an OutOfMemoryError while reading a huge run): a planner thread that died
+        // would leave every run unplanned.
+        log.error("Planning run {} failed; the sweeper will wake it again", runId, e);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void planAndApply(String runId) {
+    var run = cache.current(runId).orElse(null);
+    if (run == null || run.version().status().terminal()) {
+      cache.forget(runId);
+      waits.ended(runId);
+      wakeIfAny(slots.leave(runId));
+      return;
+    }
+    // A run over its pipeline's maxConcurrentRuns stays PENDING, queued; the end of another run of
+    // the pipeline wakes the oldest one waiting.
+    if (run.version().status() == RunStatus.PENDING) {
+      if (!runs.admitVersion(runId, clock.instant())) {
+        return;
+      }
+      cache.forget(runId);
+      run = cache.current(runId).orElse(null);
+      if (run == null || run.version().status().terminal()) {
+        return;
+      }
+    }
+    PipelineVersion version = run.version();
+    Plan plan = run.state().plan(clock.instant(), slots.limit());
+    for (Plan.Skip skip : plan.skip()) {
+      runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
+      cache.stepChanged(runId, skip.stepVersionId());
+    }
+    if (plan.finish().isPresent()) {
+      var finish = plan.finish().get();
+      cache.forget(runId);
+      if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
+        log.info("Run {} finished {}", runId, finish.status());
+        runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);
+      }
+      waits.ended(runId);
+      wakeIfAny(slots.leave(runId));
+      return;
+    }
+    plan.wakeAt().ifPresent(at -> wakeLater(runId, at));
+    if (plan.start().isEmpty()) {
+      wakeIfAny(slots.leave(runId));
+    }
+    for (StepState start : plan.start()) {
+      StepVersion step = run.step(start.stepVersionId());
+      int weight = slots.weightOf(step.cpuSize().slots());
+      if (!slots.tryAcquire(weight, runId)) {
+        // Queued for slots: woken when one frees. If slots are free but another run is ahead in
+        // the queue, that run must be woken to take them.
+        wakeIfAny(slots.headToWake(runId));
+        return;
+      }
+      launcher.start(version, step, run.scope().forStep(step), weight);
+    }
+  }
+
+  private void wakeIfAny(String runId) {
+    if (runId != null) {
+      wake(runId);
+    }
+  }
+
+  /** Plans the run again at {@code at}, for a retry whose delay has not passed yet. */
+  private void wakeLater(String runId, Instant at) {
+    Instant earlier =
+        timedWakes.merge(runId, at, (old, fresh) -> fresh.isBefore(old) ? fresh : old);
+    if (earlier.equals(at)) {
+      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      schedule(
+          () -> {
+            timedWakes.remove(runId, at);
+            wake(runId);
+          },
+          delay);
+    }
+  }
+
+  private synchronized void schedule(Runnable task, long delayMillis) {
+    if (timer != null && !timer.isShutdown()) {
+      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+}

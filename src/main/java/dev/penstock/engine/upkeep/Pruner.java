@@ -1,0 +1,96 @@
+package dev.penstock.engine.upkeep;
+
+import dev.penstock.engine.attempt.Workspace;
+import dev.penstock.store.RunStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention: deletes finished runs that are both older than the maximum age and not among the last
+ * runs kept per pipeline, with their step versions, history, attempts and files, in small batches
+ * so no transaction grows large. Never a run that is PENDING or RUNNING. Thread-safe.
+ */
+public final class Pruner {
+  private static final Logger log = LoggerFactory.getLogger(Pruner.class);
+  private static final int BATCH = 50;
+
+  /** Which runs to keep, and how often to look. */
+  public record Settings(int keepLast, Duration maxAge, Duration interval) {}
+
+  private final RunStore runs;
+  private final Workspace workspace;
+  private final InstantSource clock;
+  private final Settings settings;
+  private ScheduledExecutorService timer;
+
+  public Pruner(RunStore runs, Workspace workspace, InstantSource clock, Settings settings) {
+    this.runs = runs;
+    this.workspace = workspace;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  public synchronized void start() {
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pruner").factory());
+    long every = settings.interval().toMillis();
+    timer.scheduleWithFixedDelay(this::pruneSafely, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  /** Deletes every run past retention now, a batch at a time; returns how many. */
+  public int pruneOnce() {
+    int deleted = 0;
+    while (true) {
+      var olderThan = clock.instant().minus(settings.maxAge());
+      var batch = runs.prunableVersionIds(olderThan, settings.keepLast(), BATCH);
+      for (String versionId : batch) {
+        if (runs.deleteVersion(versionId)) {
+          deleteFiles(workspace.runDir(versionId));
+          deleted++;
+        }
+      }
+      if (batch.size() < BATCH) {
+        return deleted;
+      }
+    }
+  }
+
+  private void pruneSafely() {
+    try {
+      int deleted = pruneOnce();
+      if (deleted > 0) {
+        log.info("Retention deleted {} finished runs", deleted);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Retention pass failed; the next one tries again", e);
+    }
+  }
+
+  private static void deleteFiles(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      log.warn("Could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+}

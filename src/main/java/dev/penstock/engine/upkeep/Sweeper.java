@@ -1,0 +1,116 @@
+package dev.penstock.engine.upkeep;
+
+import dev.penstock.engine.run.Scheduler;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's heartbeat fresh, and puts back to PENDING the steps of nodes that stopped
+ * heartbeating, so no run stays RUNNING forever. It is a safety net: events drive the runs, and the
+ * sweeper's periodic wake of every open run only matters when an event was lost. Thread-safe.
+ */
+public final class Sweeper {
+  private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+
+  /**
+   * How often to heartbeat and sweep, and how many heartbeats a node may miss before it is dead.
+   */
+  public record Settings(
+      String nodeId, Duration heartbeatInterval, int missedLimit, Duration sweepInterval) {}
+
+  private final RunStore runs;
+  private final Scheduler scheduler;
+  private final InstantSource clock;
+  private final Settings settings;
+  private ScheduledExecutorService timer;
+
+  public Sweeper(RunStore runs, Scheduler scheduler, InstantSource clock, Settings settings) {
+    this.runs = runs;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /**
+   * Registers this node, recovers interrupted steps and wakes every open run. With {@code
+   * exclusiveStore} no other server can be using the database, so every step still RUNNING belongs
+   * to a server that died and is put back at once, without waiting for its heartbeat to go stale.
+   */
+  public void recoverAtStartup(boolean exclusiveStore) {
+    Instant now = clock.instant();
+    runs.heartbeatNode(settings.nodeId(), now);
+    requeueDead(exclusiveStore ? now : staleBefore(now), "the server was restarted");
+    runs.openVersionIds().forEach(scheduler::wake);
+  }
+
+  public synchronized void start() {
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sweeper").factory());
+    long heartbeatMillis = settings.heartbeatInterval().toMillis();
+    timer.scheduleWithFixedDelay(
+        this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    long sweepMillis = settings.sweepInterval().toMillis();
+    timer.scheduleWithFixedDelay(
+        this::sweepSafely, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  /**
+   * One sweep: requeue the steps of dead nodes, then plan every open run again from a fresh read,
+   * in case an event was lost or another node changed it.
+   */
+  public void sweepOnce() {
+    requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
+    runs.openVersionIds().forEach(scheduler::refresh);
+  }
+
+  private void heartbeat() {
+    try {
+      runs.heartbeatNode(settings.nodeId(), clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("Heartbeat of node {} failed", settings.nodeId(), e);
+    }
+  }
+
+  private void sweepSafely() {
+    try {
+      sweepOnce();
+    } catch (RuntimeException e) {
+      log.warn("Sweep failed", e);
+    }
+  }
+
+  private Instant staleBefore(Instant now) {
+    return now.minus(settings.heartbeatInterval().multipliedBy(settings.missedLimit()));
+  }
+
+  private void requeueDead(Instant staleBefore, String why) {
+    for (StepVersion step : runs.runningStepsOfDeadNodes(staleBefore)) {
+      String reason =
+          "attempt %d was interrupted because %s while it ran".formatted(step.attempt(), why);
+      if (runs.requeueStep(step.id(), step.attempt(), reason, clock.instant())) {
+        log.info(
+            "Step version {} attempt {} of run {}: {}",
+            step.id(),
+            step.attempt(),
+            step.pipelineVersionId(),
+            reason);
+        scheduler.refresh(step.pipelineVersionId());
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.penstock.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.penstock.engine.definition.StepSpec;
+import dev.penstock.model.StepStatus;
+import dev.penstock.store.RunStore;
+import dev.penstock.store.jdbc.JdbcStores;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run cache on a real SQLite file, with changes committed while it reads a run whole. */
+class RunCacheTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path dataDir;
+  private JdbcStores stores;
+  private String runId;
+  private String stepId;
+
+  @BeforeEach
+  void oneRunOfOneStep() {
+    // Never started: the run is only stored, and nothing plans it but this test.
+    var engine = TestEngine.open(dataDir, new ScriptedExecutor(), () -> NOW, 2);
+    stores = engine.stores();
+    var definitions = engine.definitions();
+    String pipelineId = definitions.createPipeline("p", null, null, false).id();
+    definitions.createStep(
+        pipelineId,
+        "only",
+        new StepSpec(
+            "f",
+            "def f():\n    return 1\n",
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null));
+    var run = engine.runs().run(pipelineId, null);
+    runId = run.id();
+    stepId = run.steps().get(0).id();
+  }
+
+  @AfterEach
+  void close() {
+    stores.close();
+  }
+
+  @Test
+  void a_step_changed_while_the_run_is_read_whole_is_not_lost() {
+    var cache = cacheOverAStoreThatChangesTheStepAfterTheFirstWholeRead();
+
+    cache.current(runId).orElseThrow();
+
+    // The claim committed after the whole read and was marked before that read returned: the mark
+    // must not be lost, or the run would wait for the sweeper's next whole read.
+    var next = cache.current(runId).orElseThrow();
+    assertThat(next.step(stepId).status()).isEqualTo(StepStatus.RUNNING);
+    assertThat(next.state().plan(NOW, 2).start()).isEmpty();
+  }
+
+  /**
+   * A cache over the store, except that the store's first whole read of the run is followed, before
+   * it returns, by a claim of the step committed by someone else, who then marks the step changed
+   * in the cache, as the launcher does.
+   */
+  private RunCache cacheOverAStoreThatChangesTheStepAfterTheFirstWholeRead() {
+    RunStore real = stores.runs();
+    RunCache[] cache = new RunCache[1];
+    boolean[] changed = {false};
+    RunStore store =
+        (RunStore)
+            Proxy.newProxyInstance(
+                RunStore.class.getClassLoader(),
+                new Class<?>[] {RunStore.class},
+                (proxy, method, args) -> {
+                  Object result;
+                  try {
+                    result = method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (method.getName().equals("findVersionToPlan") && !changed[0]) {
+                    changed[0] = true;
+                    assertThat(real.claimStep(stepId, 0, "node-b", List.of(), NOW)).isTrue();
+                    cache[0].stepChanged(runId, stepId);
+                  }
+                  return result;
+                });
+    cache[0] = new RunCache(store);
+    return cache[0];
+  }
+}

@@ -1,0 +1,45 @@
+package dev.penstock.engine.run;
+
+import dev.penstock.engine.attempt.RunKeys;
+import dev.penstock.engine.attempt.StepLauncher;
+import dev.penstock.engine.attempt.Workspace;
+import dev.penstock.engine.definition.Definitions;
+import dev.penstock.executor.PythonInspector;
+import dev.penstock.store.jdbc.JdbcStores;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * The engine as the engine's tests wire it: a real SQLite file in {@code dataDir}, the test's
+ * executor and clock, a definitions service that takes any source as parsed. Nothing is started.
+ */
+public record TestEngine(
+    JdbcStores stores,
+    StepLauncher launcher,
+    Scheduler scheduler,
+    Definitions definitions,
+    Runs runs) {
+  private static final PythonInspector ANY_SOURCE_PARSES =
+      (source, function) -> new PythonInspector.Inspection(null, null, true, List.of(), true);
+
+  public static TestEngine open(
+      Path dataDir, ScriptedExecutor executor, InstantSource clock, int parallelLimit) {
+    var stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
+    var launcher =
+        new StepLauncher(
+            stores.runs(),
+            executor,
+            new Workspace(dataDir),
+            new RunKeys(new byte[32]),
+            clock,
+            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit));
+    var scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
+    return new TestEngine(
+        stores,
+        launcher,
+        scheduler,
+        new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock),
+        new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock));
+  }
+}
