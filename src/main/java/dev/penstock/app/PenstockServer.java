@@ -19,7 +19,7 @@ import dev.penstock.engine.upkeep.Pruner;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
-import dev.penstock.executor.local.LocalPythonInspector;
+import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.store.ApiKey;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.executor.python.BuildLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts in the middle of a line, so that {@link #read(Path, long)} can say so even after a
  * restart. Thread-safe: writes and reads take one lock, so a read never sees half a rotation.
  */
-final class CappedLog implements AutoCloseable {
+final class CappedLog implements AutoCloseable, BuildLog {
   private static final int LINE_SEARCH_LIMIT = 4096;
   private static final String MID_LINE = "mid-line";
 
@@ -86,6 +87,16 @@ final class CappedLog implements AutoCloseable {
   void writeLine(String line) throws IOException {
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     write(bytes, 0, bytes.length);
+  }
+
+  /** Appends a line unless the log itself fails, which must not hide what the line reports. */
+  @Override
+  public void line(String text) {
+    try {
+      writeLine(text);
+    } catch (IOException e) {
+      // the step's outcome still says what failed
+    }
   }
 
   /** The log as kept, like {@link #read(Path, long)}, consistent with concurrent writes. */

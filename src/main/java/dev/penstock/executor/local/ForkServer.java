@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.local.StepStarter.StartException;
+import dev.penstock.executor.python.PythonVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * the thread reading events never waits for a write, so a full pipe cannot deadlock the two sides.
  */
 final class ForkServer implements AutoCloseable {
-  static final String SCRIPT = "penstock_fork_server.py";
   private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -78,7 +78,7 @@ final class ForkServer implements AutoCloseable {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new StartException(FreshProcessStarter.cannotStart(python, e.getMessage()));
+      throw new StartException(PythonVersion.cannotStart(python, e.getMessage()));
     }
     var server = new ForkServer(python, process);
     try {

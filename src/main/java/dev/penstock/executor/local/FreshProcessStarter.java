@@ -2,6 +2,7 @@ package dev.penstock.executor.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.python.PythonVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ final class FreshProcessStarter implements StepStarter {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new StartException(cannotStart(python, e.getMessage()));
+      throw new StartException(PythonVersion.cannotStart(python, e.getMessage()));
     }
     closeQuietly(process.getOutputStream()); // input() in a step sees end of file, not a hang
     return new Spawned(process);
@@ -66,16 +67,6 @@ final class FreshProcessStarter implements StepStarter {
       environment.put(
           "PATH", venv.resolve("bin") + (path == null || path.isEmpty() ? "" : ":" + path));
     }
-  }
-
-  /** What a user reads when the step's Python cannot be run, in either mode. */
-  static String cannotStart(Path python, String reason) {
-    return "cannot start the step's Python "
-        + python
-        + " ("
-        + reason
-        + "); install python3 (Debian package python3) or set PENSTOCK_PYTHON to a Python 3.9 or"
-        + " later";
   }
 
   private static void closeQuietly(OutputStream stream) {

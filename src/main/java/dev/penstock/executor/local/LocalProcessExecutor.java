@@ -5,6 +5,9 @@ import dev.penstock.executor.StepExecutor;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.python.PythonEnvironments;
+import dev.penstock.executor.python.RunnerScript;
+import dev.penstock.executor.python.VirtualEnvironmentBuilder;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +57,8 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     Path runnerScript = RunnerScript.extractInto(settings.runnerDirectory());
     this.forkServers =
         settings.forkServer()
-            ? new ForkServers(runnerScript.resolveSibling(ForkServer.SCRIPT), settings.python())
+            ? new ForkServers(
+                runnerScript.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME), settings.python())
             : null;
     var environments =
         new PythonEnvironments(

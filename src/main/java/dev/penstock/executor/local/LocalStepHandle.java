@@ -3,8 +3,9 @@ package dev.penstock.executor.local;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
-import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.executor.local.StepStarter.StartException;
+import dev.penstock.executor.python.EnvironmentBuilder.EnvironmentException;
+import dev.penstock.executor.python.PythonEnvironments;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,7 +141,7 @@ final class LocalStepHandle implements StepHandle {
       started = runtime.starter().start(launch, environment.python());
     } catch (StartException e) {
       environment.close();
-      VirtualEnvironmentBuilder.writeQuietly(log, "[penstock] " + e.getMessage());
+      log.line("[penstock] " + e.getMessage());
       endWithoutProcess(StepOutcome.failure(FailureCause.LAUNCH_FAILED, e.getMessage(), null));
       return;
     }

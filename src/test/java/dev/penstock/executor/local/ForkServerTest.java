@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.model.FailureCause;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class ForkServerTest {
     assertThat(ProcessHandle.of(server).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
         .contains(ProcessHandle.current().pid());
     assertThat(Files.readString(Path.of("/proc/" + server + "/cmdline")))
-        .contains(ForkServer.SCRIPT);
+        .contains(RunnerScript.FORK_SERVER_FILE_NAME);
     assertThat(Files.readString(first.workDir().resolve("loaded-by")))
         .as("the child, not the server, loads the step's source")
         .isEqualTo(Long.toString(child));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.model.FailureCause;
 import dev.penstock.testing.TestPython;
 import java.nio.file.Files;

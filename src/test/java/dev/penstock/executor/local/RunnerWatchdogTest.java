@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.testing.TestPython;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -123,7 +124,7 @@ class RunnerWatchdogTest {
                 Path.of(TestPython.path()).toString(),
                 "-c",
                 SERVER_WITH_FORK_SERVER,
-                runner.resolveSibling(ForkServer.SCRIPT).toString(),
+                runner.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME).toString(),
                 workDir.toString())
             .redirectErrorStream(true)
             .start();

@@ -1,6 +1,6 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
-import dev.penstock.executor.local.EnvironmentDirectory.Entry;
+import dev.penstock.executor.python.EnvironmentDirectory.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,10 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.penstock.executor.StepLaunch;
-import dev.penstock.executor.StepOutcome;
-import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
+import dev.penstock.executor.python.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.model.FailureCause;
 import dev.penstock.testing.TestPython;
 import java.io.BufferedReader;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -40,14 +36,12 @@ class PythonEnvironmentsTest {
   private final FakeBuilder builder = new FakeBuilder();
   private final List<Path> evicted = new ArrayList<>();
   private final List<Process> helpers = new ArrayList<>();
-  private CappedLog log;
+  private final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final BuildLog log = logged::add;
 
   @AfterEach
   void end_helpers() throws Exception {
     helpers.forEach(Process::destroyForcibly);
-    if (log != null) {
-      log.close();
-    }
   }
 
   @Test
@@ -75,7 +69,7 @@ class PythonEnvironmentsTest {
         .isEqualTo(first.get(10, TimeUnit.SECONDS).python());
     assertThat(builder.builds).hasValue(1);
     assertThat(builder.requirements).containsExactly(List.of("numpy", "pandas>=2"));
-    assertThat(log.read(1 << 20)).contains("which another step is building");
+    assertThat(String.join("\n", logged)).contains("which another step is building");
   }
 
   @Test
@@ -149,48 +143,16 @@ class PythonEnvironmentsTest {
     Process other = holdLock(key, "exclusive");
 
     var waiting = acquireAsync(environments, List.of("shared-set"));
-    await().until(() -> log.read(1 << 20).contains("waiting for another Penstock server's build"));
+    await()
+        .until(
+            () ->
+                String.join("\n", logged).contains("waiting for another Penstock server's build"));
     assertThat(waiting).isNotDone();
     Path built = publishAsAnotherServerWould(key);
     other.getOutputStream().close(); // it releases the lock and exits
 
     assertThat(waiting.get(10, TimeUnit.SECONDS).python()).isEqualTo(built.resolve("bin/python"));
     assertThat(builder.builds).hasValue(0);
-  }
-
-  @Test
-  void a_step_stopped_while_its_environment_builds_ends_at_once_and_never_starts()
-      throws Exception {
-    builder.gate = new CountDownLatch(1);
-    var starts = new AtomicInteger();
-    StepStarter starter =
-        (launch, python) -> {
-          starts.incrementAndGet();
-          throw new StepStarter.StartException("must not start");
-        };
-    var timer = Executors.newSingleThreadScheduledExecutor();
-    var runtime =
-        new LocalStepHandle.Runtime(
-            environments(Long.MAX_VALUE),
-            starter,
-            new ResultReader(new ObjectMapper()),
-            Duration.ofSeconds(1),
-            timer);
-    StepLaunch launch =
-        TestLaunches.withRequirements(
-            TestLaunches.launch(root, "def step():\n    pass\n"), List.of("slow"));
-    var handle = LocalStepHandle.launch(launch, CappedLog.open(launch.logFile(), 1 << 20), runtime);
-    await().until(() -> builder.builds.get() == 1);
-
-    handle.stop(FailureCause.WORKER_LOST, "attempt 1 was superseded");
-    StepOutcome outcome = handle.outcome().get(5, TimeUnit.SECONDS); // the build still waits
-
-    assertThat(outcome.cause()).isEqualTo(FailureCause.WORKER_LOST);
-    assertThat(outcome.error()).isEqualTo("attempt 1 was superseded");
-    builder.gate.countDown();
-    await().until(() -> handle.logClosed().isDone());
-    assertThat(starts).as("no process once stopped").hasValue(0);
-    timer.shutdownNow();
   }
 
   @Test
@@ -209,16 +171,13 @@ class PythonEnvironmentsTest {
     return new PythonEnvironments(PYTHON, root, limitBytes, builder, evicted::add);
   }
 
-  private CappedLog log() throws Exception {
-    if (log == null) {
-      log = CappedLog.open(root.resolve("log.txt"), 1 << 20);
-    }
+  private BuildLog log() {
     return log;
   }
 
   private CompletableFuture<PythonEnvironments.Lease> acquireAsync(
       PythonEnvironments environments, List<String> requirements) throws Exception {
-    CappedLog stepLog = log();
+    BuildLog stepLog = log();
     var lease = new CompletableFuture<PythonEnvironments.Lease>();
     Thread.ofVirtual()
         .start(
@@ -291,7 +250,7 @@ class PythonEnvironmentsTest {
     volatile CountDownLatch gate;
 
     @Override
-    public void build(Path basePython, Path directory, List<String> wanted, CappedLog log)
+    public void build(Path basePython, Path directory, List<String> wanted, BuildLog log)
         throws EnvironmentException {
       builds.incrementAndGet();
       synchronized (requirements) {

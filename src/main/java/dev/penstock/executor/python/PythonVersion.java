@@ -1,6 +1,6 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
-import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
+import dev.penstock.executor.python.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Asks an interpreter for its full version text. Thread-safe: stateless. */
-final class PythonVersion {
+public final class PythonVersion {
   private static final long TIMEOUT_SECONDS = 60;
 
   private PythonVersion() {}
@@ -29,11 +29,21 @@ final class PythonVersion {
       return output.strip();
     } catch (IOException e) {
       throw new EnvironmentException(
-          FailureCause.LAUNCH_FAILED, FreshProcessStarter.cannotStart(python, e.getMessage()));
+          FailureCause.LAUNCH_FAILED, cannotStart(python, e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvironmentException(
           FailureCause.LAUNCH_FAILED, "interrupted while asking " + python + " for its version");
     }
+  }
+
+  /** What a user reads when the step's Python cannot be run, in either mode. */
+  public static String cannotStart(Path python, String reason) {
+    return "cannot start the step's Python "
+        + python
+        + " ("
+        + reason
+        + "); install python3 (Debian package python3) or set PENSTOCK_PYTHON to a Python 3.9 or"
+        + " later";
   }
 }

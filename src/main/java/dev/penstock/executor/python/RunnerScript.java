@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import dev.penstock.executor.ExecutorException;
 import java.io.IOException;
@@ -14,9 +14,10 @@ import java.util.List;
  * Copies the Python runner and the fork server, which imports it, from the classpath into a
  * directory Python can read. Thread-safe.
  */
-final class RunnerScript {
-  static final String FILE_NAME = "penstock_runner.py";
-  private static final List<String> SCRIPTS = List.of(FILE_NAME, ForkServer.SCRIPT);
+public final class RunnerScript {
+  public static final String FILE_NAME = "penstock_runner.py";
+  public static final String FORK_SERVER_FILE_NAME = "penstock_fork_server.py";
+  private static final List<String> SCRIPTS = List.of(FILE_NAME, FORK_SERVER_FILE_NAME);
 
   private RunnerScript() {}
 
@@ -24,7 +25,7 @@ final class RunnerScript {
    * Writes the scripts into {@code directory} unless identical copies are there, and returns the
    * runner's path. Concurrent callers are safe: each writes a temporary file and renames it.
    */
-  static Path extractInto(Path directory) {
+  public static Path extractInto(Path directory) {
     try {
       for (String name : SCRIPTS) {
         extract(directory, name);

@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import dev.penstock.model.FailureCause;
 import java.io.BufferedReader;
@@ -18,7 +18,7 @@ import java.util.Map;
  * server's environment, plus {@code pipEnvironment}, so a company mirror or proxy just works.
  * Thread-safe: immutable.
  */
-final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
+public final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
   private static final int TAIL_LINES = 25;
   private static final int TAIL_CHARS = 4000;
 
@@ -27,12 +27,12 @@ final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
   /**
    * @param pipEnvironment variables added to the server's for venv and pip, such as PIP_*
    */
-  VirtualEnvironmentBuilder(Map<String, String> pipEnvironment) {
+  public VirtualEnvironmentBuilder(Map<String, String> pipEnvironment) {
     this.pipEnvironment = Map.copyOf(pipEnvironment);
   }
 
   @Override
-  public void build(Path basePython, Path directory, List<String> requirements, CappedLog log)
+  public void build(Path basePython, Path directory, List<String> requirements, BuildLog log)
       throws EnvironmentException {
     run(
         List.of(basePython.toString(), "-m", "venv", directory.toString()),
@@ -52,7 +52,7 @@ final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
   }
 
   /** Runs a tool, copying its output to the log; fails with its last lines when it fails. */
-  private void run(List<String> command, Path directory, CappedLog log, String failure)
+  private void run(List<String> command, Path directory, BuildLog log, String failure)
       throws EnvironmentException {
     var builder =
         new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
@@ -69,7 +69,7 @@ final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
       try (output) {
         String line;
         while ((line = output.readLine()) != null) {
-          writeQuietly(log, line);
+          log.line(line);
           tail.addLast(line);
           if (tail.size() > TAIL_LINES) {
             tail.removeFirst();
@@ -94,14 +94,6 @@ final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
       }
       throw new EnvironmentException(
           FailureCause.MISSING_PACKAGES, failure + " (exit code " + exitCode + "):\n" + text);
-    }
-  }
-
-  static void writeQuietly(CappedLog log, String line) {
-    try {
-      log.writeLine(line);
-    } catch (IOException e) {
-      // the log's own failure must not fail the build; the step's outcome still says what failed
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

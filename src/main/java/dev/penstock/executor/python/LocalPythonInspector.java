@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

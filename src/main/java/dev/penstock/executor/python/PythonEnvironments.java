@@ -1,6 +1,6 @@
-package dev.penstock.executor.local;
+package dev.penstock.executor.python;
 
-import dev.penstock.executor.local.EnvironmentBuilder.EnvironmentException;
+import dev.penstock.executor.python.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * waiting for it fail with its error. Past {@code limitBytes}, the least recently used environments
  * no step is using are deleted. Thread-safe: each set's state is guarded by its slot's lock.
  */
-final class PythonEnvironments {
+public final class PythonEnvironments {
   private static final Logger LOG = LoggerFactory.getLogger(PythonEnvironments.class);
 
   /** An interpreter, held until the step's process has ended; close releases it. */
-  record Lease(Path python, long millis, Runnable release) implements AutoCloseable {
+  public record Lease(Path python, long millis, Runnable release) implements AutoCloseable {
     @Override
     public void close() {
       release.run();
@@ -60,7 +60,7 @@ final class PythonEnvironments {
   /**
    * @param onEvicted told the interpreter of an environment about to be deleted
    */
-  PythonEnvironments(
+  public PythonEnvironments(
       Path basePython,
       Path root,
       long limitBytes,
@@ -74,7 +74,7 @@ final class PythonEnvironments {
   }
 
   /** The interpreter for {@code requirements}, building its environment first when needed. */
-  Lease acquire(List<String> requirements, CappedLog log) throws EnvironmentException {
+  public Lease acquire(List<String> requirements, BuildLog log) throws EnvironmentException {
     long asked = System.nanoTime();
     RequirementSet set;
     try {
@@ -113,7 +113,7 @@ final class PythonEnvironments {
   }
 
   /** Takes a use of the set's environment if it is published; the caller holds the slot lock. */
-  private Path useExisting(String key, Slot slot, CappedLog log) throws IOException {
+  private Path useExisting(String key, Slot slot, BuildLog log) throws IOException {
     if (slot.users == 0) {
       slot.held = channel(key, slot).tryLock(0, Long.MAX_VALUE, true);
       if (slot.held == null) {
@@ -131,7 +131,7 @@ final class PythonEnvironments {
     return environment;
   }
 
-  private Path build(String key, RequirementSet set, Slot slot, CappedLog log)
+  private Path build(String key, RequirementSet set, Slot slot, BuildLog log)
       throws IOException, EnvironmentException {
     if (slot.users > 0) {
       throw new IOException("its directory disappeared while steps were using it");
@@ -149,7 +149,7 @@ final class PythonEnvironments {
     return environment;
   }
 
-  private Path buildLocked(String key, RequirementSet set, Slot slot, CappedLog log)
+  private Path buildLocked(String key, RequirementSet set, Slot slot, BuildLog log)
       throws IOException, EnvironmentException {
     Path build = directory.newBuild(key);
     note(log, "building a Python environment for: " + set + " (" + build + ")");
@@ -238,8 +238,8 @@ final class PythonEnvironments {
     }
   }
 
-  private static void note(CappedLog log, String line) {
-    VirtualEnvironmentBuilder.writeQuietly(log, "[penstock] " + line);
+  private static void note(BuildLog log, String line) {
+    log.line("[penstock] " + line);
   }
 
   private static long millisSince(long startNanos) {
