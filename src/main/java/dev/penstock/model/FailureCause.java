@@ -12,7 +12,13 @@ public enum FailureCause {
   MEMORY_EXCEEDED(false),
   MISSING_PACKAGES(false),
   LAUNCH_FAILED(true),
-  WORKER_LOST(true);
+  WORKER_LOST(true),
+  /**
+   * The platform failed the attempt (its fork server died, the store or the disk failed, the
+   * executor broke): the step runs again without using a retry, up to a cap of such faults in a
+   * row.
+   */
+  PLATFORM_FAULT(true);
 
   private final boolean retriable;
 

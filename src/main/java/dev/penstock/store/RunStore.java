@@ -78,6 +78,22 @@ public interface RunStore {
   boolean requeueStep(String stepVersionId, int attempt, String reason, Instant now);
 
   /**
+   * Puts a step back to PENDING after a platform fault interrupted it (its fork server died, the
+   * store or the disk failed): RUNNING at {@code attempt} → PENDING, not claimable before {@code
+   * notBefore}, its failures (retries used) unchanged. The attempt is kept as INTERRUPTED with
+   * cause PLATFORM_FAULT and {@code reason}, in the history too. False (nothing written) when the
+   * step was not RUNNING at that attempt.
+   */
+  boolean requeueAfterFault(
+      String stepVersionId, int attempt, String reason, Instant notBefore, Instant now);
+
+  /**
+   * The steps RUNNING under {@code nodeId}, as (step version, version, attempt, node): what that
+   * node should be running.
+   */
+  List<RunningAttempt> runningStepsClaimedBy(String nodeId);
+
+  /**
    * Ends an open version with a terminal status and error (null for COMPLETE), setting completedAt.
    * False when the version was already terminal.
    */

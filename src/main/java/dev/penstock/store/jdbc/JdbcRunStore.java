@@ -2,6 +2,7 @@ package dev.penstock.store.jdbc;
 
 import static dev.penstock.store.jdbc.Columns.millis;
 
+import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
@@ -238,7 +239,19 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public boolean requeueStep(String stepVersionId, int attempt, String reason, Instant now) {
-    return claims.requeue(stepVersionId, attempt, reason, now);
+    return claims.requeue(stepVersionId, attempt, FailureCause.WORKER_LOST, reason, null, now);
+  }
+
+  @Override
+  public boolean requeueAfterFault(
+      String stepVersionId, int attempt, String reason, Instant notBefore, Instant now) {
+    return claims.requeue(
+        stepVersionId, attempt, FailureCause.PLATFORM_FAULT, reason, notBefore, now);
+  }
+
+  @Override
+  public List<RunningAttempt> runningStepsClaimedBy(String nodeId) {
+    return claims.runningClaimedBy(nodeId);
   }
 
   @Override

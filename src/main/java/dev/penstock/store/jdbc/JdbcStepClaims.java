@@ -4,6 +4,7 @@ import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
+import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StepCompletion;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +48,14 @@ final class JdbcStepClaims {
       """;
   private static final String REQUEUE =
       """
-      UPDATE step_version SET status = 'PENDING', updated_at = :now
+      UPDATE step_version SET status = 'PENDING', not_before = :notBefore, updated_at = :now
        WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
       RETURNING pipeline_version
+      """;
+  private static final String RUNNING_CLAIMED_BY =
+      """
+      SELECT id, pipeline_version, attempt, claimed_by FROM step_version
+       WHERE status = 'RUNNING' AND claimed_by = :nodeId
       """;
   private static final String FINISH_VERSION =
       """
@@ -178,7 +184,17 @@ final class JdbcStepClaims {
         });
   }
 
-  boolean requeue(String stepVersionId, int attempt, String reason, Instant now) {
+  /**
+   * RUNNING at {@code attempt} → PENDING, claimable from {@code notBefore} (null: at once), the
+   * attempt kept as INTERRUPTED with {@code cause}.
+   */
+  boolean requeue(
+      String stepVersionId,
+      int attempt,
+      FailureCause cause,
+      String reason,
+      Instant notBefore,
+      Instant now) {
     return database.inTransaction(
         handle -> {
           Optional<String> versionId =
@@ -186,6 +202,7 @@ final class JdbcStepClaims {
                   .createQuery(REQUEUE)
                   .bind("id", stepVersionId)
                   .bind("attempt", attempt)
+                  .bind("notBefore", notBefore == null ? null : notBefore.toEpochMilli())
                   .bind("now", now.toEpochMilli())
                   .mapTo(String.class)
                   .findOne();
@@ -198,7 +215,7 @@ final class JdbcStepClaims {
                     stepVersionId,
                     attempt,
                     "INTERRUPTED",
-                    FailureCause.WORKER_LOST,
+                    cause,
                     null,
                     null,
                     null,
@@ -207,6 +224,22 @@ final class JdbcStepClaims {
               });
           return versionId.isPresent();
         });
+  }
+
+  List<RunningAttempt> runningClaimedBy(String nodeId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(RUNNING_CLAIMED_BY)
+                .bind("nodeId", nodeId)
+                .map(
+                    (row, context) ->
+                        new RunningAttempt(
+                            row.getString("id"),
+                            row.getString("pipeline_version"),
+                            row.getInt("attempt"),
+                            row.getString("claimed_by")))
+                .list());
   }
 
   boolean finishVersion(String pipelineVersionId, RunStatus status, String error, Instant now) {

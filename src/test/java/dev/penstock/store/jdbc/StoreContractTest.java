@@ -41,7 +41,8 @@ abstract class StoreContractTest
         RunStoreContract,
         RunControlContract,
         ScheduleStoreContract,
-        ModuleStoreContract {
+        ModuleStoreContract,
+        StepFaultContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
