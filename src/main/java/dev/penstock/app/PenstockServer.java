@@ -92,6 +92,7 @@ public final class PenstockServer {
         new Sweeper(
             stores.runs(),
             scheduler,
+            launcher,
             clock,
             new Sweeper.Settings(
                 nodeId,

@@ -66,7 +66,7 @@ public final class Slots {
     return wasHead && used < limit ? waiting.peekFirst() : null;
   }
 
-  synchronized int used() {
+  public synchronized int used() {
     return used;
   }
 }

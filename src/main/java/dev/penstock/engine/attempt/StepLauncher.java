@@ -1,26 +1,19 @@
 package dev.penstock.engine.attempt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.penstock.engine.definition.RetrySpec;
 import dev.penstock.executor.StepExecutor;
 import dev.penstock.executor.StepHandle;
-import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
-import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
-import dev.penstock.store.StepCompletion;
+import dev.penstock.store.RunningAttempt;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -30,7 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one attempt of a step: binds its inputs, claims it (the claim commits before the process
- * starts), launches it, and records its outcome fenced by the attempt. Thread-safe.
+ * starts), launches it, and has its outcome recorded fenced by the attempt. It tracks each attempt
+ * from before its claim until its outcome is in the store, so that the sweeper can tell a claim
+ * this node holds but lost (an orphan) from one it is working on. Slots taken for a step are given
+ * back on every path. Thread-safe.
  */
 public final class StepLauncher {
   private static final Logger log = LoggerFactory.getLogger(StepLauncher.class);
@@ -43,14 +39,16 @@ public final class StepLauncher {
 
   private final RunStore runs;
   private final StepExecutor executor;
-  private final Workspace workspace;
-  private final RunKeys runKeys;
   private final InstantSource clock;
   private final Settings settings;
   private final Slots slots;
+  private final StoreRetry storeRetry =
+      new StoreRetry(Duration.ofMillis(100), Duration.ofSeconds(5));
+  private final AttemptRecorder recorder;
+  private final AttemptSetup setup;
   private final InputBinder inputBinder = new InputBinder();
-  private final OutputBinder outputBinder = new OutputBinder();
   private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
+  private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
   private volatile BiConsumer<String, String> stepChanged = (runId, stepVersionId) -> {};
   private volatile Consumer<String> runChangedElsewhere = runId -> {};
@@ -65,11 +63,27 @@ public final class StepLauncher {
       Settings settings) {
     this.runs = runs;
     this.executor = executor;
-    this.workspace = workspace;
-    this.runKeys = runKeys;
     this.clock = clock;
     this.settings = settings;
     this.slots = new Slots(settings.parallelLimit());
+    this.setup = new AttemptSetup(runs, workspace, runKeys, settings.serverUrl());
+    this.recorder =
+        new AttemptRecorder(
+            runs,
+            workspace,
+            clock,
+            storeRetry,
+            new AttemptRecorder.Events() {
+              @Override
+              public void stepChanged(String runId, String stepVersionId) {
+                stepChanged.accept(runId, stepVersionId);
+              }
+
+              @Override
+              public void changedElsewhere(String runId) {
+                runChangedElsewhere.accept(runId);
+              }
+            });
   }
 
   public Slots slots() {
@@ -91,9 +105,26 @@ public final class StepLauncher {
 
   /**
    * Starts the step on the slots the caller took, binding its inputs from {@code scope} (the part
-   * of the run's scope they read); every path gives the slots back.
+   * of the run's scope they read); every path gives the slots back. A store fault while claiming is
+   * thrown, after the slots are back, without waking the run: its planner decides when to try
+   * again. A claim that committed though the store reported a fault is an orphan the sweeper finds.
    */
   public void start(
+      PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
+    boolean launched = false;
+    boolean faulted = true;
+    try {
+      launched = claimAndLaunch(version, step, scope, weight);
+      faulted = false;
+    } finally {
+      if (!launched) {
+        release(version.id(), weight, !faulted);
+      }
+    }
+  }
+
+  /** True when a launch thread took the slots over. */
+  private boolean claimAndLaunch(
       PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
     var binding = inputBinder.bind(step, scope);
     // A failed binding keeps what the store holds; the planner's copy of the step lacks it.
@@ -101,21 +132,38 @@ public final class StepLauncher {
         binding.failed()
             ? runs.findStepVersion(step.id()).map(StepVersion::boundInputs).orElse(null)
             : binding.bound();
-    if (!runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant())) {
+    int attempt = step.attempt() + 1;
+    var key = new AttemptKey(step.id(), attempt);
+    tracked.add(key); // before the claim commits, or the sweeper could take it for an orphan
+    boolean claimed = false;
+    try {
+      claimed =
+          runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant());
+    } finally {
+      if (!claimed) {
+        tracked.remove(key);
+      }
+    }
+    if (!claimed) {
       runChangedElsewhere.accept(version.id());
-      release(version.id(), weight);
-      return;
+      return false;
     }
     stepChanged.accept(version.id(), step.id());
-    int attempt = step.attempt() + 1;
     if (binding.failed()) {
-      record(version.id(), fail(step, attempt, FailureCause.BAD_INPUT, binding.error()));
-      release(version.id(), weight);
-      return;
+      recorder.failure(
+          step, attempt, FailureCause.BAD_INPUT, binding.error(), () -> tracked.remove(key));
+      return false;
     }
-    Thread.ofVirtual()
-        .name("launch-" + step.id())
-        .start(() -> launch(version, step, attempt, weight, binding.kwargs()));
+    try {
+      Thread.ofVirtual()
+          .name("launch-" + step.id())
+          .start(() -> launch(version, step, attempt, weight, binding.kwargs()));
+      return true;
+    } catch (RuntimeException | Error e) {
+      recorder.platformFault(
+          step, attempt, "could not start the step's launch: " + e, () -> tracked.remove(key));
+      return false;
+    }
   }
 
   private void launch(
@@ -124,116 +172,47 @@ public final class StepLauncher {
       int attempt,
       int weight,
       Map<String, JsonNode> kwargs) {
+    var key = new AttemptKey(step.id(), attempt);
     StepHandle handle;
     try {
-      var dir = workspace.attemptDir(version.id(), step.id(), attempt);
-      var logFile = workspace.logFile(version.id(), step.id(), attempt);
-      Files.createDirectories(dir);
-      if (attempt > 1) {
-        writeAttemptNote(step, attempt, logFile);
-      }
-      writeModules(step, dir);
-      var environment =
-          Map.of(
-              "ABACUS_API_KEY", runKeys.keyFor(version.id()),
-              "ABACUS_API_SERVER", settings.serverUrl().get(),
-              "ABACUS_PIPELINE_ID", version.pipelineId(),
-              "PENSTOCK_PIPELINE_VERSION", version.id(),
-              "PENSTOCK_STEP_NAME", step.stepName(),
-              "PYTHONPATH", modulesDir(dir).toString());
-      handle =
-          executor.launch(
-              new StepLaunch(
-                  step.id(),
-                  attempt,
-                  dir,
-                  logFile,
-                  step.functionName(),
-                  step.sourceCode(),
-                  kwargs,
-                  step.packageRequirements(),
-                  step.memoryGb(),
-                  Duration.ofMinutes(step.timeoutMinutes()),
-                  environment));
-    } catch (IOException | RuntimeException e) {
+      handle = executor.launch(setup.prepare(version, step, attempt, kwargs));
+    } catch (IOException | RuntimeException | Error e) {
+      // A full disk, a store that failed to read the history: the platform's fault, not the step's.
       log.error("Could not launch step version {} attempt {}", step.id(), attempt, e);
-      record(
-          version.id(),
-          fail(
-              step,
-              attempt,
-              FailureCause.LAUNCH_FAILED,
-              "could not launch the step: " + e.getMessage()));
-      release(version.id(), weight);
+      try {
+        recorder.platformFault(
+            step, attempt, "could not launch the step: " + e, () -> tracked.remove(key));
+      } finally {
+        release(version.id(), weight, true);
+      }
       return;
     }
-    running.put(new AttemptKey(step.id(), attempt), handle);
-    handle.outcome().thenAccept(outcome -> finished(version.id(), step, attempt, weight, outcome));
+    running.put(key, handle);
+    handle
+        .outcome()
+        .whenComplete(
+            (outcome, fault) ->
+                finished(
+                    version.id(),
+                    step,
+                    attempt,
+                    weight,
+                    fault == null
+                        ? outcome
+                        : StepOutcome.failure(
+                            FailureCause.LAUNCH_FAILED, "executor fault: " + fault, null)));
   }
 
   private void finished(
       String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
+    var key = new AttemptKey(step.id(), attempt);
     try {
-      running.remove(new AttemptKey(step.id(), attempt));
+      running.remove(key);
       if (!shuttingDown) {
-        var completion = completion(step, attempt, outcome);
-        var retryDelay =
-            completion.status() == StepStatus.FAILED
-                ? RetrySpec.retryDelay(step.retry(), step.failures(), completion.cause())
-                : Optional.<Duration>empty();
-        if (retryDelay.isPresent()) {
-          retry(step, completion, retryDelay.get());
-        } else {
-          record(runId, completion);
-        }
+        recorder.outcome(step, attempt, outcome, () -> tracked.remove(key));
       }
-    } catch (RuntimeException e) {
-      log.error(
-          "Could not record the outcome of step version {} attempt {}", step.id(), attempt, e);
     } finally {
-      release(runId, weight);
-    }
-  }
-
-  /** Schedules the next attempt of a failed one; the reason goes to the log and the history. */
-  private void retry(StepVersion step, StepCompletion failed, Duration delay) {
-    int retry = step.failures() + 1;
-    String reason =
-        "retry %d of %d after attempt %d failed: %s"
-            .formatted(retry, step.retry().retries(), failed.attempt(), firstLine(failed.error()));
-    if (!runs.retryStep(failed, failed.at().plus(delay), reason)) {
-      runChangedElsewhere.accept(step.pipelineVersionId());
-      log.info(
-          "Dropped the failure of step version {} attempt {}: the attempt was superseded",
-          step.id(),
-          failed.attempt());
-      return;
-    }
-    stepChanged.accept(step.pipelineVersionId(), step.id());
-    appendToLog(
-        workspace.logFile(step.pipelineVersionId(), step.id(), failed.attempt()),
-        "[penstock] attempt %d failed; retry %d of %d starts in %.1f s%n"
-            .formatted(failed.attempt(), retry, step.retry().retries(), delay.toMillis() / 1000.0));
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return "no error text";
-    }
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
-  }
-
-  private static void appendToLog(Path logFile, String line) {
-    try {
-      Files.writeString(
-          logFile,
-          line,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      log.warn("Could not append to {}: {}", logFile, e.getMessage());
+      release(runId, weight, true);
     }
   }
 
@@ -248,100 +227,54 @@ public final class StepLauncher {
     }
   }
 
-  private StepCompletion completion(StepVersion step, int attempt, StepOutcome outcome) {
-    if (!outcome.succeeded()) {
-      return fail(step, attempt, outcome.cause(), outcome.error());
+  /**
+   * Recovers a step that the store shows RUNNING under this node at {@code claim.attempt()} but
+   * that this node does not track (its claim committed though the store reported a fault, say): it
+   * goes back to PENDING as after any platform fault, without using a retry. No effect on an
+   * attempt this node tracks (from before its claim commits until its outcome is in the store), or
+   * on one that is no longer RUNNING.
+   */
+  public void recoverOrphan(RunningAttempt claim) {
+    var key = new AttemptKey(claim.stepVersionId(), claim.attempt());
+    if (!tracked.add(key)) {
+      return; // claiming, running or recording it
     }
-    var outputs = outputBinder.bind(step.outputs(), outcome.returned());
-    if (outputs.failed()) {
-      return new StepCompletion(
-          step.id(),
-          attempt,
-          StepStatus.FAILED,
-          null,
-          outputs.errors(),
-          "Invalid outputs: " + outputs.errors(),
-          FailureCause.OUTPUT_ERROR,
-          clock.instant());
-    }
-    return new StepCompletion(
-        step.id(),
-        attempt,
-        StepStatus.COMPLETE,
-        outputs.values(),
-        null,
-        null,
-        null,
-        clock.instant());
-  }
-
-  private StepCompletion fail(StepVersion step, int attempt, FailureCause cause, String error) {
-    return new StepCompletion(
-        step.id(),
-        attempt,
-        StepStatus.FAILED,
-        null,
-        cause == FailureCause.OUTPUT_ERROR ? error : null,
-        error,
-        cause,
-        clock.instant());
-  }
-
-  private void record(String runId, StepCompletion completion) {
-    if (runs.completeStep(completion)) {
-      stepChanged.accept(runId, completion.stepVersionId());
-    } else {
-      log.info(
-          "Dropped the result of step version {} attempt {}: the attempt was superseded",
-          completion.stepVersionId(),
-          completion.attempt());
-      runChangedElsewhere.accept(runId);
+    boolean recovering = false;
+    try {
+      var step = runs.findStepVersionToPlan(claim.stepVersionId());
+      if (step.isPresent()) {
+        log.warn(
+            "Step version {} attempt {} of run {} is RUNNING under this server, which does not run"
+                + " it; putting it back to PENDING",
+            claim.stepVersionId(),
+            claim.attempt(),
+            claim.pipelineVersionId());
+        recorder.platformFault(
+            step.get(),
+            claim.attempt(),
+            "the server held the step's claim but was not running it",
+            () -> tracked.remove(key));
+        recovering = true;
+      }
+    } finally {
+      if (!recovering) {
+        tracked.remove(key);
+      }
     }
   }
 
-  private void release(String runId, int weight) {
+  /**
+   * Gives the slots back and, unless the caller hit a fault it will retry with a delay of its own,
+   * wakes the run; and the run at the head of the slot queue, which may start now.
+   */
+  private void release(String runId, int weight, boolean wakeRun) {
     String head = slots.release(weight);
-    onStepEnded.accept(runId);
+    if (wakeRun) {
+      onStepEnded.accept(runId);
+    }
     if (head != null && !head.equals(runId)) {
       onStepEnded.accept(head);
     }
-  }
-
-  private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {
-    // The newest return to PENDING says why the previous attempt did not finish.
-    String reason = null;
-    for (var change : runs.history(step.id())) {
-      if (change.status().equals("PENDING")
-          && change.attempt() == attempt - 1
-          && change.reason() != null) {
-        reason = change.reason();
-      }
-    }
-    String note =
-        "[penstock] attempt %d of step '%s' starts%s%n"
-            .formatted(attempt, step.stepName(), reason == null ? "" : ": " + reason);
-    Files.writeString(
-        logFile,
-        note,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-  }
-
-  /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
-  private static void writeModules(StepVersion step, Path attemptDir) throws IOException {
-    Path folder = modulesDir(attemptDir);
-    Files.createDirectories(folder);
-    if (step.modules() == null) {
-      return;
-    }
-    for (var module : step.modules().entrySet()) {
-      Files.writeString(folder.resolve(module.getKey() + ".py"), module.getValue());
-    }
-  }
-
-  private static Path modulesDir(Path attemptDir) {
-    return attemptDir.resolve("modules");
   }
 
   /** Number of attempts this node is running now. */
@@ -355,13 +288,19 @@ public final class StepLauncher {
    */
   public void shutdown() {
     shuttingDown = true;
+    storeRetry.stop();
     for (var entry : running.entrySet()) {
       AttemptKey key = entry.getKey();
-      runs.requeueStep(
-          key.stepVersionId(),
-          key.attempt(),
-          "the server shut down while attempt " + key.attempt() + " was running",
-          clock.instant());
+      try {
+        runs.requeueStep(
+            key.stepVersionId(),
+            key.attempt(),
+            "the server shut down while attempt " + key.attempt() + " was running",
+            clock.instant());
+      } catch (RuntimeException e) { // the next start puts it back to PENDING all the same
+        log.warn(
+            "Could not requeue step version {} at shutdown: {}", key.stepVersionId(), e.toString());
+      }
       entry.getValue().stop(FailureCause.WORKER_LOST, "the server shut down");
     }
   }

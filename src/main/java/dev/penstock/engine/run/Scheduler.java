@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final int PLANNERS = 4;
+  private static final Duration FIRST_REPLAN_DELAY = Duration.ofMillis(100);
+  private static final Duration MAX_REPLAN_DELAY = Duration.ofSeconds(5);
 
   private final RunStore runs;
   private final StepLauncher launcher;
@@ -44,6 +46,7 @@ public final class Scheduler {
   private final ReentrantLock[] runLocks = new ReentrantLock[64];
   private final List<Thread> planners = new ArrayList<>();
   private final Map<String, Instant> timedWakes = new ConcurrentHashMap<>();
+  private final Map<String, Integer> planFailures = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
   private volatile boolean running;
 
@@ -114,14 +117,38 @@ public final class Scheduler {
       lock.lock();
       try {
         planAndApply(runId);
+        planFailures.remove(runId);
       } catch (RuntimeException | Error e) {
         // An Error too (an OutOfMemoryError while reading a huge run): a planner thread that died
         // would leave every run unplanned.
-        log.error("Planning run {} failed; the sweeper will wake it again", runId, e);
+        planFailed(runId, e);
       } finally {
         lock.unlock();
       }
     }
+  }
+
+  /**
+   * Plans the run again soon, from a fresh read, and later after each failure in a row: a store
+   * that fails (a full disk) is tried every few seconds, not hammered, and not left for the sweep.
+   */
+  private void planFailed(String runId, Throwable fault) {
+    cache.forget(runId); // whatever it applied before the fault is read back from the store
+    int inARow = planFailures.merge(runId, 1, Integer::sum);
+    long delay =
+        Math.min(
+            FIRST_REPLAN_DELAY.toMillis() << Math.min(inARow - 1, 16), MAX_REPLAN_DELAY.toMillis());
+    if (inARow == 1) {
+      log.error("Planning run {} failed; planning it again in {} ms", runId, delay, fault);
+    } else {
+      log.warn(
+          "Planning run {} failed again ({} in a row; next try in {} ms): {}",
+          runId,
+          inARow,
+          delay,
+          fault.toString());
+    }
+    schedule(() -> wake(runId), delay);
   }
 
   private void planAndApply(String runId) {

@@ -1,8 +1,10 @@
 package dev.penstock.engine.upkeep;
 
+import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.run.Scheduler;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.RunningAttempt;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -13,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's heartbeat fresh, and puts back to PENDING the steps of nodes that stopped
- * heartbeating, so no run stays RUNNING forever. It is a safety net: events drive the runs, and the
- * sweeper's periodic wake of every open run only matters when an event was lost. Thread-safe.
+ * Keeps this node's heartbeat fresh, puts back to PENDING the steps of nodes that stopped
+ * heartbeating and the steps this node holds but no longer runs, so no run stays RUNNING forever.
+ * It is a safety net: events drive the runs, and the sweeper's periodic wake of every open run only
+ * matters when an event was lost. Thread-safe.
  */
 public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
@@ -28,13 +31,20 @@ public final class Sweeper {
 
   private final RunStore runs;
   private final Scheduler scheduler;
+  private final StepLauncher launcher;
   private final InstantSource clock;
   private final Settings settings;
   private ScheduledExecutorService timer;
 
-  public Sweeper(RunStore runs, Scheduler scheduler, InstantSource clock, Settings settings) {
+  public Sweeper(
+      RunStore runs,
+      Scheduler scheduler,
+      StepLauncher launcher,
+      InstantSource clock,
+      Settings settings) {
     this.runs = runs;
     this.scheduler = scheduler;
+    this.launcher = launcher;
     this.clock = clock;
     this.settings = settings;
   }
@@ -75,7 +85,19 @@ public final class Sweeper {
    */
   public void sweepOnce() {
     requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
+    recoverOrphans();
     runs.openVersionIds().forEach(scheduler::refresh);
+  }
+
+  /**
+   * Steps RUNNING under this node that its launcher does not track: nothing would ever end them.
+   * The launcher tracks an attempt from before its claim commits, so its check after the list was
+   * read cannot miss a claim in the making; an attempt whose outcome landed in between is fenced.
+   */
+  private void recoverOrphans() {
+    for (RunningAttempt claim : runs.runningStepsClaimedBy(settings.nodeId())) {
+      launcher.recoverOrphan(claim);
+    }
   }
 
   private void heartbeat() {
@@ -100,6 +122,11 @@ public final class Sweeper {
 
   private void requeueDead(Instant staleBefore, String why) {
     for (StepVersion step : runs.runningStepsOfDeadNodes(staleBefore)) {
+      if (settings.nodeId().equals(step.claimedBy())) {
+        // This node is alive, whatever its heartbeat row says after a store outage: its own
+        // claims are its launcher's to end, and recoverOrphans finds those it lost.
+        continue;
+      }
       String reason =
           "attempt %d was interrupted because %s while it ran".formatted(step.attempt(), why);
       if (runs.requeueStep(step.id(), step.attempt(), reason, clock.instant())) {

@@ -42,23 +42,28 @@ class SchedulerTest {
   private JdbcStores stores;
   private Scheduler scheduler;
   private Sweeper sweeper;
+  private TestEngine engine;
   private Definitions definitions;
   private Runs runs;
 
   private void start(int parallelLimit) {
-    var engine = TestEngine.open(dataDir, executor, clock, parallelLimit);
+    engine = TestEngine.open(dataDir, executor, clock, parallelLimit);
     stores = engine.stores();
     scheduler = engine.scheduler();
     definitions = engine.definitions();
     runs = engine.runs();
-    sweeper =
-        new Sweeper(
-            stores.runs(),
-            scheduler,
-            clock,
-            new Sweeper.Settings("node-a", Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
+    sweeper = sweeperOf("node-a");
     sweeper.recoverAtStartup(false);
     scheduler.start();
+  }
+
+  private Sweeper sweeperOf(String nodeId) {
+    return new Sweeper(
+        stores.runs(),
+        scheduler,
+        engine.launcher(),
+        clock,
+        new Sweeper.Settings(nodeId, Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
   }
 
   @AfterEach
@@ -156,9 +161,11 @@ class SchedulerTest {
     assertThat(firstAttempt.launch().attempt()).isEqualTo(1);
 
     // Nothing heartbeats in this test, so moving the clock past 3 missed heartbeats makes node-a
-    // dead.
+    // dead to another server's sweeper (its own never takes itself for dead).
     now.set(now.get().plus(Duration.ofSeconds(16)));
     sweeper.sweepOnce();
+    executor.assertNoMoreLaunches();
+    sweeperOf("node-b").sweepOnce();
 
     var secondAttempt = executor.next();
     assertThat(secondAttempt.launch().attempt()).isEqualTo(2);

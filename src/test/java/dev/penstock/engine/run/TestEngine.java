@@ -5,10 +5,12 @@ import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.Workspace;
 import dev.penstock.engine.definition.Definitions;
 import dev.penstock.executor.PythonInspector;
+import dev.penstock.store.RunStore;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The engine as the engine's tests wire it: a real SQLite file in {@code dataDir}, the test's
@@ -25,21 +27,36 @@ public record TestEngine(
 
   public static TestEngine open(
       Path dataDir, ScriptedExecutor executor, InstantSource clock, int parallelLimit) {
+    return open(dataDir, executor, clock, parallelLimit, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #open(Path, ScriptedExecutor, InstantSource, int)}, the engine using the run store
+   * {@code wrap} makes of the real one ({@link FailingRunStore}, say); {@link #stores()} stays
+   * real.
+   */
+  public static TestEngine open(
+      Path dataDir,
+      ScriptedExecutor executor,
+      InstantSource clock,
+      int parallelLimit,
+      UnaryOperator<RunStore> wrap) {
     var stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
+    RunStore runStore = wrap.apply(stores.runs());
     var launcher =
         new StepLauncher(
-            stores.runs(),
+            runStore,
             executor,
             new Workspace(dataDir),
             new RunKeys(new byte[32]),
             clock,
             new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit));
-    var scheduler = new Scheduler(stores.runs(), launcher, new RunWaits(stores.runs()), clock);
+    var scheduler = new Scheduler(runStore, launcher, new RunWaits(runStore), clock);
     return new TestEngine(
         stores,
         launcher,
         scheduler,
         new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock),
-        new Runs(stores.pipelines(), stores.modules(), stores.runs(), scheduler, clock));
+        new Runs(stores.pipelines(), stores.modules(), runStore, scheduler, clock));
   }
 }

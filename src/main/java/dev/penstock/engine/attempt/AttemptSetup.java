@@ -1,0 +1,103 @@
+package dev.penstock.engine.attempt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Makes an attempt's directory ready (the note opening a later attempt's log, the run's modules)
+ * and describes its launch, with the environment a step gets. Thread-safe.
+ */
+final class AttemptSetup {
+  private final RunStore runs;
+  private final Workspace workspace;
+  private final RunKeys runKeys;
+  private final Supplier<String> serverUrl;
+
+  AttemptSetup(RunStore runs, Workspace workspace, RunKeys runKeys, Supplier<String> serverUrl) {
+    this.runs = runs;
+    this.workspace = workspace;
+    this.runKeys = runKeys;
+    this.serverUrl = serverUrl;
+  }
+
+  /** The attempt's launch, its directory made; throws when the disk or the store fails. */
+  StepLaunch prepare(
+      PipelineVersion version, StepVersion step, int attempt, Map<String, JsonNode> kwargs)
+      throws IOException {
+    var dir = workspace.attemptDir(version.id(), step.id(), attempt);
+    var logFile = workspace.logFile(version.id(), step.id(), attempt);
+    Files.createDirectories(dir);
+    if (attempt > 1) {
+      writeAttemptNote(step, attempt, logFile);
+    }
+    writeModules(step, dir);
+    var environment =
+        Map.of(
+            "ABACUS_API_KEY", runKeys.keyFor(version.id()),
+            "ABACUS_API_SERVER", serverUrl.get(),
+            "ABACUS_PIPELINE_ID", version.pipelineId(),
+            "PENSTOCK_PIPELINE_VERSION", version.id(),
+            "PENSTOCK_STEP_NAME", step.stepName(),
+            "PYTHONPATH", modulesDir(dir).toString());
+    return new StepLaunch(
+        step.id(),
+        attempt,
+        dir,
+        logFile,
+        step.functionName(),
+        step.sourceCode(),
+        kwargs,
+        step.packageRequirements(),
+        step.memoryGb(),
+        Duration.ofMinutes(step.timeoutMinutes()),
+        environment);
+  }
+
+  private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {
+    // The newest return to PENDING says why the previous attempt did not finish.
+    String reason = null;
+    for (var change : runs.history(step.id())) {
+      if (change.status().equals("PENDING")
+          && change.attempt() == attempt - 1
+          && change.reason() != null) {
+        reason = change.reason();
+      }
+    }
+    String note =
+        "[penstock] attempt %d of step '%s' starts%s%n"
+            .formatted(attempt, step.stepName(), reason == null ? "" : ": " + reason);
+    Files.writeString(
+        logFile,
+        note,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
+  private static void writeModules(StepVersion step, Path attemptDir) throws IOException {
+    Path folder = modulesDir(attemptDir);
+    Files.createDirectories(folder);
+    if (step.modules() == null) {
+      return;
+    }
+    for (var module : step.modules().entrySet()) {
+      Files.writeString(folder.resolve(module.getKey() + ".py"), module.getValue());
+    }
+  }
+
+  private static Path modulesDir(Path attemptDir) {
+    return attemptDir.resolve("modules");
+  }
+}
