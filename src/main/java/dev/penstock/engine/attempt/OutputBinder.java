@@ -12,6 +12,7 @@ import java.util.Set;
  * thread-safe.
  */
 final class OutputBinder {
+  private static final int MAX_KEYS_SHOWN = 10;
 
   /** The outputs with their values, or the output errors. */
   record Outputs(List<OutputMapping> values, String errors) {
@@ -29,7 +30,15 @@ final class OutputBinder {
             && returned.isObject()
             && new HashSet<>(namesOf(declared)).equals(keysOf(returned));
     if (!keyed && declared.size() == 1) {
-      return check(List.of(declared.get(0).withValue(returned)));
+      OutputMapping only = declared.get(0);
+      if (returned != null
+          && returned.isObject()
+          && !returned.has(only.name())
+          && !Values.matches(returned, only.variableType())) {
+        // Most likely a dict keyed by a name other than the output's: say so, not "wrong type".
+        return new Outputs(null, missing(only, returned));
+      }
+      return check(List.of(only.withValue(returned)));
     }
     if (returned == null || !returned.isObject()) {
       return new Outputs(
@@ -44,7 +53,7 @@ final class OutputBinder {
     var errors = new ArrayList<String>();
     for (OutputMapping output : declared) {
       if (!returned.has(output.name())) {
-        errors.add("output '" + output.name() + "' is missing from the returned dict");
+        errors.add(missing(output, returned));
       } else {
         values.add(output.withValue(returned.get(output.name())));
       }
@@ -53,6 +62,20 @@ final class OutputBinder {
       return new Outputs(null, String.join("; ", errors));
     }
     return check(values);
+  }
+
+  private static String missing(OutputMapping output, JsonNode returned) {
+    var keys = new ArrayList<String>();
+    returned.fieldNames().forEachRemaining(keys::add);
+    String shown =
+        keys.size() <= MAX_KEYS_SHOWN
+            ? String.join(", ", keys)
+            : String.join(", ", keys.subList(0, MAX_KEYS_SHOWN))
+                + " and "
+                + (keys.size() - MAX_KEYS_SHOWN)
+                + " more";
+    return "output '%s' is missing: the function returned %s"
+        .formatted(output.name(), keys.isEmpty() ? "an empty dict" : "a dict with keys " + shown);
   }
 
   private static Outputs check(List<OutputMapping> values) {

@@ -116,11 +116,22 @@ class BindersTest {
   }
 
   @Test
+  void one_declared_output_missing_from_a_returned_dict_is_named_as_missing() {
+    var declared = List.of(out("y", VariableType.INTEGER));
+    assertThat(outputs.bind(declared, json("{\"nope\":1}")).errors())
+        .isEqualTo("output 'y' is missing: the function returned a dict with keys nope");
+    assertThat(outputs.bind(declared, json("{}")).errors())
+        .isEqualTo("output 'y' is missing: the function returned an empty dict");
+    assertThat(outputs.bind(declared, json("{\"y\":1,\"z\":2}")).errors())
+        .isEqualTo("output 'y' should be INTEGER but the function returned dict");
+  }
+
+  @Test
   void several_outputs_need_a_dict_with_each_name() {
     var declared = List.of(out("a", VariableType.INTEGER), out("b", VariableType.STRING));
     assertThat(outputs.bind(declared, json("{\"a\":1,\"b\":\"x\"}")).failed()).isFalse();
     assertThat(outputs.bind(declared, json("{\"a\":1}")).errors())
-        .isEqualTo("output 'b' is missing from the returned dict");
+        .isEqualTo("output 'b' is missing: the function returned a dict with keys a");
     assertThat(outputs.bind(declared, json("3")).errors())
         .isEqualTo(
             "the function returned int, but 2 outputs are declared: return a dict with keys a, b");
