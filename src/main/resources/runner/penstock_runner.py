@@ -11,18 +11,21 @@ Usage:
 
 request.json (or the same object, which a fork server passes to run_step)
 holds "source_code", "function_name", "kwargs" (an object; the
-function is called as function(**kwargs)), "memory_gb" (0 for no limit) and
-"cpu_seconds" (a CPU-time guard, 0 for none). The step's packageRequirements
-are installed in the interpreter that runs this (a virtual environment the
-server built), so the runner does not check them. result.json holds "status"
-and, by status:
+function is called as function(**kwargs)), "memory_gb" (0 for no limit),
+"cpu_seconds" (a CPU-time guard, 0 for none) and "max_output_bytes" (the most
+JSON the return value may take, 0 for no limit). The step's
+packageRequirements are installed in the interpreter that runs this (a
+virtual environment the server built), so the runner does not check them.
+result.json holds "status" and, by status:
     ok                "returned": the function's return value
     error             "error_type", "message", "traceback" (the user's frames)
     memory_exceeded   "traceback"
-    not_serializable  "message"
+    not_serializable  "message" (not JSON, or nested too deep)
+    output_too_large  "message" (its JSON is over max_output_bytes)
     runner_error      "message" (the runner itself failed)
 The user's prints go to this process's stdout and stderr, never into
-result.json.
+result.json. When result.json cannot be written (a full disk), the runner
+says why on stderr and exits with RESULT_NOT_WRITTEN_EXIT_CODE.
 
 Standard library only; Python 3.9 or later; Linux (process groups, RLIMIT_AS).
 """
@@ -48,6 +51,10 @@ MODULE_NAME = "penstock_step"
 MODULE_FILE = MODULE_NAME + ".py"
 PARENT_PID_VARIABLE = "PENSTOCK_PARENT_PID"
 WATCHDOG_INTERVAL_SECONDS = 0.25
+RESULT_NOT_WRITTEN_EXIT_CODE = 75  # EX_TEMPFAIL: the platform's fault, not the step's
+MAX_OUTPUT_DEPTH = 100  # lists and dicts inside each other
+OUTPUT_MEASURE_FACTOR = 10  # past this many times the limit, stop measuring
+MAX_ERROR_TEXT = 32 * 1024  # characters kept of an exception's message and traceback
 CPU_KILL_GRACE_SECONDS = 5  # then SIGKILL, for a step that ignores SIGXCPU
 
 
@@ -151,7 +158,12 @@ def run_step(work_dir, launcher_group=None, request=None):
         succeeded, result = execute(
             source_code, function_name, request, work_dir)
     end_leftover_processes(launcher_group)
-    write_result(work_dir, result)
+    try:
+        write_result(work_dir, result)
+    except OSError as exc:
+        sys.stderr.write(f"[penstock] cannot write {RESULT_FILE}: {exc}\n")
+        release_output()
+        return RESULT_NOT_WRITTEN_EXIT_CODE
     release_output()
     return 0 if succeeded else 1
 
@@ -164,7 +176,8 @@ def execute(source_code, function_name, request, work_dir):
     try:
         function = load_function(source_code, function_name, source_path)
         returned = call(function, request.get("kwargs") or {})
-        return encode_returned(returned, function_name)
+        return encode_returned(returned, function_name,
+                               request.get("max_output_bytes") or 0)
     except MemoryError as exc:
         return False, json.dumps({
             "status": "memory_exceeded",
@@ -174,8 +187,9 @@ def execute(source_code, function_name, request, work_dir):
         return False, json.dumps({
             "status": "error",
             "error_type": qualified_type_name(type(exc)),
-            "message": str(exc),
-            "traceback": user_traceback(exc, source_path),
+            "message": shortened(str(exc), keep="head"),
+            "traceback": shortened(user_traceback(exc, source_path),
+                                   keep="tail"),
         })
 
 
@@ -233,18 +247,94 @@ def call(function, kwargs):
     return returned
 
 
-def encode_returned(returned, function_name):
+def encode_returned(returned, function_name, max_bytes=0):
+    """Returns whether the value can be the step's result, and result.json.
+
+    It is encoded piece by piece, counting, so that a value far over
+    max_bytes is refused without its JSON ever being held whole.
+    """
+    def failure(status, message):
+        return False, json.dumps({"status": status, "message": message})
+
+    if nested_deeper_than(returned, MAX_OUTPUT_DEPTH, max_bytes):
+        return failure(
+            "not_serializable",
+            f"the value returned by {function_name} is nested more than"
+            f" {MAX_OUTPUT_DEPTH} lists or dicts deep, more than Penstock"
+            f" passes between steps")
+    chunks, size = [], 0
+    give_up = max_bytes * OUTPUT_MEASURE_FACTOR
     try:
-        text = json.dumps({"status": "ok", "returned": returned},
-                          allow_nan=False)
-        return True, text
+        for chunk in json.JSONEncoder(allow_nan=False).iterencode(returned):
+            size += len(chunk)  # ASCII: ensure_ascii escapes the rest
+            if not max_bytes or size <= max_bytes:
+                chunks.append(chunk)
+            elif chunks:
+                chunks = []
+            elif size > give_up:
+                break
     except (TypeError, ValueError, RecursionError) as exc:
-        return False, json.dumps({
-            "status": "not_serializable",
-            "message": f"the value returned by {function_name} is not"
-                       f" JSON-serializable ({type(returned).__name__}):"
-                       f" {exc}",
-        })
+        return failure(
+            "not_serializable",
+            f"the value returned by {function_name} is not JSON-serializable"
+            f" ({type(returned).__name__}): {exc}")
+    if max_bytes and size > max_bytes:
+        measured, limit = format_size(size), format_size(max_bytes)
+        if size > give_up:
+            measured = f"more than {format_size(give_up)}"
+        elif measured == limit:  # "10 MB, over the limit of 10 MB" says nothing
+            measured, limit = f"{size} bytes", f"{max_bytes} bytes"
+        return failure(
+            "output_too_large",
+            f"the outputs of {function_name} are {measured} of JSON, over the"
+            f" limit of {limit} (max-output-size)")
+    return True, '{"status": "ok", "returned": ' + "".join(chunks) + "}"
+
+
+def nested_deeper_than(value, limit, budget=0):
+    """Whether lists and dicts nest past limit; without recursion, so a
+    value nested thousands deep cannot crash the runner. A value that
+    contains itself nests without end, so it is too deep too. It looks at
+    no more than budget items (0: all of them): each takes at least a byte
+    of JSON, so a value with more is too large anyway, which the encoder
+    finds out within its own bounds."""
+    containers = (dict, list, tuple)
+    level = [value] if isinstance(value, containers) else []
+    depth, looked_at = 0, 0
+    while level:  # one level of nesting at a time
+        depth += 1
+        if depth > limit:
+            return True
+        inner = []
+        for item in level:
+            looked_at += len(item)
+            if budget and looked_at > budget:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            inner += [child for child in children
+                      if isinstance(child, containers)]
+        level = inner
+    return False
+
+
+def format_size(size):
+    """10 MB, 49.6 MB: as the server writes sizes (MB = 1024 * 1024 B)."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= factor:
+            number = f"{size / factor:.1f}"
+            return number.removesuffix(".0") + " " + unit
+    return f"{size} bytes"
+
+
+def shortened(text, keep):
+    """text, or its head or tail when it is over MAX_ERROR_TEXT."""
+    if len(text) <= MAX_ERROR_TEXT:
+        return text
+    cut = len(text) - MAX_ERROR_TEXT
+    note = f"[... {cut} characters cut ...]"
+    if keep == "head":
+        return text[:MAX_ERROR_TEXT] + note
+    return note + text[-MAX_ERROR_TEXT:]
 
 
 def qualified_type_name(exc_type):
@@ -309,9 +399,16 @@ def write_result(work_dir, text):
     """Writes result.json atomically: the server never sees half a result."""
     path = os.path.join(work_dir, RESULT_FILE)
     temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)  # give back what it took of a full disk
+        except OSError:
+            pass
+        raise
 
 
 def serve_inspections():

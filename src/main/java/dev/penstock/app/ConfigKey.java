@@ -26,6 +26,10 @@ public enum ConfigKey {
   PARALLEL_LIMIT(
       "parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
   LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),
+  MAX_OUTPUT_SIZE(
+      "max-output-size",
+      "10MB",
+      "most JSON a step may return; a larger return value fails the step"),
   MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
   HEARTBEAT_INTERVAL("heartbeat-interval", "5s", "how often a server marks itself alive"),
   HEARTBEAT_MISSED_LIMIT(

@@ -100,7 +100,8 @@ public final class ConfigLoader {
         optional(ConfigKey.ADMIN_API_KEY),
         duration(ConfigKey.SCHEDULE_TICK),
         bool(ConfigKey.FORK_SERVER),
-        size(ConfigKey.PYTHON_ENVS_LIMIT));
+        size(ConfigKey.PYTHON_ENVS_LIMIT),
+        size(ConfigKey.MAX_OUTPUT_SIZE));
   }
 
   private boolean bool(ConfigKey key) {

@@ -28,7 +28,8 @@ public record PenstockConfig(
     String adminApiKey,
     Duration scheduleTick,
     boolean forkServer,
-    long pythonEnvsLimitBytes) {
+    long pythonEnvsLimitBytes,
+    long maxOutputBytes) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -73,7 +73,8 @@ public final class PenstockServer {
                     Map.of())
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
-                .withForkServer(config.forkServer()));
+                .withForkServer(config.forkServer())
+                .withMaxOutput(config.maxOutputBytes()));
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());

@@ -100,15 +100,15 @@ final class ForkServer implements AutoCloseable {
     return server;
   }
 
-  /** Starts the child for {@code launch}; returns once it runs. */
-  StepProcess fork(StepLaunch launch) throws StartException {
+  /** Starts the child for {@code launch} with the runner's request; returns once it runs. */
+  StepProcess fork(StepLaunch launch, Map<String, Object> runnerRequest) throws StartException {
     lastUsedNanos = System.nanoTime();
     long id = nextId.incrementAndGet();
     var child = new ForkedStepProcess();
     var request = new LinkedHashMap<String, Object>();
     request.put("work_dir", launch.workDir().toAbsolutePath().toString());
     request.put("environment", launch.environment() == null ? Map.of() : launch.environment());
-    request.put("request", RunnerRequest.of(launch));
+    request.put("request", runnerRequest);
     lock.lock();
     try {
       if (dead) {

@@ -21,6 +21,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
 
   private final Path script;
   private final Path basePython;
+  private final long maxOutputBytes;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Path, ForkServer> servers = new HashMap<>();
   private boolean closed;
@@ -28,23 +29,25 @@ final class ForkServers implements StepStarter, AutoCloseable {
   /**
    * @param script the extracted penstock_fork_server.py, beside penstock_runner.py
    * @param basePython the interpreter whose server is never ended for idleness
+   * @param maxOutputBytes the most JSON a step may return
    */
-  ForkServers(Path script, Path basePython) {
+  ForkServers(Path script, Path basePython, long maxOutputBytes) {
     this.script = script;
     this.basePython = basePython;
+    this.maxOutputBytes = maxOutputBytes;
   }
 
   @Override
   public StepProcess start(StepLaunch launch, Path python) throws StartException {
     ForkServer server = serverFor(python);
     try {
-      return server.fork(launch);
+      return server.fork(launch, RunnerRequest.of(launch, maxOutputBytes));
     } catch (StartException e) {
       if (server.alive()) {
         throw e;
       }
       // It died between our look and the fork: one more try, on a new server.
-      return serverFor(python).fork(launch);
+      return serverFor(python).fork(launch, RunnerRequest.of(launch, maxOutputBytes));
     }
   }
 

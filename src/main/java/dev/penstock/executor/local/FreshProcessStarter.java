@@ -19,17 +19,20 @@ import java.util.concurrent.CompletableFuture;
 final class FreshProcessStarter implements StepStarter {
   private final Path runnerScript;
   private final ObjectMapper json;
+  private final long maxOutputBytes;
 
-  FreshProcessStarter(Path runnerScript, ObjectMapper json) {
+  FreshProcessStarter(Path runnerScript, ObjectMapper json, long maxOutputBytes) {
     this.runnerScript = runnerScript;
     this.json = json;
+    this.maxOutputBytes = maxOutputBytes;
   }
 
   @Override
   public StepProcess start(StepLaunch launch, Path python) throws StartException {
     Path workDir = launch.workDir().toAbsolutePath();
     try {
-      json.writeValue(workDir.resolve(RunnerRequest.FILE).toFile(), RunnerRequest.of(launch));
+      json.writeValue(
+          workDir.resolve(RunnerRequest.FILE).toFile(), RunnerRequest.of(launch, maxOutputBytes));
     } catch (IOException e) {
       throw new StartException("cannot write the step's " + RunnerRequest.FILE + ": " + e);
     }

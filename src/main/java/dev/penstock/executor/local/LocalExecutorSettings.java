@@ -17,6 +17,8 @@ import java.util.Map;
  * @param forkServer whether steps are forked from a warm Python per environment (fast) rather than
  *     started as a fresh interpreter each (full isolation)
  * @param pipEnvironment variables added to the server's own for venv and pip (PIP_* settings)
+ * @param maxOutputBytes the most JSON a step's return value may take; the runner fails a larger
+ *     one, and a result.json past it (and some room for an error's text) is never read
  */
 public record LocalExecutorSettings(
     Path python,
@@ -26,16 +28,21 @@ public record LocalExecutorSettings(
     long logCapBytes,
     Duration killGrace,
     boolean forkServer,
-    Map<String, String> pipEnvironment) {
+    Map<String, String> pipEnvironment,
+    long maxOutputBytes) {
   public static final long DEFAULT_LOG_CAP_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_ENVIRONMENTS_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
+  public static final long DEFAULT_MAX_OUTPUT_BYTES = 10L * 1024 * 1024;
 
   public LocalExecutorSettings {
     if (logCapBytes < 2) {
       throw new IllegalArgumentException("logCapBytes must be at least 2, was " + logCapBytes);
     }
     pipEnvironment = Map.copyOf(pipEnvironment);
+    if (maxOutputBytes < 1) {
+      throw new IllegalArgumentException("maxOutputBytes must be positive, was " + maxOutputBytes);
+    }
   }
 
   /** The defaults, with {@code python-envs} beside the runner directory. */
@@ -48,7 +55,8 @@ public record LocalExecutorSettings(
         DEFAULT_LOG_CAP_BYTES,
         DEFAULT_KILL_GRACE,
         true,
-        Map.of());
+        Map.of(),
+        DEFAULT_MAX_OUTPUT_BYTES);
   }
 
   public LocalExecutorSettings withForkServer(boolean enabled) {
@@ -60,7 +68,8 @@ public record LocalExecutorSettings(
         logCapBytes,
         killGrace,
         enabled,
-        pipEnvironment);
+        pipEnvironment,
+        maxOutputBytes);
   }
 
   public LocalExecutorSettings withLogCap(long bytes) {
@@ -72,7 +81,8 @@ public record LocalExecutorSettings(
         bytes,
         killGrace,
         forkServer,
-        pipEnvironment);
+        pipEnvironment,
+        maxOutputBytes);
   }
 
   public LocalExecutorSettings withKillGrace(Duration grace) {
@@ -84,12 +94,34 @@ public record LocalExecutorSettings(
         logCapBytes,
         grace,
         forkServer,
-        pipEnvironment);
+        pipEnvironment,
+        maxOutputBytes);
   }
 
   public LocalExecutorSettings withEnvironments(
       Path directory, long limitBytes, Map<String, String> pip) {
     return new LocalExecutorSettings(
-        python, runnerDirectory, directory, limitBytes, logCapBytes, killGrace, forkServer, pip);
+        python,
+        runnerDirectory,
+        directory,
+        limitBytes,
+        logCapBytes,
+        killGrace,
+        forkServer,
+        pip,
+        maxOutputBytes);
+  }
+
+  public LocalExecutorSettings withMaxOutput(long bytes) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        logCapBytes,
+        killGrace,
+        forkServer,
+        pipEnvironment,
+        bytes);
   }
 }

@@ -58,7 +58,9 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     this.forkServers =
         settings.forkServer()
             ? new ForkServers(
-                runnerScript.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME), settings.python())
+                runnerScript.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME),
+                settings.python(),
+                settings.maxOutputBytes())
             : null;
     var environments =
         new PythonEnvironments(
@@ -74,8 +76,10 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     this.runtime =
         new LocalStepHandle.Runtime(
             environments,
-            forkServers != null ? forkServers : new FreshProcessStarter(runnerScript, JSON),
-            new ResultReader(JSON),
+            forkServers != null
+                ? forkServers
+                : new FreshProcessStarter(runnerScript, JSON, settings.maxOutputBytes()),
+            new ResultReader(JSON, settings.maxOutputBytes()),
             settings.killGrace(),
             timer);
   }

@@ -1,11 +1,13 @@
 package dev.penstock.executor.local;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,10 +42,32 @@ final class ResultReader {
           Map.entry(24, "SIGXCPU"),
           Map.entry(25, "SIGXFSZ"));
 
-  private final ObjectMapper json;
+  /** penstock_runner.py's exit code when it could not write result.json (a full disk, say). */
+  static final int RESULT_NOT_WRITTEN_EXIT_CODE = 75;
 
-  ResultReader(ObjectMapper json) {
-    this.json = json;
+  /** Room beside the return value in result.json, for the runner's error texts (capped there). */
+  private static final long RESULT_HEADROOM_BYTES = 1024 * 1024;
+
+  private final ObjectMapper json;
+  private final long maxOutputBytes;
+  private final long maxResultBytes;
+
+  /**
+   * @param maxOutputBytes the most JSON a step may return: the runner fails a larger value, and a
+   *     result.json larger than that and its headroom is refused unread, so no step can make the
+   *     server parse more than that into its heap
+   */
+  ResultReader(ObjectMapper json, long maxOutputBytes) {
+    this.maxOutputBytes = maxOutputBytes;
+    this.maxResultBytes = maxOutputBytes + RESULT_HEADROOM_BYTES;
+    this.json = json.copy();
+    // Jackson's own cap on one string (20 MB) must not fail a value the limit allows.
+    this.json
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxResultBytes))
+                .build());
   }
 
   /**
@@ -53,9 +77,11 @@ final class ResultReader {
   StepOutcome read(Path workDir, int exitCode, int memoryGb, boolean oomKillerStruck) {
     JsonNode result;
     try {
-      result = json.readTree(Files.readString(workDir.resolve(RESULT_FILE)));
+      result = parse(workDir);
     } catch (NoSuchFileException e) {
       return withoutResult(exitCode, memoryGb, oomKillerStruck);
+    } catch (TooLargeException e) {
+      return tooLarge(e.size, exitCode);
     } catch (IOException e) {
       return cannotRead(e, exitCode);
     }
@@ -69,12 +95,43 @@ final class ResultReader {
   StepOutcome readWritten(Path workDir, int memoryGb) {
     JsonNode result;
     try {
-      result = json.readTree(Files.readString(workDir.resolve(RESULT_FILE)));
+      result = parse(workDir);
+    } catch (TooLargeException e) {
+      return tooLarge(e.size, null);
     } catch (IOException e) {
       return cannotRead(e, null);
     }
     int exitCode = result.path("status").asText().equals("ok") ? 0 : 1;
     return outcome(result, exitCode, memoryGb);
+  }
+
+  /** result.json, parsed from the file without a copy of its text, if it is within the limit. */
+  private JsonNode parse(Path workDir) throws IOException {
+    Path file = workDir.resolve(RESULT_FILE);
+    long size = Files.size(file);
+    if (size > maxResultBytes) {
+      throw new TooLargeException(size);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return json.readTree(in);
+    }
+  }
+
+  private StepOutcome tooLarge(long size, Integer exitCode) {
+    return StepOutcome.failure(
+        FailureCause.OUTPUT_ERROR,
+        "the step's %s is %s, over the limit of %s (max-output-size); it was not read"
+            .formatted(RESULT_FILE, Sizes.describe(size), Sizes.describe(maxOutputBytes)),
+        exitCode);
+  }
+
+  private static final class TooLargeException extends IOException {
+    private final long size;
+
+    TooLargeException(long size) {
+      super("result.json is " + size + " bytes");
+      this.size = size;
+    }
   }
 
   private static StepOutcome cannotRead(IOException e, Integer exitCode) {
@@ -94,7 +151,7 @@ final class ResultReader {
               FailureCause.MEMORY_EXCEEDED,
               memoryExceeded(memoryGb) + "\n" + result.path("traceback").asText(""),
               exitCode);
-      case "not_serializable" ->
+      case "not_serializable", "output_too_large" ->
           StepOutcome.failure(FailureCause.OUTPUT_ERROR, result.path("message").asText(), exitCode);
       default ->
           StepOutcome.failure(
@@ -120,6 +177,12 @@ final class ResultReader {
   }
 
   private StepOutcome withoutResult(int exitCode, int memoryGb, boolean oomKillerStruck) {
+    if (exitCode == RESULT_NOT_WRITTEN_EXIT_CODE) {
+      return StepOutcome.failure(
+          FailureCause.LAUNCH_FAILED,
+          "the step ended, but its runner could not write " + RESULT_FILE + " (its log says why)",
+          exitCode);
+    }
     String signal = SIGNAL_NAMES.get(exitCode - SIGNAL_EXIT_BASE);
     if (exitCode == SIGNAL_EXIT_BASE + SIGXCPU) {
       return StepOutcome.failure(

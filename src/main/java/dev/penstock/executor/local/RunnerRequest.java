@@ -14,7 +14,8 @@ final class RunnerRequest {
 
   private RunnerRequest() {}
 
-  static Map<String, Object> of(StepLaunch launch) {
+  /** The request for {@code launch}, its return value limited to {@code maxOutputBytes} of JSON. */
+  static Map<String, Object> of(StepLaunch launch, long maxOutputBytes) {
     var request = new LinkedHashMap<String, Object>();
     request.put("step_version_id", launch.stepVersionId());
     request.put("attempt", launch.attempt());
@@ -23,6 +24,7 @@ final class RunnerRequest {
     request.put("kwargs", launch.kwargs() == null ? Map.of() : launch.kwargs());
     request.put("memory_gb", launch.memoryGb());
     request.put("cpu_seconds", cpuSeconds(launch.timeout()));
+    request.put("max_output_bytes", maxOutputBytes);
     return request;
   }
 

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ends no real step in a test can bring about on demand: the OOM killer, a broken runner. */
 class ResultReaderTest {
-  private final ResultReader reader = new ResultReader(new ObjectMapper());
+  private final ResultReader reader =
+      new ResultReader(new ObjectMapper(), LocalExecutorSettings.DEFAULT_MAX_OUTPUT_BYTES);
 
   @TempDir Path workDir;
 
@@ -56,6 +59,47 @@ class ResultReaderTest {
         .as("retriable, and not the user's fault")
         .isEqualTo(FailureCause.LAUNCH_FAILED);
     assertThat(outcome.error()).contains("KeyError('source_code')");
+  }
+
+  @Test
+  void a_result_file_over_the_limit_is_refused_without_being_read() throws Exception {
+    // A gigabyte of zeros, sparse on disk: parsed, it would fail as bad JSON, or fill the heap.
+    try (var file = new RandomAccessFile(workDir.resolve("result.json").toFile(), "rw")) {
+      file.setLength(1L << 30);
+    }
+
+    StepOutcome exited = reader.read(workDir, 0, 16, false);
+    StepOutcome written = reader.readWritten(workDir, 16);
+
+    for (StepOutcome outcome : List.of(exited, written)) {
+      assertThat(outcome.cause()).isEqualTo(FailureCause.OUTPUT_ERROR);
+      assertThat(outcome.error())
+          .isEqualTo(
+              "the step's result.json is 1 GB, over the limit of 10 MB (max-output-size); it was"
+                  + " not read");
+    }
+  }
+
+  @Test
+  void a_long_string_within_the_limit_is_read_whatever_jackson_s_own_default() throws Exception {
+    String value = "y".repeat(25 * 1024 * 1024); // Jackson alone stops at 20 million
+    Files.writeString(
+        workDir.resolve("result.json"), "{\"status\": \"ok\", \"returned\": \"" + value + "\"}");
+
+    StepOutcome outcome =
+        new ResultReader(new ObjectMapper(), 30L * 1024 * 1024).readWritten(workDir, 16);
+
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(outcome.returned().asText()).hasSize(value.length());
+  }
+
+  @Test
+  void a_runner_that_could_not_write_its_result_failed_the_launch() {
+    StepOutcome outcome = reader.read(workDir, 75, 16, false);
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.LAUNCH_FAILED);
+    assertThat(outcome.error())
+        .isEqualTo("the step ended, but its runner could not write result.json (its log says why)");
   }
 
   @Test

@@ -47,7 +47,8 @@ class RunnerCpuGuardTest {
             .start();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ended by the guard").isTrue();
     StepOutcome outcome =
-        new ResultReader(new ObjectMapper()).read(workDir, process.exitValue(), 0, false);
+        new ResultReader(new ObjectMapper(), LocalExecutorSettings.DEFAULT_MAX_OUTPUT_BYTES)
+            .read(workDir, process.exitValue(), 0, false);
 
     assertThat(process.exitValue()).as("SIGXCPU").isEqualTo(128 + 24);
     assertThat(outcome.cause()).isEqualTo(FailureCause.TIMED_OUT);

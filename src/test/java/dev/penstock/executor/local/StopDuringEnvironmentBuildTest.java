@@ -55,7 +55,7 @@ class StopDuringEnvironmentBuildTest {
             new PythonEnvironments(
                 PYTHON, root.resolve("envs"), Long.MAX_VALUE, slowBuilder, python -> {}),
             starter,
-            new ResultReader(new ObjectMapper()),
+            new ResultReader(new ObjectMapper(), LocalExecutorSettings.DEFAULT_MAX_OUTPUT_BYTES),
             Duration.ofSeconds(1),
             timer);
     StepLaunch launch =
