@@ -219,9 +219,7 @@ final class LocalStepHandle implements StepHandle {
       } else if (lost != null) {
         String why =
             lost instanceof CompletionException ? lost.getCause().getMessage() : lost.getMessage();
-        complete(
-            StepOutcome.failure(
-                FailureCause.WORKER_LOST, why + " while the step ran; it may be retried", null));
+        complete(StepOutcome.failure(FailureCause.WORKER_LOST, why + " while the step ran", null));
       } else {
         complete(
             runtime
