@@ -60,6 +60,15 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return server;
   }
 
+  /** A server on a data directory the test made (a small tmpfs, say); it is not deleted. */
+  public static TestServer startOn(Path dataDir, Map<ConfigKey, String> overrides) {
+    var server = new TestServer(overrides, InstantSource.system());
+    server.dataDir = dataDir;
+    server.settings.put(ConfigKey.DATA_DIR, dataDir.toString());
+    server.restart();
+    return server;
+  }
+
   /** A server to register as a static {@code @RegisterExtension} field: one for the class. */
   public static TestServer perClass() {
     return perClass(Map.of());
