@@ -126,10 +126,18 @@ public final class StepLauncher {
   /** True when a launch thread took the slots over. */
   private boolean claimAndLaunch(
       PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
-    var binding = inputBinder.bind(step, scope);
+    InputBinder.Binding binding;
+    Throwable bindFault = null;
+    try {
+      binding = inputBinder.bind(step, scope);
+    } catch (RuntimeException | Error e) { // out of memory copying a huge input, say
+      log.error("Could not bind the inputs of step version {}", step.id(), e);
+      binding = null;
+      bindFault = e;
+    }
     // A failed binding keeps what the store holds; the planner's copy of the step lacks it.
     var bound =
-        binding.failed()
+        binding == null || binding.failed()
             ? runs.findStepVersion(step.id()).map(StepVersion::boundInputs).orElse(null)
             : binding.bound();
     int attempt = step.attempt() + 1;
@@ -149,15 +157,24 @@ public final class StepLauncher {
       return false;
     }
     stepChanged.accept(version.id(), step.id());
+    if (bindFault != null) {
+      recorder.platformFault(
+          step,
+          attempt,
+          "could not bind the step's inputs: " + bindFault,
+          () -> tracked.remove(key));
+      return false;
+    }
     if (binding.failed()) {
       recorder.failure(
           step, attempt, FailureCause.BAD_INPUT, binding.error(), () -> tracked.remove(key));
       return false;
     }
+    var kwargs = binding.kwargs();
     try {
       Thread.ofVirtual()
           .name("launch-" + step.id())
-          .start(() -> launch(version, step, attempt, weight, binding.kwargs()));
+          .start(() -> launch(version, step, attempt, weight, kwargs));
       return true;
     } catch (RuntimeException | Error e) {
       recorder.platformFault(

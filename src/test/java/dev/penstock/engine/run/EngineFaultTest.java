@@ -3,6 +3,7 @@ package dev.penstock.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.engine.upkeep.Sweeper;
@@ -10,6 +11,7 @@ import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
+import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -269,6 +272,35 @@ class EngineFaultTest {
         .containsExactly("COMPLETE");
   }
 
+  @Test
+  void a_fault_while_binding_inputs_puts_the_step_back_and_gives_its_slot_back() throws Exception {
+    engine.scheduler().stop(); // this test starts the step itself
+    String pipelineId = pipeline("a", "b");
+    String versionId = engine.runs().run(pipelineId, null).id();
+    var version = engine.stores().runs().findVersionToPlan(versionId).orElseThrow();
+    StepVersion b = step(versionId, "b");
+    var scope =
+        new HashMap<String, JsonNode>() {
+          @Override
+          public JsonNode get(Object name) {
+            throw new IllegalStateException("a fault while reading " + name + " from the scope");
+          }
+        };
+    assertThat(engine.launcher().slots().tryAcquire(1, versionId)).isTrue();
+
+    engine.launcher().start(version, b, scope, 1);
+
+    assertThat(slotsUsed()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> step(versionId, "b").status() == StepStatus.PENDING);
+    var interrupted = engine.stores().runs().attempts(b.id()).get(0);
+    assertThat(interrupted.cause()).isEqualTo(FailureCause.PLATFORM_FAULT);
+    assertThat(interrupted.reason())
+        .contains("could not bind the step's inputs: java.lang.IllegalStateException");
+    executor.assertNoMoreLaunches();
+  }
+
   private static void loseWorker(ScriptedExecutor.Launched launched) {
     launched
         .outcome()
@@ -316,7 +348,7 @@ class EngineFaultTest {
     return pipelineId;
   }
 
-  private dev.penstock.model.PipelineVersion version(String id) {
+  private PipelineVersion version(String id) {
     return engine.stores().runs().findVersion(id).orElseThrow();
   }
 
