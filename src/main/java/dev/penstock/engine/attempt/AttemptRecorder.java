@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,8 @@ final class AttemptRecorder {
    * The platform failed the attempt: back to PENDING for a rerun that uses no retry, or, past
    * {@link #PLATFORM_FAULT_LIMIT} such reruns in a row, a failure saying so.
    */
-  void platformFault(StepVersion step, int attempt, String error, Runnable settled) {
+  void platformFault(StepVersion step, int attempt, String fault, Runnable settled) {
+    String error = fault == null ? "no error text" : fault;
     String what = "the platform fault of step version %s attempt %d".formatted(step.id(), attempt);
     // The count is read in the write, so that a write retried after a store fault counts afresh.
     persist(
@@ -125,9 +127,13 @@ final class AttemptRecorder {
             appendToLog(
                 step,
                 attempt,
-                "[penstock] attempt %d was interrupted by a platform fault: %s%n[penstock] it runs"
-                        .formatted(attempt, error)
-                    + " again in %.1f s without using a retry%n".formatted(delay.toMillis() / 1e3));
+                String.format(
+                    Locale.ROOT,
+                    "[penstock] attempt %d was interrupted by a platform fault: %s%n"
+                        + "[penstock] it runs again in %.1f s without using a retry%n",
+                    attempt,
+                    error,
+                    delay.toMillis() / 1e3));
             events.stepChanged(step.pipelineVersionId(), step.id());
           };
         },
@@ -190,12 +196,13 @@ final class AttemptRecorder {
         appendToLog(
             step,
             completion.attempt(),
-            "[penstock] attempt %d failed; retry %d of %d starts in %.1f s%n"
-                .formatted(
-                    completion.attempt(),
-                    retry,
-                    step.retry().retries(),
-                    delay.toMillis() / 1000.0));
+            String.format(
+                Locale.ROOT,
+                "[penstock] attempt %d failed; retry %d of %d starts in %.1f s%n",
+                completion.attempt(),
+                retry,
+                step.retry().retries(),
+                delay.toMillis() / 1000.0));
       };
     };
   }

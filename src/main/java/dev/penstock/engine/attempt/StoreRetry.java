@@ -41,7 +41,8 @@ final class StoreRetry {
 
   /**
    * Runs {@code write} on this thread; if the store fails, again on a virtual thread of its own
-   * after 100 ms, then twice as long each time up to the maximum. {@code settled} hears the end.
+   * after the first delay, then twice as long each time up to the maximum. {@code settled} hears
+   * the end.
    */
   void run(String what, Write write, Settled settled) {
     if (attempt(what, write, settled, 1)) {

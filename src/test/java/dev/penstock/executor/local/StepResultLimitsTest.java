@@ -89,6 +89,17 @@ class StepResultLimitsTest {
   }
 
   @Test
+  void an_exception_with_a_huge_message_keeps_its_head_within_the_result() throws Exception {
+    StepOutcome outcome = run("def step():\n    raise ValueError('m' * 5_000_000)\n");
+
+    assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
+    assertThat(outcome.error())
+        .startsWith("ValueError: mmm")
+        .contains("[... 4967232 characters cut ...]")
+        .hasSizeLessThan(100_000);
+  }
+
+  @Test
   void a_runner_that_cannot_write_its_result_ends_as_the_platform_s_fault() throws Exception {
     // A directory where the runner writes result.json's temporary file: as a full disk, the
     // write fails whoever runs it (even root).
