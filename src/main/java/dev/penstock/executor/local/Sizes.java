@@ -2,7 +2,7 @@ package dev.penstock.executor.local;
 
 import java.util.Locale;
 
-/** Sizes as the configuration writes them (10 MB is 10 × 1024 × 1024 bytes). Pure. */
+/** Sizes as the configuration writes them (10 MB is 10 × 1024 × 1024 bytes). Pure, thread-safe. */
 final class Sizes {
   private static final String[] UNITS = {"GB", "MB", "KB"};
   private static final long[] FACTORS = {1L << 30, 1L << 20, 1L << 10};
