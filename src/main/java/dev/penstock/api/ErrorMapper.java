@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The one place an exception becomes an HTTP status and an SDK errorType. Every errorType is a
- * class of the SDK's own list (contract §1.6): the SDK looks it up by name, and an unknown name
- * would give the user a bare ApiException. Never 502, 503 or 304. Thread-safe.
+ * class of the SDK's own list (docs/abacus-api.md §1.6): the SDK looks it up by name, and an
+ * unknown name would give the user a bare ApiException. Never 502, 503 or 304. Thread-safe.
  */
 final class ErrorMapper {
   record Mapped(int status, String errorType, String message, boolean unexpected) {}

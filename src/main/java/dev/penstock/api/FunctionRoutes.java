@@ -7,7 +7,7 @@ import dev.penstock.model.NotFoundException;
 import java.util.Locale;
 import java.util.Map;
 
-/** createPythonFunction and friends (contract §3). Thread-safe. */
+/** createPythonFunction and friends (docs/abacus-api.md §3). Thread-safe. */
 final class FunctionRoutes {
   private final ApiServer.Services services;
 

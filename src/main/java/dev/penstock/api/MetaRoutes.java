@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The handshake the SDK's constructor makes (contract §1.2). Thread-safe. */
+/** The handshake the SDK's constructor makes (docs/abacus-api.md §1.2). Thread-safe. */
 final class MetaRoutes {
   private final Supplier<String> baseUrl;
   private final String version;

@@ -3,7 +3,7 @@ package dev.penstock.api;
 import dev.penstock.api.dto.ModuleResponse;
 import java.util.Map;
 
-/** createModule and friends: Python source shared by steps (contract §3). Thread-safe. */
+/** createModule and friends: Python source shared by steps (docs/abacus-api.md §3). Thread-safe. */
 final class ModuleRoutes {
   private final ApiServer.Services services;
 

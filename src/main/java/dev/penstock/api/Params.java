@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parameters of one API call, however they came (contract §1.4): a JSON body for POST and
- * PATCH, where null means "not given", and the query string for every verb, where lists and dicts
- * are JSON text and booleans Python's True/False. The body wins when a name is in both. Not
+ * The parameters of one API call, however they came (docs/abacus-api.md §1.4): a JSON body for POST
+ * and PATCH, where null means "not given", and the query string for every verb, where lists and
+ * dicts are JSON text and booleans Python's True/False. The body wins when a name is in both. Not
  * thread-safe; one per request.
  */
 public final class Params {

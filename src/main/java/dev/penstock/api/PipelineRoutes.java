@@ -4,7 +4,7 @@ import dev.penstock.api.dto.Mappings;
 import dev.penstock.model.NotFoundException;
 import java.util.Map;
 
-/** createPipeline and friends (contract §2.2). Thread-safe. */
+/** createPipeline and friends (docs/abacus-api.md §2.2). Thread-safe. */
 final class PipelineRoutes {
   private final ApiServer.Services services;
   private final Views views;

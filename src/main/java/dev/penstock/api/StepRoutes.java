@@ -7,7 +7,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
 import java.util.Map;
 
-/** createPipelineStep and friends (contract §2.2). Thread-safe. */
+/** createPipelineStep and friends (docs/abacus-api.md §2.2). Thread-safe. */
 final class StepRoutes {
   private final ApiServer.Services services;
   private final Views views;

@@ -10,7 +10,7 @@ import dev.penstock.model.StepVersion;
 import java.time.Duration;
 import java.util.Map;
 
-/** runPipeline, the run's views and its logs (contract §2). Thread-safe. */
+/** runPipeline, the run's views and its logs (docs/abacus-api.md §2). Thread-safe. */
 final class VersionRoutes {
   private static final int DEFAULT_LIMIT = 200;
 

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the official SDK 1.4.105 calls each pipelines method (contract §2, §3): its verb and, for
- * POST and PATCH, every parameter it always puts in the body (null when the caller gave none).
+ * How the official SDK 1.4.105 calls each pipelines method (docs/abacus-api.md §2, §3): its verb
+ * and, for POST and PATCH, every parameter it always puts in the body (null when the caller gave
+ * none).
  */
 final class SdkMethods {
   /**

@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * Reads and writes mapping lists (PythonFunctionArgument and OutputVariableMapping dicts). Requests
  * carry either casing, since the SDK sends camelCase and users' plain dicts are often snake_case;
- * responses use snake_case keys, which is what the SDK's own code indexes (contract §4.6).
- * Thread-safe.
+ * responses use snake_case keys, which is what the SDK's own code indexes (docs/abacus-api.md
+ * §4.6). Thread-safe.
  */
 public final class Mappings {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
