@@ -100,7 +100,10 @@ public final class ConfigLoader {
         optional(ConfigKey.ADMIN_API_KEY),
         duration(ConfigKey.SCHEDULE_TICK),
         bool(ConfigKey.FORK_SERVER),
-        size(ConfigKey.PYTHON_ENVS_LIMIT));
+        size(ConfigKey.PYTHON_ENVS_LIMIT),
+        integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
+        size(ConfigKey.MAX_VALUE_SIZE),
+        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500));
   }
 
   private boolean bool(ConfigKey key) {

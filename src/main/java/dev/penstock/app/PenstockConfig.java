@@ -28,7 +28,10 @@ public record PenstockConfig(
     String adminApiKey,
     Duration scheduleTick,
     boolean forkServer,
-    long pythonEnvsLimitBytes) {
+    long pythonEnvsLimitBytes,
+    int maxNameLength,
+    long maxValueBytes,
+    int maxJsonDepth) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

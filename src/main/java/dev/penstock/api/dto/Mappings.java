@@ -12,6 +12,7 @@ import dev.penstock.model.VariableType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads and writes mapping lists (PythonFunctionArgument and OutputVariableMapping dicts). Requests
@@ -21,6 +22,37 @@ import java.util.List;
  */
 public final class Mappings {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** The keys of a PythonFunctionArgument dict, in both casings (docs/abacus-api.md §4.10). */
+  public static final Set<String> INPUT_KEYS =
+      Set.of(
+          "name",
+          "variableType",
+          "variable_type",
+          "isRequired",
+          "is_required",
+          "value",
+          "pipelineVariable",
+          "pipeline_variable",
+          "description",
+          "longDescription",
+          "long_description",
+          "itemType",
+          "item_type");
+
+  /**
+   * The keys of an OutputVariableMapping dict, in both casings, and {@code value}: the lists
+   * Penstock answers with carry it, and a user may send one back as it came.
+   */
+  public static final Set<String> OUTPUT_KEYS =
+      Set.of(
+          "name",
+          "variableType",
+          "variable_type",
+          "description",
+          "longDescription",
+          "long_description",
+          "value");
 
   private Mappings() {}
 
