@@ -95,6 +95,34 @@ class OpenApiE2ETest {
         .contains("MethodNotAllowed", "InvalidParameterError", "InternalServerError");
   }
 
+  /** What swagger-parser leaves unchecked: every schema type is one OpenAPI 3.0 has. */
+  @Test
+  void every_schema_type_is_an_openapi_type() throws Exception {
+    var types = new LinkedHashSet<String>();
+    collectTypes(JSON.readTree(text), types);
+    assertThat(types)
+        .isNotEmpty()
+        .isSubsetOf("string", "number", "integer", "boolean", "array", "object");
+  }
+
+  private static void collectTypes(JsonNode node, Set<String> types) {
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              field -> {
+                // "type" is a schema's keyword, except where it names a security scheme's kind.
+                if (field.getKey().equals("type")
+                    && field.getValue().isTextual()
+                    && !node.has("in")) {
+                  types.add(field.getValue().asText());
+                }
+                collectTypes(field.getValue(), types);
+              });
+    } else if (node.isArray()) {
+      node.forEach(item -> collectTypes(item, types));
+    }
+  }
+
   @Test
   void every_sdk_method_is_described_with_its_verb_and_every_key_the_sdk_sends() {
     for (var entry : SdkMethods.all().entrySet()) {
