@@ -1,14 +1,14 @@
 package dev.penstock.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
 import dev.penstock.engine.definition.Definitions;
 import dev.penstock.engine.definition.Functions;
-import dev.penstock.engine.definition.Ids;
 import dev.penstock.engine.definition.Modules;
 import dev.penstock.engine.run.RunControl;
 import dev.penstock.engine.run.RunWaits;
@@ -20,28 +20,17 @@ import dev.penstock.store.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: {@code /api/v0/{method}} for every declared {@link ApiMethod}, the envelope,
  * errors, auth, {@code /api/v0/openapi.json} and {@code /healthz}. Thread-safe.
  */
 public final class ApiServer {
-  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final String API = "/api/v0/";
 
   /** PUT is no SDK verb; it is taken as POST. HEAD is taken as GET, without the body. */
@@ -53,9 +42,6 @@ public final class ApiServer {
           HandlerType.PATCH,
           HandlerType.DELETE,
           HandlerType.PUT);
-
-  /** Set on a response this class wrote, so the 404 handler leaves it alone. */
-  private static final String ANSWERED = "penstock.answered";
 
   /** What the routes read and write through. */
   public record Services(
@@ -73,15 +59,11 @@ public final class ApiServer {
       Schedules schedules,
       RunWaits waits) {}
 
-  private record Success(boolean success, Object result) {}
-
-  private record Failure(boolean success, String error, String errorType, String requestId) {}
-
-  private final ObjectMapper json = new ObjectMapper();
   private final Map<String, ApiMethod> methods;
   private final Auth auth;
   private final Limits limits;
   private final ParamReader reader;
+  private final Envelope envelope;
   private final byte[] openApi;
   private final Javalin javalin;
   private volatile String baseUrl;
@@ -90,6 +72,7 @@ public final class ApiServer {
     this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs());
     this.limits = limits;
     this.reader = new ParamReader(limits);
+    this.envelope = new Envelope(limits.maxBodyBytes());
     var views = new Views(services);
     var declared = new ArrayList<ApiMethod>();
     declared.addAll(new MetaRoutes(() -> baseUrl, version).methods());
@@ -99,7 +82,7 @@ public final class ApiServer {
     declared.addAll(new VersionRoutes(services, views).methods());
     declared.addAll(new ModuleRoutes(services).methods());
     this.methods = byName(declared);
-    this.openApi = bytes(OpenApi.document(methods.values(), version, limits));
+    this.openApi = OpenApi.document(methods.values(), version, limits).toString().getBytes(UTF_8);
     this.javalin =
         Javalin.create(
             config -> {
@@ -109,13 +92,7 @@ public final class ApiServer {
               config.routes.get("/healthz", ctx -> ctx.result("ok"));
               // Before {method}, which would take it for a method's name. It describes the API
               // and holds no data, so it needs no key: tools fetch it without one.
-              config.routes.get(
-                  API + "openapi.json",
-                  ctx -> {
-                    newRequestId(ctx);
-                    ctx.attribute(ANSWERED, true);
-                    ctx.contentType("application/json").result(openApi);
-                  });
+              config.routes.get(API + "openapi.json", ctx -> envelope.raw(ctx, openApi));
               for (HandlerType verb : VERBS) {
                 config.routes.addHttpHandler(verb, API + "{method}", this::handle);
               }
@@ -124,9 +101,8 @@ public final class ApiServer {
                     verb,
                     API + "{method}",
                     ctx ->
-                        fail(
+                        envelope.failure(
                             ctx,
-                            newRequestId(ctx),
                             new ApiError(
                                 405,
                                 "MethodNotAllowed",
@@ -136,16 +112,15 @@ public final class ApiServer {
               // Whatever escapes a handler (or Javalin's own code) still answers in the envelope,
               // with a request id the log repeats.
               config.routes.exception(
-                  Exception.class, (error, ctx) -> fail(ctx, newRequestId(ctx), error));
-              config.router.javaLangErrorHandler(this::failOnError);
+                  Exception.class, (error, ctx) -> envelope.failure(ctx, error));
+              config.router.javaLangErrorHandler(envelope::failure);
               config.routes.error(
                   404,
                   "*",
                   ctx -> {
-                    if (!ctx.path().equals("/healthz") && ctx.attribute(ANSWERED) == null) {
-                      fail(
+                    if (!ctx.path().equals("/healthz") && !envelope.answered(ctx)) {
+                      envelope.failure(
                           ctx,
-                          newRequestId(ctx),
                           new ApiError(
                               404,
                               "Generic404Error",
@@ -160,35 +135,15 @@ public final class ApiServer {
    * line of reason when the address cannot be had.
    */
   public void start(String host, int port) {
-    // Tried first with a socket of our own: Javalin logs a failed bind with a long stack trace.
-    try (var probe = new ServerSocket()) {
-      probe.setReuseAddress(true); // as Jetty binds, so a port in TIME_WAIT is not refused
-      probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-    } catch (IOException e) {
-      throw cannotListen(host, port, e);
-    }
+    ListenException.probe(host, port);
     try {
       javalin.start(host, port);
     } catch (RuntimeException e) {
-      throw cannotListen(host, port, e);
+      throw ListenException.of(host, port, e);
     }
     String urlHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     baseUrl =
         "http://" + (urlHost.contains(":") ? "[" + urlHost + "]" : urlHost) + ":" + javalin.port();
-  }
-
-  private static ListenException cannotListen(String host, int port, Exception error) {
-    Throwable root = error;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String reason =
-        root instanceof UnknownHostException
-            ? "no such host"
-            : root instanceof BindException && port != 0
-                ? root.getMessage() + " (is another server using port " + port + "?)"
-                : String.valueOf(root.getMessage());
-    return new ListenException("cannot listen on " + host + ":" + port + ": " + reason, error);
   }
 
   public int port() {
@@ -204,7 +159,7 @@ public final class ApiServer {
   }
 
   private void handle(Context ctx) {
-    String requestId = newRequestId(ctx);
+    envelope.requestId(ctx);
     try {
       auth.check(ctx.header("apiKey"));
       String name = ctx.pathParam("method");
@@ -223,9 +178,9 @@ public final class ApiServer {
                 .formatted(name, method.verb()));
       }
       Params params = reader.read(method, body(ctx), query(ctx));
-      write(ctx, 200, new Success(true, method.handler().handle(params)));
+      envelope.success(ctx, method.handler().handle(params));
     } catch (Throwable error) {
-      fail(ctx, requestId, error);
+      envelope.failure(ctx, error);
     }
   }
 
@@ -233,10 +188,10 @@ public final class ApiServer {
     if (ctx.method() == HandlerType.GET
         || ctx.method() == HandlerType.HEAD
         || ctx.method() == HandlerType.DELETE) {
-      return json.createObjectNode();
+      return JsonNodeFactory.instance.objectNode();
     }
     if (ctx.contentLength() > limits.maxBodyBytes()) {
-      throw tooLarge();
+      throw envelope.tooLarge();
     }
     return reader.body(ctx.bodyAsBytes());
   }
@@ -247,73 +202,6 @@ public final class ApiServer {
     } catch (IllegalArgumentException malformed) {
       throw new ApiError(
           400, "InvalidRequest", "Malformed query string: " + malformed.getMessage());
-    }
-  }
-
-  private ApiError tooLarge() {
-    return new ApiError(
-        413,
-        "InvalidRequest",
-        "Request body is larger than the limit of "
-            + limits.maxBodyBytes()
-            + " bytes (max-body-size)");
-  }
-
-  private void fail(Context ctx, String requestId, Throwable error) {
-    if (error instanceof HttpResponseException http && http.getStatus() == 413) {
-      error = tooLarge();
-    }
-    var mapped = ErrorMapper.map(error);
-    if (mapped.logged()) {
-      log.error("Request {} {} {} failed", requestId, ctx.method(), ctx.path(), error);
-    }
-    write(
-        ctx, mapped.status(), new Failure(false, mapped.message(), mapped.errorType(), requestId));
-  }
-
-  /**
-   * An Error (out of memory, a stack overflow) that Javalin caught outside any handler of ours: the
-   * same envelope and log line, written on the raw response.
-   */
-  private void failOnError(HttpServletResponse response, Error error) {
-    String requestId = response.getHeader("x-request-id");
-    if (requestId == null) {
-      requestId = Ids.newId();
-      response.setHeader("x-request-id", requestId);
-    }
-    log.error("Request {} failed", requestId, error);
-    response.setStatus(500);
-    response.setContentType("application/json");
-    try {
-      response
-          .getOutputStream()
-          .write(
-              bytes(new Failure(false, "Internal server error", "InternalServerError", requestId)));
-    } catch (java.io.IOException | RuntimeException unwritable) {
-      log.warn("Request {}: the error response could not be written either", requestId);
-    }
-  }
-
-  private String newRequestId(Context ctx) {
-    String existing = ctx.res().getHeader("x-request-id");
-    if (existing != null) {
-      return existing;
-    }
-    String requestId = Ids.newId();
-    ctx.header("x-request-id", requestId);
-    return requestId;
-  }
-
-  private void write(Context ctx, int status, Object body) {
-    ctx.attribute(ANSWERED, true);
-    ctx.status(status).contentType("application/json").result(bytes(body));
-  }
-
-  private byte[] bytes(Object body) {
-    try {
-      return json.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a response could not be written as JSON", e);
     }
   }
 

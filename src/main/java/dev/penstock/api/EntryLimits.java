@@ -17,11 +17,10 @@ import java.util.Set;
  */
 final class EntryLimits {
   private final Limits limits;
-  private final ObjectMapper json;
+  private final ObjectMapper json = new ObjectMapper();
 
-  EntryLimits(Limits limits, ObjectMapper json) {
+  EntryLimits(Limits limits) {
     this.limits = limits;
-    this.json = json;
   }
 
   /**

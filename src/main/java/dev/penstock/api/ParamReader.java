@@ -1,13 +1,6 @@
 package dev.penstock.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -16,7 +9,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.penstock.api.dto.Mappings;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.MissingParameterException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,43 +21,17 @@ import java.util.Map;
  * Limits}. Thread-safe.
  */
 final class ParamReader {
-  private final Limits limits;
-  private final ObjectMapper bodyJson;
-  private final ObjectMapper queryJson;
+  private final JsonInput json;
   private final EntryLimits entry;
 
   ParamReader(Limits limits) {
-    this.limits = limits;
-    // The body's own object is one level, so its parameters may nest maxJsonDepth below it.
-    this.bodyJson = mapper(limits.maxJsonDepth() + 1, limits.maxBodyBytes());
-    this.queryJson = mapper(limits.maxJsonDepth(), limits.maxBodyBytes());
-    this.entry = new EntryLimits(limits, bodyJson);
+    this.json = new JsonInput(limits);
+    this.entry = new EntryLimits(limits);
   }
 
   /** The parameters in a POST or PATCH body: an object, or nothing. */
   ObjectNode body(byte[] bytes) {
-    if (bytes.length == 0) {
-      return bodyJson.createObjectNode();
-    }
-    JsonNode parsed;
-    JsonParser parser = null;
-    try {
-      parser = bodyJson.createParser(bytes);
-      parsed = bodyJson.readTree(parser);
-    } catch (JsonProcessingException malformed) {
-      throw tooDeepOr(parser, malformed, null);
-    } catch (IOException unreadable) {
-      throw new ApiError(400, "InvalidRequest", "Unreadable request body");
-    } finally {
-      close(parser);
-    }
-    if (parsed == null || parsed.isNull()) {
-      return bodyJson.createObjectNode();
-    }
-    if (!(parsed instanceof ObjectNode object)) {
-      throw new ApiError(400, "InvalidRequest", "The JSON body must be an object of parameters");
-    }
-    return object;
+    return json.body(bytes);
   }
 
   Params read(ApiMethod method, ObjectNode body, Map<String, List<String>> query) {
@@ -133,23 +99,9 @@ final class ParamReader {
         }
         throw new InvalidParameterException(name + " must be True or False, not '" + text + "'");
       }
-      case NAMES, STRINGS, ARGUMENTS, OUTPUTS, OBJECT, LIST -> parseQueryJson(name, text);
+      case NAMES, STRINGS, ARGUMENTS, OUTPUTS, OBJECT, LIST -> json.queryValue(name, text);
       case STRING, NAME, ID -> TextNode.valueOf(text);
     };
-  }
-
-  private JsonNode parseQueryJson(String name, String text) {
-    JsonParser parser = null;
-    try {
-      parser = queryJson.createParser(text);
-      return queryJson.readTree(parser);
-    } catch (JsonProcessingException malformed) {
-      throw tooDeepOr(parser, malformed, name);
-    } catch (IOException e) {
-      throw new InvalidParameterException(name + " must be JSON text in the query string");
-    } finally {
-      close(parser);
-    }
   }
 
   private Object convert(Parameter parameter, JsonNode value) {
@@ -223,64 +175,5 @@ final class ParamReader {
       throw new InvalidParameterException(name + " must be a string, not " + value);
     }
     return value.textValue();
-  }
-
-  /**
-   * A nesting past the limit, named by the parameter it was in: {@code queryParameter}, or for a
-   * body (null) the key under the body's object. Any other malformed JSON is an invalid parameter
-   * in a query string and an invalid request in a body.
-   */
-  private RuntimeException tooDeepOr(
-      JsonParser parser, JsonProcessingException error, String queryParameter) {
-    int parserLimit = limits.maxJsonDepth() + (queryParameter == null ? 1 : 0);
-    boolean tooDeep =
-        error instanceof StreamConstraintsException
-            && parser != null
-            && parser.getParsingContext() != null
-            && parser.getParsingContext().getNestingDepth() >= parserLimit;
-    if (tooDeep) {
-      String parameter =
-          queryParameter != null ? queryParameter : topLevelKey(parser.getParsingContext());
-      return new InvalidParameterException(
-          (parameter == null ? "a parameter" : parameter)
-              + " nests JSON deeper than the limit of "
-              + limits.maxJsonDepth()
-              + " levels (max-json-depth)");
-    }
-    if (queryParameter != null) {
-      return new InvalidParameterException(
-          queryParameter + " must be JSON text in the query string");
-    }
-    return new ApiError(
-        400, "InvalidRequest", "Malformed JSON body: " + error.getOriginalMessage());
-  }
-
-  /** The body key whose value holds {@code context}: the name being read one level under root. */
-  private static String topLevelKey(JsonStreamContext context) {
-    JsonStreamContext current = context;
-    while (current.getParent() != null && current.getParent().getParent() != null) {
-      current = current.getParent();
-    }
-    return current.getCurrentName();
-  }
-
-  private static ObjectMapper mapper(int maxDepth, long maxBodyBytes) {
-    var constraints =
-        StreamReadConstraints.builder()
-            .maxNestingDepth(maxDepth)
-            // Strings are bounded by the body size; Jackson's own default would cut them first.
-            .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBodyBytes))
-            .build();
-    return new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build());
-  }
-
-  private static void close(JsonParser parser) {
-    if (parser != null) {
-      try {
-        parser.close();
-      } catch (IOException ignored) {
-        // nothing was written; there is nothing to lose
-      }
-    }
   }
 }

@@ -134,7 +134,7 @@ class ApiTransportE2ETest {
   }
 
   @Test
-  void every_method_answers_any_verb_and_every_response_has_a_request_id() throws Exception {
+  void a_read_answers_get_too_and_every_response_has_a_request_id() throws Exception {
     String pipelineId = createPipeline(client, uniqueName("verbs"));
     var response =
         client.raw(

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.penstock.api.ApiServer;
 import dev.penstock.testing.TestServer;
 import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class InternalErrorE2ETest {
 
   @Test
   void a_500_carries_a_request_id_that_the_log_repeats() throws Exception {
-    var log = (Logger) LoggerFactory.getLogger(ApiServer.class);
+    var log = (Logger) LoggerFactory.getLogger("dev.penstock.api");
     var appender = new ListAppender<ILoggingEvent>();
     appender.start();
     log.addAppender(appender);
