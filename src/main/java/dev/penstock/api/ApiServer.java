@@ -87,6 +87,8 @@ public final class ApiServer {
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new JettyErrors(envelope)));
               config.http.maxRequestSize = limits.maxBodyBytes();
               config.concurrency.useVirtualThreads = true;
               config.routes.get("/healthz", ctx -> ctx.result("ok"));

@@ -95,6 +95,25 @@ final class Envelope {
     }
   }
 
+  /**
+   * The envelope for an answer Jetty gives on its own, by status alone; a 5xx is logged with its
+   * request id like any other.
+   */
+  byte[] failureBody(int status, String message, Throwable cause, String requestId) {
+    String errorType =
+        switch (status) {
+          case 404 -> "Generic404Error";
+          case 405 -> "MethodNotAllowed";
+          default -> status >= 500 ? "InternalServerError" : "InvalidRequest";
+        };
+    if (status >= 500) {
+      log.error("Request {} failed in the HTTP server: {} {}", requestId, status, message, cause);
+      message = "Internal server error";
+    }
+    return bytes(
+        new Failure(false, message == null ? "HTTP " + status : message, errorType, requestId));
+  }
+
   ApiError tooLarge() {
     return new ApiError(
         413,

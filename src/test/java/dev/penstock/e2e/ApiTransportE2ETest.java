@@ -160,4 +160,36 @@ class ApiTransportE2ETest {
     assertThat(body.path("success").asBoolean()).isTrue();
     assertThat(body.path("result").path("pipelineId").asText()).isEqualTo(pipelineId);
   }
+
+  /** A request the HTTP client would not send, written on a socket; answers the whole response. */
+  private static String rawHttp(String request) throws IOException {
+    var url = java.net.URI.create(server.url());
+    try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void what_jetty_refuses_before_any_route_is_answered_in_the_envelope_too() throws Exception {
+    String badUri =
+        rawHttp(
+            "GET /api/v0/% HTTP/1.1\r\nHost: localhost\r\napiKey: "
+                + TestServer.ADMIN_KEY
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(badUri)
+        .startsWith("HTTP/1.1 400")
+        .containsIgnoringCase("x-request-id: ")
+        .contains("\"success\":false")
+        .contains("\"errorType\":\"InvalidRequest\"");
+    String hugeHeaders =
+        rawHttp(
+            "GET /api/v0/version HTTP/1.1\r\nHost: localhost\r\nX-Big: %s\r\nConnection: close\r\n\r\n"
+                .formatted("a".repeat(20_000)));
+    assertThat(hugeHeaders)
+        .startsWith("HTTP/1.1 431")
+        .containsIgnoringCase("x-request-id: ")
+        .contains("\"errorType\":\"InvalidRequest\"");
+  }
 }
