@@ -1,7 +1,150 @@
 package dev.penstock.api;
 
-/** One method of the API: reads its parameters and returns the result the envelope wraps. */
-@FunctionalInterface
-public interface ApiMethod {
-  Object call(Params params);
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One method of the API, declared once next to its handler: its name, the verb the SDK sends it
+ * with, whether it changes state, whether it is Penstock's own, its parameters and what it returns.
+ * The server routes, checks requests and writes {@code openapi.json} from these declarations, so
+ * none of them is written twice. Immutable and thread-safe.
+ *
+ * @param verb the verb the official SDK uses (docs/abacus-api.md §2, §3); extensions pick theirs
+ * @param changesState true for a method that writes: it never answers GET
+ * @param extension true for Penstock's own methods, which the SDK does not have
+ */
+public record ApiMethod(
+    String name,
+    Verb verb,
+    boolean changesState,
+    boolean extension,
+    String summary,
+    List<Parameter> parameters,
+    Result result,
+    Handler handler) {
+
+  /** The verbs of the API. GET and DELETE carry parameters in the query string. */
+  public enum Verb {
+    GET,
+    POST,
+    PATCH,
+    DELETE;
+
+    public boolean readsQuery() {
+      return this == GET || this == DELETE;
+    }
+  }
+
+  /** Reads checked parameters and returns the result the envelope wraps. */
+  @FunctionalInterface
+  public interface Handler {
+    Object handle(Params params);
+  }
+
+  /**
+   * What {@code result} holds: an object of a wire record class, a list of them, a plain value
+   * (String), or nothing ({@code type} null).
+   */
+  public record Result(Class<?> type, boolean list) {
+    public static final Result NOTHING = new Result(null, false);
+
+    public static Result of(Class<?> type) {
+      return new Result(type, false);
+    }
+
+    public static Result listOf(Class<?> type) {
+      return new Result(type, true);
+    }
+  }
+
+  public ApiMethod {
+    parameters = List.copyOf(parameters);
+  }
+
+  public Optional<Parameter> parameter(String parameterName) {
+    return parameters.stream().filter(p -> p.name().equals(parameterName)).findFirst();
+  }
+
+  /** A method that only reads. */
+  static Builder read(Verb verb, String name, String summary) {
+    return new Builder(name, verb, false, summary);
+  }
+
+  /** A method that changes state. */
+  static Builder write(Verb verb, String name, String summary) {
+    return new Builder(name, verb, true, summary);
+  }
+
+  /** Collects a declaration; {@link #handler} ends it. Not thread-safe. */
+  static final class Builder {
+    private final String name;
+    private final Verb verb;
+    private final boolean changesState;
+    private final String summary;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private boolean extension;
+    private Result result = Result.NOTHING;
+
+    private Builder(String name, Verb verb, boolean changesState, String summary) {
+      this.name = name;
+      this.verb = verb;
+      this.changesState = changesState;
+      this.summary = summary;
+    }
+
+    /** Marks the method as Penstock's own. */
+    Builder extension() {
+      extension = true;
+      return this;
+    }
+
+    /** A parameter the SDK always sends and the method cannot do without. */
+    Builder required(String parameter, ParamType type, String meaning) {
+      return add(new Parameter(parameter, type, true, Parameter.Use.SDK, meaning));
+    }
+
+    /** A parameter the SDK sends, null or absent when the caller gives none. */
+    Builder optional(String parameter, ParamType type, String meaning) {
+      return add(new Parameter(parameter, type, false, Parameter.Use.SDK, meaning));
+    }
+
+    /** A parameter the SDK sends and Penstock accepts but does not use. */
+    Builder ignored(String parameter, ParamType type, String meaning) {
+      return add(new Parameter(parameter, type, false, Parameter.Use.IGNORED, meaning));
+    }
+
+    /** A parameter of Penstock's own: the SDK never sends it. */
+    Builder extra(String parameter, ParamType type, String meaning) {
+      return add(new Parameter(parameter, type, false, Parameter.Use.EXTENSION, meaning));
+    }
+
+    /** A required parameter of an extension method. */
+    Builder requiredExtra(String parameter, ParamType type, String meaning) {
+      return add(new Parameter(parameter, type, true, Parameter.Use.EXTENSION, meaning));
+    }
+
+    Builder returns(Class<?> type) {
+      result = Result.of(type);
+      return this;
+    }
+
+    Builder returnsListOf(Class<?> type) {
+      result = Result.listOf(type);
+      return this;
+    }
+
+    ApiMethod handler(Handler handler) {
+      return new ApiMethod(
+          name, verb, changesState, extension, summary, parameters, result, handler);
+    }
+
+    private Builder add(Parameter parameter) {
+      if (parameters.stream().anyMatch(p -> p.name().equals(parameter.name()))) {
+        throw new IllegalStateException(name + " declares " + parameter.name() + " twice");
+      }
+      parameters.add(parameter);
+      return this;
+    }
+  }
 }

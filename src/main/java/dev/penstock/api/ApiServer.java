@@ -1,15 +1,14 @@
 package dev.penstock.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
 import dev.penstock.engine.definition.Definitions;
 import dev.penstock.engine.definition.Functions;
-import dev.penstock.engine.definition.Ids;
 import dev.penstock.engine.definition.Modules;
 import dev.penstock.engine.run.RunControl;
 import dev.penstock.engine.run.RunWaits;
@@ -21,19 +20,28 @@ import dev.penstock.store.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: {@code /api/v0/{method}} for every verb, the envelope, errors, auth, and {@code
- * /healthz}. Thread-safe.
+ * The HTTP server: {@code /api/v0/{method}} for every declared {@link ApiMethod}, the envelope,
+ * errors, auth, {@code /api/v0/openapi.json} and {@code /healthz}. Thread-safe.
  */
 public final class ApiServer {
-  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final String API = "/api/v0/";
+
+  /** PUT is no SDK verb; it is taken as POST. HEAD is taken as GET, without the body. */
+  private static final List<HandlerType> VERBS =
+      List.of(
+          HandlerType.GET,
+          HandlerType.HEAD,
+          HandlerType.POST,
+          HandlerType.PATCH,
+          HandlerType.DELETE,
+          HandlerType.PUT);
 
   /** What the routes read and write through. */
   public record Services(
@@ -51,61 +59,90 @@ public final class ApiServer {
       Schedules schedules,
       RunWaits waits) {}
 
-  private record Success(boolean success, Object result) {}
-
-  private record Failure(boolean success, String error, String errorType, String requestId) {}
-
-  private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, ApiMethod> methods = new HashMap<>();
+  private final Map<String, ApiMethod> methods;
   private final Auth auth;
-  private final long maxBodyBytes;
+  private final Limits limits;
+  private final ParamReader reader;
+  private final Envelope envelope;
+  private final byte[] openApi;
   private final Javalin javalin;
   private volatile String baseUrl;
 
-  public ApiServer(Services services, long maxBodyBytes, String version) {
+  public ApiServer(Services services, Limits limits, String version) {
     this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs());
-    this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
+    this.reader = new ParamReader(limits);
+    this.envelope = new Envelope(limits.maxBodyBytes());
     var views = new Views(services);
-    new MetaRoutes(() -> baseUrl, version).register(methods);
-    new FunctionRoutes(services).register(methods);
-    new PipelineRoutes(services, views).register(methods);
-    new StepRoutes(services, views).register(methods);
-    new VersionRoutes(services, views).register(methods);
-    new ModuleRoutes(services).register(methods);
+    var declared = new ArrayList<ApiMethod>();
+    declared.addAll(new MetaRoutes(() -> baseUrl, version).methods());
+    declared.addAll(new FunctionRoutes(services).methods());
+    declared.addAll(new PipelineRoutes(services, views).methods());
+    declared.addAll(new StepRoutes(services, views).methods());
+    declared.addAll(new VersionRoutes(services, views).methods());
+    declared.addAll(new ModuleRoutes(services).methods());
+    this.methods = byName(declared);
+    this.openApi = OpenApi.document(methods.values(), version, limits).toString().getBytes(UTF_8);
     this.javalin =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
-              config.http.maxRequestSize = maxBodyBytes;
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new JettyErrors(envelope)));
+              config.http.maxRequestSize = limits.maxBodyBytes();
               config.concurrency.useVirtualThreads = true;
               config.routes.get("/healthz", ctx -> ctx.result("ok"));
-              for (HandlerType verb :
-                  new HandlerType[] {
-                    HandlerType.GET,
-                    HandlerType.POST,
-                    HandlerType.PATCH,
-                    HandlerType.DELETE,
-                    HandlerType.PUT
-                  }) {
+              // Before {method}, which would take it for a method's name. It describes the API
+              // and holds no data, so it needs no key: tools fetch it without one.
+              config.routes.get(API + "openapi.json", ctx -> envelope.raw(ctx, openApi));
+              for (HandlerType verb : VERBS) {
                 config.routes.addHttpHandler(verb, API + "{method}", this::handle);
               }
+              for (HandlerType verb : List.of(HandlerType.OPTIONS, HandlerType.TRACE)) {
+                config.routes.addHttpHandler(
+                    verb,
+                    API + "{method}",
+                    ctx ->
+                        envelope.failure(
+                            ctx,
+                            new ApiError(
+                                405,
+                                "MethodNotAllowed",
+                                "the API answers GET, HEAD, POST, PATCH, DELETE and PUT, not "
+                                    + ctx.method())));
+              }
+              // Whatever escapes a handler (or Javalin's own code) still answers in the envelope,
+              // with a request id the log repeats.
+              config.routes.exception(
+                  Exception.class, (error, ctx) -> envelope.failure(ctx, error));
+              config.router.javaLangErrorHandler(envelope::failure);
               config.routes.error(
                   404,
                   "*",
                   ctx -> {
-                    if (!ctx.path().equals("/healthz") && ctx.result() == null) {
-                      fail(
+                    if (!ctx.path().equals("/healthz") && !envelope.answered(ctx)) {
+                      envelope.failure(
                           ctx,
-                          newRequestId(ctx),
-                          new ApiError(404, "Generic404Error", "No such path: " + ctx.path()));
+                          new ApiError(
+                              404,
+                              "Generic404Error",
+                              "No such path: " + ctx.method() + " " + ctx.path()));
                     }
                   });
             });
   }
 
-  /** Starts listening; {@code port} 0 takes a free port. */
+  /**
+   * Starts listening; {@code port} 0 takes a free port. Throws {@link ListenException} with one
+   * line of reason when the address cannot be had.
+   */
   public void start(String host, int port) {
-    javalin.start(host, port);
+    ListenException.probe(host, port);
+    try {
+      javalin.start(host, port);
+    } catch (RuntimeException e) {
+      throw ListenException.of(host, port, e);
+    }
     String urlHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     baseUrl =
         "http://" + (urlHost.contains(":") ? "[" + urlHost + "]" : urlHost) + ":" + javalin.port();
@@ -124,7 +161,7 @@ public final class ApiServer {
   }
 
   private void handle(Context ctx) {
-    String requestId = newRequestId(ctx);
+    envelope.requestId(ctx);
     try {
       auth.check(ctx.header("apiKey"));
       String name = ctx.pathParam("method");
@@ -132,78 +169,51 @@ public final class ApiServer {
       if (method == null) {
         throw new ApiError(404, "Generic404Error", "Unknown API method: " + name);
       }
-      Object result = method.call(params(ctx));
-      write(ctx, 200, new Success(true, result));
+      boolean safeVerb = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
+      if (method.changesState() && safeVerb) {
+        // A GET must not change anything: a link or an image tag can send one.
+        ctx.header("Allow", method.verb().name());
+        throw new ApiError(
+            405,
+            "MethodNotAllowed",
+            "%s changes state, so it does not answer GET; send it with %s"
+                .formatted(name, method.verb()));
+      }
+      Params params = reader.read(method, body(ctx), query(ctx));
+      envelope.success(ctx, method.handler().handle(params));
     } catch (Throwable error) {
-      fail(ctx, requestId, error);
+      envelope.failure(ctx, error);
     }
   }
 
-  private Params params(Context ctx) {
-    var query = ctx.queryParamMap();
-    if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.DELETE) {
-      return Params.ofQuery(query);
+  private ObjectNode body(Context ctx) {
+    if (ctx.method() == HandlerType.GET
+        || ctx.method() == HandlerType.HEAD
+        || ctx.method() == HandlerType.DELETE) {
+      return JsonNodeFactory.instance.objectNode();
     }
-    long length = ctx.contentLength();
-    if (length > maxBodyBytes) {
-      throw tooLarge();
+    if (ctx.contentLength() > limits.maxBodyBytes()) {
+      throw envelope.tooLarge();
     }
-    byte[] body = ctx.bodyAsBytes();
-    if (body.length == 0) {
-      return Params.of(json.createObjectNode(), query);
-    }
-    JsonNode parsed;
+    return reader.body(ctx.bodyAsBytes());
+  }
+
+  private static Map<String, List<String>> query(Context ctx) {
     try {
-      parsed = json.readTree(body);
-    } catch (JsonProcessingException malformed) {
+      return ctx.queryParamMap();
+    } catch (IllegalArgumentException malformed) {
       throw new ApiError(
-          400, "InvalidRequest", "Malformed JSON body: " + malformed.getOriginalMessage());
-    } catch (java.io.IOException unreadable) {
-      throw new ApiError(400, "InvalidRequest", "Unreadable request body");
+          400, "InvalidRequest", "Malformed query string: " + malformed.getMessage());
     }
-    if (parsed == null || parsed.isNull()) {
-      return Params.of(json.createObjectNode(), query);
-    }
-    if (!(parsed instanceof ObjectNode object)) {
-      throw new ApiError(400, "InvalidRequest", "The JSON body must be an object of parameters");
-    }
-    return Params.of(object, query);
   }
 
-  private ApiError tooLarge() {
-    return new ApiError(
-        413,
-        "InvalidRequest",
-        "Request body is larger than the limit of " + maxBodyBytes + " bytes");
-  }
-
-  private void fail(Context ctx, String requestId, Throwable error) {
-    if (error instanceof HttpResponseException http && http.getStatus() == 413) {
-      error = tooLarge();
+  private static Map<String, ApiMethod> byName(Collection<ApiMethod> declared) {
+    var byName = new LinkedHashMap<String, ApiMethod>();
+    for (ApiMethod method : declared) {
+      if (byName.put(method.name(), method) != null) {
+        throw new IllegalStateException(method.name() + " is declared twice");
+      }
     }
-    var mapped = ErrorMapper.map(error);
-    if (mapped.unexpected()) {
-      log.error("Request {} {} failed", requestId, ctx.path(), error);
-    }
-    write(
-        ctx, mapped.status(), new Failure(false, mapped.message(), mapped.errorType(), requestId));
-  }
-
-  private String newRequestId(Context ctx) {
-    String existing = ctx.res().getHeader("x-request-id");
-    if (existing != null) {
-      return existing;
-    }
-    String requestId = Ids.newId();
-    ctx.header("x-request-id", requestId);
-    return requestId;
-  }
-
-  private void write(Context ctx, int status, Object body) {
-    try {
-      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a response could not be written as JSON", e);
-    }
+    return Map.copyOf(byName);
   }
 }

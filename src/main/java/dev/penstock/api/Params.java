@@ -1,157 +1,78 @@
 package dev.penstock.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.penstock.model.InvalidParameterException;
-import dev.penstock.model.MissingParameterException;
-import java.util.ArrayList;
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.OutputMapping;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The parameters of one API call, however they came (contract §1.4): a JSON body for POST and
- * PATCH, where null means "not given", and the query string for every verb, where lists and dicts
- * are JSON text and booleans Python's True/False. The body wins when a name is in both. Not
- * thread-safe; one per request.
+ * The parameters of one call, already checked against the method's declaration by {@link
+ * ParamReader}: every name known, every required one present, every value of its declared type and
+ * within the limits. An absent or null parameter reads as null; a required one never does. Reading
+ * a parameter the method does not declare, or as another type than declared, is a bug and throws
+ * {@link IllegalStateException}. Not thread-safe; one per request.
  */
 public final class Params {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ApiMethod method;
+  private final Map<String, Object> values;
 
-  private final ObjectNode body;
-  private final Map<String, List<String>> query;
-
-  Params(ObjectNode body, Map<String, List<String>> query) {
-    this.body = body;
-    this.query = query;
+  Params(ApiMethod method, Map<String, Object> values) {
+    this.method = method;
+    this.values = values;
   }
 
-  /** The raw value: a JSON node from the body, or the query text as a TextNode; null if absent. */
-  private JsonNode raw(String name) {
-    JsonNode value = body.get(name);
-    if (value != null && !value.isNull()) {
-      return value;
-    }
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : TextNode.valueOf(values.get(0));
-  }
-
+  /** A STRING, NAME or ID. */
   public String string(String name) {
-    JsonNode value = raw(name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw new InvalidParameterException(name + " must be a string, not " + value);
-    }
-    return value.asText();
-  }
-
-  public String requiredString(String name) {
-    String value = string(name);
-    if (value == null || value.isBlank()) {
-      throw new MissingParameterException(name + " is required");
-    }
-    return value;
+    return (String) value(name, ParamType.STRING, ParamType.NAME, ParamType.ID);
   }
 
   public Integer integer(String name) {
-    JsonNode value = raw(name);
-    if (value == null) {
-      return null;
-    }
-    if (value.isIntegralNumber() && value.canConvertToInt()) {
-      return value.asInt();
-    }
-    if (value.isTextual() && body.get(name) == null) {
-      try {
-        return Integer.parseInt(value.asText().trim());
-      } catch (NumberFormatException e) {
-        // reported below, like any other wrong type
-      }
-    }
-    throw new InvalidParameterException(name + " must be a whole number, not " + value);
+    return (Integer) value(name, ParamType.INTEGER);
   }
 
   public Double number(String name) {
-    JsonNode value = raw(name);
-    if (value == null) {
-      return null;
-    }
-    if (value.isNumber()) {
-      return value.asDouble();
-    }
-    if (value.isTextual() && body.get(name) == null) {
-      try {
-        return Double.parseDouble(value.asText().trim());
-      } catch (NumberFormatException e) {
-        // reported below, like any other wrong type
-      }
-    }
-    throw new InvalidParameterException(name + " must be a number, not " + value);
+    return (Double) value(name, ParamType.NUMBER);
   }
 
   public Boolean bool(String name) {
-    JsonNode value = raw(name);
-    if (value == null) {
-      return null;
-    }
-    if (value.isBoolean()) {
-      return value.asBoolean();
-    }
-    if (value.isTextual() && body.get(name) == null) {
-      String text = value.asText().trim();
-      if (text.equalsIgnoreCase("true")) {
-        return true;
-      }
-      if (text.equalsIgnoreCase("false")) {
-        return false;
-      }
-    }
-    throw new InvalidParameterException(name + " must be true or false, not " + value);
+    return (Boolean) value(name, ParamType.BOOLEAN);
   }
 
-  /** A list or dict: the body's JSON value, or the query's JSON text parsed. */
-  public JsonNode json(String name) {
-    JsonNode value = raw(name);
-    if (value == null) {
-      return null;
-    }
-    if (value.isTextual() && body.get(name) == null) {
-      try {
-        return JSON.readTree(value.asText());
-      } catch (Exception e) {
-        throw new InvalidParameterException(name + " must be JSON text in the query string");
-      }
-    }
-    return value;
-  }
-
-  /** A list of strings, or null when not given. */
+  /** NAMES or STRINGS. */
+  @SuppressWarnings("unchecked")
   public List<String> strings(String name) {
-    JsonNode value = json(name);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isArray()) {
-      throw new InvalidParameterException(name + " must be a list of strings, not " + value);
-    }
-    var result = new ArrayList<String>();
-    for (JsonNode item : value) {
-      if (!item.isTextual()) {
-        throw new InvalidParameterException(name + " must be a list of strings, but holds " + item);
-      }
-      result.add(item.asText());
-    }
-    return result;
+    return (List<String>) value(name, ParamType.NAMES, ParamType.STRINGS);
   }
 
-  static Params ofQuery(Map<String, List<String>> query) {
-    return new Params(JSON.createObjectNode(), query);
+  @SuppressWarnings("unchecked")
+  public List<InputMapping> arguments(String name) {
+    return (List<InputMapping>) value(name, ParamType.ARGUMENTS);
   }
 
-  static Params of(ObjectNode body, Map<String, List<String>> query) {
-    return new Params(body, query);
+  @SuppressWarnings("unchecked")
+  public List<OutputMapping> outputs(String name) {
+    return (List<OutputMapping>) value(name, ParamType.OUTPUTS);
+  }
+
+  /** An OBJECT or LIST, as given. */
+  public JsonNode json(String name) {
+    return (JsonNode) value(name, ParamType.OBJECT, ParamType.LIST);
+  }
+
+  private Object value(String name, ParamType... types) {
+    var parameter =
+        method
+            .parameter(name)
+            .orElseThrow(
+                () -> new IllegalStateException(method.name() + " does not declare " + name));
+    if (parameter.use() == Parameter.Use.IGNORED) {
+      throw new IllegalStateException(method.name() + " declares " + name + " as ignored");
+    }
+    if (!List.of(types).contains(parameter.type())) {
+      throw new IllegalStateException(
+          method.name() + " declares " + name + " as " + parameter.type());
+    }
+    return values.get(name);
   }
 }

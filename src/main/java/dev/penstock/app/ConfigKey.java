@@ -31,6 +31,16 @@ public enum ConfigKey {
       "10MB",
       "most JSON a step may return; a larger return value fails the step"),
   MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
+  MAX_NAME_LENGTH(
+      "max-name-length",
+      "200",
+      "longest name or id a request may give (pipeline, step, function, module), in characters"),
+  MAX_VALUE_SIZE(
+      "max-value-size",
+      "8MB",
+      "largest variable or literal input value a request may give, as JSON"),
+  MAX_JSON_DEPTH(
+      "max-json-depth", "100", "deepest nesting of JSON in a request parameter (at most 500)"),
   HEARTBEAT_INTERVAL("heartbeat-interval", "5s", "how often a server marks itself alive"),
   HEARTBEAT_MISSED_LIMIT(
       "heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),

@@ -101,7 +101,10 @@ public final class ConfigLoader {
         duration(ConfigKey.SCHEDULE_TICK),
         bool(ConfigKey.FORK_SERVER),
         size(ConfigKey.PYTHON_ENVS_LIMIT),
-        size(ConfigKey.MAX_OUTPUT_SIZE));
+        size(ConfigKey.MAX_OUTPUT_SIZE),
+        integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
+        size(ConfigKey.MAX_VALUE_SIZE),
+        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500));
   }
 
   private boolean bool(ConfigKey key) {

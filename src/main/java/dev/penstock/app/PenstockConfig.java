@@ -29,7 +29,10 @@ public record PenstockConfig(
     Duration scheduleTick,
     boolean forkServer,
     long pythonEnvsLimitBytes,
-    long maxOutputBytes) {
+    long maxOutputBytes,
+    int maxNameLength,
+    long maxValueBytes,
+    int maxJsonDepth) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -1,6 +1,8 @@
 package dev.penstock.app;
 
 import dev.penstock.api.ApiServer;
+import dev.penstock.api.Limits;
+import dev.penstock.api.ListenException;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -17,10 +19,13 @@ import dev.penstock.engine.run.Runs;
 import dev.penstock.engine.run.Scheduler;
 import dev.penstock.engine.upkeep.Pruner;
 import dev.penstock.engine.upkeep.Sweeper;
+import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
 import dev.penstock.executor.python.LocalPythonInspector;
+import dev.penstock.executor.python.PythonVersion;
 import dev.penstock.store.ApiKey;
+import dev.penstock.store.StoreException;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -52,11 +57,15 @@ public final class PenstockServer {
   private final String adminKeyNotice;
 
   private PenstockServer(PenstockConfig config, InstantSource clock) {
+    String pythonVersion = checkPython(config.python());
     this.dataDir = DataDir.open(config.dataDir());
     try {
       this.stores =
           JdbcStores.open(
               config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
+    } catch (StoreException e) {
+      dataDir.close();
+      throw new ConfigException(e.getMessage() + ": " + rootMessage(e));
     } catch (RuntimeException e) {
       dataDir.close();
       throw e;
@@ -124,9 +133,31 @@ public final class PenstockServer {
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits);
-    this.api = new ApiServer(services, config.maxBodyBytes(), VERSION);
-    api.start(config.host(), config.port());
+    this.api =
+        new ApiServer(
+            services,
+            new Limits(
+                config.maxBodyBytes(),
+                config.maxNameLength(),
+                config.maxValueBytes(),
+                config.maxJsonDepth()),
+            VERSION);
+    try {
+      api.start(config.host(), config.port());
+    } catch (ListenException e) {
+      // Nothing has started yet but what was built: give it all back before saying why.
+      api.stop();
+      executor.close();
+      inspector.close();
+      stores.close();
+      dataDir.close();
+      throw new ConfigException(e.getMessage());
+    }
     urlHolder[0] = api.baseUrl();
+    log.info(
+        "Steps run in Python {} ({})",
+        pythonVersion.lines().findFirst().orElse(""),
+        config.python());
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     sweeper.start();
@@ -184,6 +215,23 @@ public final class PenstockServer {
     stores.apiKeys().addKey(ApiKey.hashOf(key), ApiKey.Kind.ADMIN, null, clock.instant());
     Path file = dataDir.writeAdminKey(key);
     return "Created the admin API key " + key + " (also saved in " + file.toAbsolutePath() + ")";
+  }
+
+  /** The Python's version; one that cannot run stops start-up, since no step could. */
+  private static String checkPython(String python) {
+    try {
+      return PythonVersion.require(Path.of(python));
+    } catch (ExecutorException e) {
+      throw new ConfigException("python=" + python + ": " + e.getMessage());
+    }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 
   /** New at each start, so a restarted server never takes its predecessor's claims for its own. */

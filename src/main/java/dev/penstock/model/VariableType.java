@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Types of PythonFunctionArgument and OutputVariableMapping (contract §5.1, §5.2). ANY is valid for
- * outputs only, FEATURE_GROUP for inputs only.
+ * Types of PythonFunctionArgument and OutputVariableMapping (docs/abacus-api.md §5.1, §5.2). ANY is
+ * valid for outputs only, FEATURE_GROUP for inputs only.
  */
 public enum VariableType {
   FEATURE_GROUP(true, false),

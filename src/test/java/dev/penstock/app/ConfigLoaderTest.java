@@ -29,6 +29,9 @@ class ConfigLoaderTest {
     assertThat(config.scheduleTick()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.forkServer()).isTrue();
     assertThat(config.pythonEnvsLimitBytes()).isEqualTo(10L * 1024 * 1024 * 1024);
+    assertThat(config.maxNameLength()).isEqualTo(200);
+    assertThat(config.maxValueBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThat(config.maxJsonDepth()).isEqualTo(100);
   }
 
   @Test
@@ -63,6 +66,10 @@ class ConfigLoaderTest {
             "heartbeat-interval=abc (from PENSTOCK_HEARTBEAT_INTERVAL): expected a duration such as 10s (units: ms, s, m, h, d)");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.PORT, "70000"), null, Map.of()))
         .hasMessage("port=70000 (from --port): expected a whole number from 0 to 65535");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(ConfigKey.MAX_JSON_DEPTH, "501"), null, Map.of()))
+        .hasMessage(
+            "max-json-depth=501 (from --max-json-depth): expected a whole number from 1 to 500");
   }
 
   @Test

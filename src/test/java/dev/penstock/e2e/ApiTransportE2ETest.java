@@ -134,7 +134,7 @@ class ApiTransportE2ETest {
   }
 
   @Test
-  void every_method_answers_any_verb_and_every_response_has_a_request_id() throws Exception {
+  void a_read_answers_get_too_and_every_response_has_a_request_id() throws Exception {
     String pipelineId = createPipeline(client, uniqueName("verbs"));
     var response =
         client.raw(
@@ -159,5 +159,37 @@ class ApiTransportE2ETest {
     JsonNode body = JSON.readTree(get.body());
     assertThat(body.path("success").asBoolean()).isTrue();
     assertThat(body.path("result").path("pipelineId").asText()).isEqualTo(pipelineId);
+  }
+
+  /** A request the HTTP client would not send, written on a socket; answers the whole response. */
+  private static String rawHttp(String request) throws IOException {
+    var url = java.net.URI.create(server.url());
+    try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void what_jetty_refuses_before_any_route_is_answered_in_the_envelope_too() throws Exception {
+    String badUri =
+        rawHttp(
+            "GET /api/v0/% HTTP/1.1\r\nHost: localhost\r\napiKey: "
+                + TestServer.ADMIN_KEY
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(badUri)
+        .startsWith("HTTP/1.1 400")
+        .containsIgnoringCase("x-request-id: ")
+        .contains("\"success\":false")
+        .contains("\"errorType\":\"InvalidRequest\"");
+    String hugeHeaders =
+        rawHttp(
+            "GET /api/v0/version HTTP/1.1\r\nHost: localhost\r\nX-Big: %s\r\nConnection: close\r\n\r\n"
+                .formatted("a".repeat(20_000)));
+    assertThat(hugeHeaders)
+        .startsWith("HTTP/1.1 431")
+        .containsIgnoringCase("x-request-id: ")
+        .contains("\"errorType\":\"InvalidRequest\"");
   }
 }

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Speaks to the server exactly as the official abacusai SDK 1.4.105 does (contract §1, §9): the
- * method's own verb; GET and DELETE parameters in the query string with None left out, lists and
- * dicts as JSON text and booleans as True/False; POST and PATCH bodies carrying every parameter,
- * null when not given; the apiKey, clientVersion and User-Agent headers; and the envelope checked
- * the way the SDK checks it. Thread-safe.
+ * Speaks to the server exactly as the official abacusai SDK 1.4.105 does (docs/abacus-api.md §1,
+ * §9): the method's own verb; GET and DELETE parameters in the query string with None left out,
+ * lists and dicts as JSON text and booleans as True/False; POST and PATCH bodies carrying every
+ * parameter, null when not given; the apiKey, clientVersion and User-Agent headers; and the
+ * envelope checked the way the SDK checks it. Thread-safe.
  */
 public final class AbacusClient {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,17 +2,19 @@ package dev.penstock.testing;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * How the official SDK 1.4.105 calls each pipelines method (contract §2, §3): its verb and, for
- * POST and PATCH, every parameter it always puts in the body (null when the caller gave none).
+ * How the official SDK 1.4.105 calls each pipelines method (docs/abacus-api.md §2, §3): its verb
+ * and, for POST and PATCH, every parameter it always puts in the body (null when the caller gave
+ * none).
  */
-final class SdkMethods {
+public final class SdkMethods {
   /**
    * A method's verb, the parameters the SDK always sends, and Penstock's extension parameters,
    * which a client of the extensions adds to the body only when it gives them.
    */
-  record Method(String verb, List<String> parameters, List<String> extensions) {
+  public record Method(String verb, List<String> parameters, List<String> extensions) {
     Method(String verb, List<String> parameters) {
       this(verb, parameters, List.of());
     }
@@ -32,7 +34,14 @@ final class SdkMethods {
 
   private static final Map<String, Method> METHODS =
       Map.ofEntries(
-          get("getApiEndpoint"),
+          // The SDK's prediction helpers ask getApiEndpoint about a deployment or a model too.
+          get(
+              "getApiEndpoint",
+              "deploymentToken",
+              "deploymentId",
+              "streamingToken",
+              "featureGroupId",
+              "modelId"),
           get("version"),
           get("listPipelines", "projectId"),
           get("describePipelineVersion", "pipelineVersion"),
@@ -133,6 +142,22 @@ final class SdkMethods {
           get("waitForPipelineVersion", "pipelineVersion", "timeout"));
 
   private SdkMethods() {}
+
+  /** Every method, by name, with its extension parameters. */
+  public static Map<String, Method> all() {
+    var all = new TreeMap<String, Method>();
+    METHODS.keySet().forEach(name -> all.put(name, of(name)));
+    return all;
+  }
+
+  /**
+   * The methods that only read: every GET, and the three the SDK POSTs (docs/abacus-api.md §11).
+   */
+  public static boolean reads(String name) {
+    return of(name).verb().equals("GET")
+        || List.of("describePipeline", "describePipelineByName", "listPipelineVersions")
+            .contains(name);
+  }
 
   static Method of(String name) {
     Method method = METHODS.get(name);

@@ -48,18 +48,8 @@ public final class ServerProcess implements AutoCloseable {
    * workingDirectory}, so defaults such as the relative data directory apply as for a user.
    */
   public static ServerProcess startIn(Path workingDirectory, List<String> args) {
-    var command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.penstock.Main",
-                "server",
-                "--port",
-                "0",
-                "--python",
-                TestPython.path()));
+    var command = new ArrayList<>(java());
+    command.addAll(List.of("--port", "0", "--python", TestPython.path()));
     command.addAll(args);
     try {
       Process process =
@@ -102,6 +92,54 @@ public final class ServerProcess implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the server process did not start", e);
     }
+  }
+
+  /** What a server that stops by itself printed (stdout and stderr), and its exit code. */
+  public record Exit(int code, List<String> output) {}
+
+  /**
+   * `penstock server` with exactly {@code args}, run in {@code workingDirectory} until it exits on
+   * its own, as a start-up that fails does; it is killed if still running after {@code timeout}.
+   */
+  public static Exit runToExit(Path workingDirectory, List<String> args, Duration timeout)
+      throws IOException, InterruptedException {
+    var command = new ArrayList<>(java());
+    command.addAll(args);
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workingDirectory.toFile())
+            .redirectErrorStream(true)
+            .start();
+    process.getOutputStream().close();
+    var output = CompletableFuture.supplyAsync(() -> readLines(process));
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+      throw new AssertionError(
+          "the server was still running after " + timeout + ": " + output.join());
+    }
+    return new Exit(process.exitValue(), output.join());
+  }
+
+  private static List<String> readLines(Process process) {
+    try (var reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      return reader.lines().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JVM as ./penstock runs it: native access allowed, so the JVM warns of nothing. */
+  private static List<String> java() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-cp",
+        System.getProperty("java.class.path"),
+        "dev.penstock.Main",
+        "server");
   }
 
   public String url() {

@@ -12,15 +12,47 @@ import dev.penstock.model.VariableType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads and writes mapping lists (PythonFunctionArgument and OutputVariableMapping dicts). Requests
  * carry either casing, since the SDK sends camelCase and users' plain dicts are often snake_case;
- * responses use snake_case keys, which is what the SDK's own code indexes (contract §4.6).
- * Thread-safe.
+ * responses use snake_case keys, which is what the SDK's own code indexes (docs/abacus-api.md
+ * §4.6). Thread-safe.
  */
 public final class Mappings {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** The keys of a PythonFunctionArgument dict, in both casings (docs/abacus-api.md §4.10). */
+  public static final Set<String> INPUT_KEYS =
+      Set.of(
+          "name",
+          "variableType",
+          "variable_type",
+          "isRequired",
+          "is_required",
+          "value",
+          "pipelineVariable",
+          "pipeline_variable",
+          "description",
+          "longDescription",
+          "long_description",
+          "itemType",
+          "item_type");
+
+  /**
+   * The keys of an OutputVariableMapping dict, in both casings, and {@code value}: the lists
+   * Penstock answers with carry it, and a user may send one back as it came.
+   */
+  public static final Set<String> OUTPUT_KEYS =
+      Set.of(
+          "name",
+          "variableType",
+          "variable_type",
+          "description",
+          "longDescription",
+          "long_description",
+          "value");
 
   private Mappings() {}
 

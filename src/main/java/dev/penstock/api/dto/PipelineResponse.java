@@ -6,9 +6,9 @@ import dev.penstock.model.PipelineStep;
 import java.util.List;
 
 /**
- * The SDK's Pipeline (contract §4.1), with its steps and latest version. nextRunTime is null while
- * the schedule is paused (contract §2.2, PROPOSED) or there is none. Extension: maxConcurrentRuns
- * (null: no limit).
+ * The SDK's Pipeline (docs/abacus-api.md §4.1), with its steps and latest version. nextRunTime is
+ * null while the schedule is paused (docs/abacus-api.md §2.2, PROPOSED) or there is none.
+ * Extension: maxConcurrentRuns (null: no limit).
  */
 public record PipelineResponse(
     String pipelineName,

@@ -4,8 +4,8 @@ import dev.penstock.model.PipelineStep;
 import java.util.List;
 
 /**
- * The SDK's PipelineStep (contract §4.2). Extensions: retries, retryDelay (seconds), retryBackoff,
- * retryOn (ANY or TIMEOUT).
+ * The SDK's PipelineStep (docs/abacus-api.md §4.2). Extensions: retries, retryDelay (seconds),
+ * retryBackoff, retryOn (ANY or TIMEOUT).
  */
 public record PipelineStepResponse(
     String pipelineStepId,

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SDK's PipelineStepVersion (contract §4.4). {@code functionVariableMappings} shows the inputs
- * as bound for the run, each with its value; {@code outputVariableMappings} the outputs with
- * theirs. Penstock extensions: attempt, startedAt, completedAt.
+ * The SDK's PipelineStepVersion (docs/abacus-api.md §4.4). {@code functionVariableMappings} shows
+ * the inputs as bound for the run, each with its value; {@code outputVariableMappings} the outputs
+ * with theirs. Penstock extensions: attempt, startedAt, completedAt.
  */
 public record PipelineStepVersionResponse(
     String stepName,

@@ -6,7 +6,7 @@ import dev.penstock.model.StepAttempt;
 import java.util.List;
 import java.util.Map;
 
-/** The SDK's PipelineVersion (contract §4.3): one run. Extensions: startedAt, trigger. */
+/** The SDK's PipelineVersion (docs/abacus-api.md §4.3): one run. Extensions: startedAt, trigger. */
 public record PipelineVersionResponse(
     String pipelineName,
     String pipelineId,

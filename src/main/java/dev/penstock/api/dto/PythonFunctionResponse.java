@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.PythonFunction;
 import java.util.List;
 
-/** The SDK's PythonFunction (contract §4.6); mapping lists are raw snake_case dicts. */
+/** The SDK's PythonFunction (docs/abacus-api.md §4.6); mapping lists are raw snake_case dicts. */
 public record PythonFunctionResponse(
     String notebookId,
     String name,

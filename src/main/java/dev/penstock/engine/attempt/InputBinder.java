@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Binds a step's input mappings to values from the run's scope (contract §7, rule 2). Pure and
- * thread-safe.
+ * Binds a step's input mappings to values from the run's scope (docs/abacus-api.md §7, rule 2).
+ * Pure and thread-safe.
  */
 final class InputBinder {
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a function's return value as its declared outputs (contract §7, rule 3). Pure and
+ * Reads a function's return value as its declared outputs (docs/abacus-api.md §7, rule 3). Pure and
  * thread-safe.
  */
 final class OutputBinder {

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Converts values to and checks values against {@link VariableType}s (contract §7, rules 2 and 3).
- * Thread-safe.
+ * Converts values to and checks values against {@link VariableType}s (docs/abacus-api.md §7, rules
+ * 2 and 3). Thread-safe.
  */
 final class Values {
   private static final ObjectMapper JSON = new ObjectMapper();

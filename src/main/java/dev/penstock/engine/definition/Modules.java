@@ -8,6 +8,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PythonModule;
 import dev.penstock.store.ModuleStore;
 import java.time.InstantSource;
+import java.util.Set;
 
 /**
  * Writes Python modules: named source that step code imports by name. A module's source must parse;
@@ -15,6 +16,48 @@ import java.time.InstantSource;
  * one never changes a run already accepted. Thread-safe.
  */
 public final class Modules {
+  /** 255 bytes, the longest file name on Linux file systems, less ".py". */
+  static final int MAX_NAME_LENGTH = 252;
+
+  /** Python's keywords: `import class` does not parse, so no step could import such a module. */
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "False",
+          "None",
+          "True",
+          "and",
+          "as",
+          "assert",
+          "async",
+          "await",
+          "break",
+          "class",
+          "continue",
+          "def",
+          "del",
+          "elif",
+          "else",
+          "except",
+          "finally",
+          "for",
+          "from",
+          "global",
+          "if",
+          "import",
+          "in",
+          "is",
+          "lambda",
+          "nonlocal",
+          "not",
+          "or",
+          "pass",
+          "raise",
+          "return",
+          "try",
+          "while",
+          "with",
+          "yield");
+
   private final ModuleStore store;
   private final PythonInspector inspector;
   private final InstantSource clock;
@@ -62,9 +105,15 @@ public final class Modules {
 
   private static void checkName(String name) {
     Definitions.requireName(name, "name");
-    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || KEYWORDS.contains(name)) {
       throw new InvalidParameterException(
           "module name '" + name + "' is not a valid Python identifier");
+    }
+    // A run writes the module to <name>.py, and no file system takes a longer file name.
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw new InvalidParameterException(
+          "module name is %d characters long; a module name is at most %d, so that <name>.py is a file name steps can import"
+              .formatted(name.length(), MAX_NAME_LENGTH));
     }
   }
 
@@ -72,7 +121,7 @@ public final class Modules {
     if (sourceCode == null) {
       throw new MissingParameterException("sourceCode is required");
     }
-    var inspection = inspector.inspect(sourceCode, "_");
+    var inspection = SourceCheck.inspect(inspector, sourceCode, "_");
     if (!inspection.parsed()) {
       throw new InvalidParameterException(
           "sourceCode has a Python syntax error at line %d: %s"

@@ -1,6 +1,8 @@
 package dev.penstock.engine.definition;
 
+import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.PythonInspector;
+import dev.penstock.model.FailedDependencyException;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.MissingParameterException;
@@ -27,7 +29,7 @@ public final class SourceCheck {
     if (functionName == null || functionName.isBlank()) {
       throw new MissingParameterException("functionName is required");
     }
-    var inspection = inspector.inspect(sourceCode, functionName);
+    var inspection = inspect(inspector, sourceCode, functionName);
     if (!inspection.parsed()) {
       throw new InvalidParameterException(
           "sourceCode has a Python syntax error at line %d: %s"
@@ -46,6 +48,19 @@ public final class SourceCheck {
                       input.name(), functionName, String.join(", ", inspection.parameters())));
         }
       }
+    }
+  }
+
+  /**
+   * The inspector's answer; a Python that cannot run (say it was removed after start-up) is the
+   * server's failure, told as such and naming the interpreter, not a request's.
+   */
+  static PythonInspector.Inspection inspect(
+      PythonInspector inspector, String sourceCode, String functionName) {
+    try {
+      return inspector.inspect(sourceCode, functionName);
+    } catch (ExecutorException e) {
+      throw new FailedDependencyException(e.getMessage(), e);
     }
   }
 

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A run's variable scope (contract §7, rule 1): the run's merged variables, then the outputs of
- * each COMPLETE step in the order the steps completed, so that a later completion wins; of two that
- * completed at the same instant, the later in the run's order wins, and no time at all is the
- * earliest. Kept by name and fed one completion at a time, so that a launch in a 10,000-step run
- * looks up its own inputs instead of scanning the run. Not thread-safe: the run cache keeps one per
- * run, used by the thread that plans the run.
+ * A run's variable scope (docs/abacus-api.md §7, rule 1): the run's merged variables, then the
+ * outputs of each COMPLETE step in the order the steps completed, so that a later completion wins;
+ * of two that completed at the same instant, the later in the run's order wins, and no time at all
+ * is the earliest. Kept by name and fed one completion at a time, so that a launch in a 10,000-step
+ * run looks up its own inputs instead of scanning the run. Not thread-safe: the run cache keeps one
+ * per run, used by the thread that plans the run.
  */
 final class Scope {
   private static final Comparator<Instant> UNTIMED_FIRST =

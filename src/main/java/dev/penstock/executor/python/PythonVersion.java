@@ -1,5 +1,6 @@
 package dev.penstock.executor.python;
 
+import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.python.EnvironmentBuilder.EnvironmentException;
 import dev.penstock.model.FailureCause;
 import java.io.IOException;
@@ -34,6 +35,19 @@ public final class PythonVersion {
       Thread.currentThread().interrupt();
       throw new EnvironmentException(
           FailureCause.LAUNCH_FAILED, "interrupted while asking " + python + " for its version");
+    }
+  }
+
+  /**
+   * {@code sys.version} of {@code python}, asked once at start-up so that a server whose Python
+   * cannot run refuses to start rather than fail every step; throws {@link ExecutorException} with
+   * the reason.
+   */
+  public static String require(Path python) {
+    try {
+      return of(python);
+    } catch (EnvironmentException e) {
+      throw new ExecutorException(e.getMessage(), null, e);
     }
   }
 

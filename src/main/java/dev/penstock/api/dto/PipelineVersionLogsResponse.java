@@ -3,4 +3,4 @@ package dev.penstock.api.dto;
 import java.util.List;
 
 /** The SDK's PipelineVersionLogs: the logs of every step of one run. */
-public record VersionLogsResponse(List<StepLogsResponse> stepLogs) {}
+public record PipelineVersionLogsResponse(List<PipelineStepVersionLogsResponse> stepLogs) {}
