@@ -4,6 +4,9 @@ import dev.penstock.model.AlreadyExistsException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.store.StoreException;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.HandleCallback;
@@ -17,14 +20,20 @@ import org.jdbi.v3.core.statement.Update;
  */
 final class Database {
   private static final int MAX_TRIES = 3;
+  private static final Duration READER_WAIT = Duration.ofSeconds(30);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final ReentrantLock writer = new ReentrantLock(true);
+  private final Semaphore longReaders;
+  private final int maxLongReaders;
 
-  Database(Jdbi jdbi, Dialect dialect) {
+  /** {@code poolSize}: the connections the pool behind {@code jdbi} holds at most. */
+  Database(Jdbi jdbi, Dialect dialect, int poolSize) {
     this.jdbi = jdbi;
     this.dialect = dialect;
+    this.maxLongReaders = Math.max(1, poolSize / 2);
+    this.longReaders = new Semaphore(maxLongReaders, true);
   }
 
   Dialect dialect() {
@@ -50,6 +59,34 @@ final class Database {
    */
   <T> T withHandle(HandleCallback<T, RuntimeException> work) {
     return retrying(() -> jdbi.withHandle(work));
+  }
+
+  /**
+   * Runs {@code read} in a read-only transaction on one snapshot (see {@link
+   * Dialect#inReadSnapshot}) that lasts as long as {@code read} takes, which may be as long as a
+   * client takes to download a run. Such reads hold at most half the pool's connections, so that a
+   * few slow clients cannot starve the engine of them; others wait up to 30 s for their turn. Not
+   * retried: {@code read} may already have passed on what it read.
+   */
+  <T> T inLongRead(HandleCallback<T, RuntimeException> read) {
+    try {
+      if (!longReaders.tryAcquire(READER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StoreException(
+            "Database busy: %d long reads (runs being written to clients) held their connections for %d s"
+                .formatted(maxLongReaders, READER_WAIT.toSeconds()),
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("Interrupted while waiting to read the database", e);
+    }
+    try {
+      return jdbi.withHandle(handle -> dialect.inReadSnapshot(handle, read));
+    } catch (JdbiException e) {
+      throw new StoreException("Database error: " + e.getMessage(), e);
+    } finally {
+      longReaders.release();
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StatusChange;
 import dev.penstock.store.StepCompletion;
+import dev.penstock.store.VersionReader;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class JdbcRunStore implements RunStore {
           :retryDelaySeconds, :retryBackoff, :retryOn, 'PENDING', 0, :createdAt, :updatedAt)
       """;
   // One query returns the versions with their steps, so a reader sees one consistent snapshot.
-  private static final String SELECT_VERSIONS_WITH_STEPS =
+  private static final String SELECT_VERSION_WITH_STEPS =
       """
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
              v.status AS v_status, v.error AS v_error, v.trigger AS v_trigger,
@@ -53,14 +54,14 @@ public final class JdbcRunStore implements RunStore {
              v.started_at AS v_started_at, v.completed_at AS v_completed_at, s.*
       """;
   private static final String SELECT_VERSION =
-      SELECT_VERSIONS_WITH_STEPS
+      SELECT_VERSION_WITH_STEPS
           + """
             FROM pipeline_version v LEFT JOIN step_version s ON s.pipeline_version = v.id
            WHERE v.id = :id
            ORDER BY s.position
           """;
   private static final String LIST_VERSIONS =
-      SELECT_VERSIONS_WITH_STEPS
+      SELECT_VERSION_WITH_STEPS
           + """
             FROM (SELECT * FROM pipeline_version WHERE pipeline_id = :pipelineId
                    ORDER BY created_at DESC, id DESC LIMIT :limit) v
@@ -93,12 +94,14 @@ public final class JdbcRunStore implements RunStore {
   private final JdbcStepClaims claims;
   private final JdbcRunControl control;
   private final JdbcRetention retention;
+  private final VersionReads reads;
 
   JdbcRunStore(Database database) {
     this.database = database;
     this.claims = new JdbcStepClaims(database);
     this.control = new JdbcRunControl(database);
     this.retention = new JdbcRetention(database);
+    this.reads = new VersionReads(database);
   }
 
   @Override
@@ -173,6 +176,16 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public boolean readVersion(String pipelineVersionId, VersionReader reader) {
+    return reads.read(pipelineVersionId, reader);
+  }
+
+  @Override
+  public List<String> versionIds(String pipelineId, int limit) {
+    return reads.versionIds(pipelineId, limit);
+  }
+
+  @Override
   public List<PipelineVersion> listVersions(String pipelineId, int limit) {
     if (limit <= 0) {
       return List.of(); // PostgreSQL rejects a negative LIMIT, SQLite reads it as no limit
@@ -183,7 +196,7 @@ public final class JdbcRunStore implements RunStore {
                 .createQuery(LIST_VERSIONS)
                 .bind("pipelineId", pipelineId)
                 .bind("limit", limit)
-                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get())));
+                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get(), true)));
   }
 
   @Override

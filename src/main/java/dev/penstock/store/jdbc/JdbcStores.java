@@ -25,7 +25,7 @@ public final class JdbcStores implements AutoCloseable {
   private JdbcStores(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
     this.pool = pool;
-    var database = new Database(Jdbi.create(pool), dialect);
+    var database = new Database(Jdbi.create(pool), dialect, pool.getMaximumPoolSize());
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);

@@ -42,7 +42,8 @@ abstract class StoreContractTest
         RunControlContract,
         ScheduleStoreContract,
         ModuleStoreContract,
-        StepFaultContract {
+        StepFaultContract,
+        VersionReadContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
