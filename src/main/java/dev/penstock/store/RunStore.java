@@ -50,11 +50,6 @@ public interface RunStore {
   /** Ids of the pipeline's versions, newest first, at most {@code limit} (none when it is 0). */
   List<String> versionIds(String pipelineId, int limit);
 
-  /** The pipeline's versions, newest first, at most {@code limit}, each with its step versions. */
-  List<PipelineVersion> listVersions(String pipelineId, int limit);
-
-  Optional<PipelineVersion> latestVersion(String pipelineId);
-
   Optional<StepVersion> findStepVersion(String stepVersionId);
 
   /** The step version as planning reads it: without its bound inputs (see findVersionToPlan). */

@@ -44,7 +44,7 @@ public final class JdbcRunStore implements RunStore {
           :dependencies, :packageRequirements, :modules, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
           :retryDelaySeconds, :retryBackoff, :retryOn, 'PENDING', 0, :createdAt, :updatedAt)
       """;
-  // One query returns the versions with their steps, so a reader sees one consistent snapshot.
+  // One query returns the version with its steps, so a reader sees one consistent snapshot.
   private static final String SELECT_VERSION_WITH_STEPS =
       """
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
@@ -59,14 +59,6 @@ public final class JdbcRunStore implements RunStore {
             FROM pipeline_version v LEFT JOIN step_version s ON s.pipeline_version = v.id
            WHERE v.id = :id
            ORDER BY s.position
-          """;
-  private static final String LIST_VERSIONS =
-      SELECT_VERSION_WITH_STEPS
-          + """
-            FROM (SELECT * FROM pipeline_version WHERE pipeline_id = :pipelineId
-                   ORDER BY created_at DESC, id DESC LIMIT :limit) v
-            LEFT JOIN step_version s ON s.pipeline_version = v.id
-           ORDER BY v.created_at DESC, v.id DESC, s.position
           """;
   private static final String SELECT_STEP_VERSION = "SELECT * FROM step_version WHERE id = :id";
   private static final String SELECT_VERSION_STATUS =
@@ -183,25 +175,6 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public List<String> versionIds(String pipelineId, int limit) {
     return reads.versionIds(pipelineId, limit);
-  }
-
-  @Override
-  public List<PipelineVersion> listVersions(String pipelineId, int limit) {
-    if (limit <= 0) {
-      return List.of(); // PostgreSQL rejects a negative LIMIT, SQLite reads it as no limit
-    }
-    return database.withHandle(
-        handle ->
-            handle
-                .createQuery(LIST_VERSIONS)
-                .bind("pipelineId", pipelineId)
-                .bind("limit", limit)
-                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get(), true)));
-  }
-
-  @Override
-  public Optional<PipelineVersion> latestVersion(String pipelineId) {
-    return listVersions(pipelineId, 1).stream().findFirst();
   }
 
   @Override
