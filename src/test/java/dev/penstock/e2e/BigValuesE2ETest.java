@@ -1,7 +1,9 @@
 package dev.penstock.e2e;
 
+import static dev.penstock.testing.AbacusClient.params;
 import static dev.penstock.testing.Steps.createPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -18,8 +20,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,20 +62,40 @@ class BigValuesE2ETest {
             .output("length" + i, "INTEGER")
             .addTo(client, pipelineId);
       }
-      String versionId =
-          Steps.run(client, pipelineId, List.of(Steps.input("big", "STRING", big, null)));
+      // After every reader, and small itself: the test watches it rather than the large run.
+      StepRequest.named("done")
+          .source("def done():\n    return None\n")
+          .function("done")
+          .after(IntStream.range(0, STEPS).mapToObj(i -> "read" + i).toArray(String[]::new))
+          .addTo(client, pipelineId);
+      JsonNode run =
+          client.call(
+              "runPipeline",
+              params(
+                  "pipelineId",
+                  pipelineId,
+                  "pipelineVariableMappings",
+                  List.of(Steps.input("big", "STRING", big, null))));
+      String versionId = run.path("pipelineVersion").asText();
+      String done = Steps.stepVersion(run, "done").path("pipelineStepVersion").asText();
+      await()
+          .atMost(Duration.ofMinutes(10))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  client
+                      .call("describePipelineStepVersion", params("pipelineStepVersion", done))
+                      .path("status")
+                      .asText(),
+              "COMPLETE"::equals);
 
-      Seen waited;
-      do {
-        waited =
-            get(server, "waitForPipelineVersion?timeout=25&pipelineVersion=" + versionId, big)
-                .get(0);
-      } while (waited.status().equals("PENDING") || waited.status().equals("RUNNING"));
+      Seen waited =
+          get(server, "waitForPipelineVersion?timeout=25&pipelineVersion=" + versionId, big).get(0);
       Seen described =
           get(server, "describePipelineVersion?pipelineVersion=" + versionId, big).get(0);
       List<Seen> listed = post(server, "listPipelineVersions", pipelineId, big);
 
-      var whole = new Seen("COMPLETE", STEPS, STEPS, (long) STEPS * VALUE_CHARACTERS, true);
+      var whole = new Seen("COMPLETE", STEPS + 1, STEPS, (long) STEPS * VALUE_CHARACTERS, true);
       assertThat(waited).isEqualTo(whole);
       assertThat(described).isEqualTo(whole);
       assertThat(listed).containsExactly(whole);
