@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
@@ -13,7 +14,6 @@ import dev.penstock.engine.definition.Modules;
 import dev.penstock.engine.run.RunControl;
 import dev.penstock.engine.run.RunWaits;
 import dev.penstock.engine.run.Runs;
-import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
@@ -47,7 +47,7 @@ public final class ApiServer {
   public record Services(
       PipelineStore pipelines,
       RunStore runs,
-      ApiKeyStore apiKeys,
+      ApiKeys apiKeys,
       Definitions definitions,
       Functions functions,
       Runs runner,

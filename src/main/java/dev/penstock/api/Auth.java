@@ -1,9 +1,8 @@
 package dev.penstock.api;
 
+import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.model.PermissionDeniedException;
-import dev.penstock.store.ApiKey;
-import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.RunStore;
 
 /**
@@ -11,11 +10,11 @@ import dev.penstock.store.RunStore;
  * that is still open. A missing or wrong key reveals nothing else. Thread-safe.
  */
 final class Auth {
-  private final ApiKeyStore apiKeys;
+  private final ApiKeys apiKeys;
   private final RunKeys runKeys;
   private final RunStore runs;
 
-  Auth(ApiKeyStore apiKeys, RunKeys runKeys, RunStore runs) {
+  Auth(ApiKeys apiKeys, RunKeys runKeys, RunStore runs) {
     this.apiKeys = apiKeys;
     this.runKeys = runKeys;
     this.runs = runs;
@@ -33,7 +32,7 @@ final class Auth {
       }
       throw new PermissionDeniedException();
     }
-    if (apiKeys.findKey(ApiKey.hashOf(apiKey)).isEmpty()) {
+    if (apiKeys.authenticate(apiKey).isEmpty()) {
       throw new PermissionDeniedException();
     }
   }

@@ -52,7 +52,11 @@ public enum ConfigKey {
       "retention-max-age", "30d", "finished runs younger than this are kept, however many"),
   RETENTION_INTERVAL("retention-interval", "1m", "how often old runs are pruned"),
   SCHEDULE_TICK("schedule-tick", "1s", "how often cron schedules are checked for due runs"),
-  ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
+  ADMIN_API_KEY(
+      "admin-api-key",
+      "",
+      "an admin API key (16+ characters) added at start unless it exists; empty: one is generated at"
+          + " first start");
 
   private final String key;
   private final String defaultValue;

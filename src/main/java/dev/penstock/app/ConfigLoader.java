@@ -1,5 +1,6 @@
 package dev.penstock.app;
 
+import dev.penstock.engine.access.ApiKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ public final class ConfigLoader {
         integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),
-        optional(ConfigKey.ADMIN_API_KEY),
+        adminApiKey(),
         duration(ConfigKey.SCHEDULE_TICK),
         bool(ConfigKey.FORK_SERVER),
         size(ConfigKey.PYTHON_ENVS_LIMIT),
@@ -105,6 +106,22 @@ public final class ConfigLoader {
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
         size(ConfigKey.MAX_VALUE_SIZE),
         integer(ConfigKey.MAX_JSON_DEPTH, 1, 500));
+  }
+
+  /** The operator's admin key, checked without ever printing it. */
+  private String adminApiKey() {
+    String value = optional(ConfigKey.ADMIN_API_KEY);
+    if (value != null
+        && (value.length() < ApiKeys.MIN_CHOSEN_KEY_LENGTH
+            || !value.chars().allMatch(c -> c > ' ' && c < 127))) {
+      throw new ConfigException(
+          "%s (from %s): expected at least %d printable characters without spaces"
+              .formatted(
+                  ConfigKey.ADMIN_API_KEY.key(),
+                  settings.get(ConfigKey.ADMIN_API_KEY).source(),
+                  ApiKeys.MIN_CHOSEN_KEY_LENGTH));
+    }
+    return value;
   }
 
   private boolean bool(ConfigKey key) {

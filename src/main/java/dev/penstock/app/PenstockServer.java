@@ -3,6 +3,7 @@ package dev.penstock.app;
 import dev.penstock.api.ApiServer;
 import dev.penstock.api.Limits;
 import dev.penstock.api.ListenException;
+import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -24,14 +25,11 @@ import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
-import dev.penstock.store.ApiKey;
 import dev.penstock.store.StoreException;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +68,8 @@ public final class PenstockServer {
       dataDir.close();
       throw e;
     }
-    this.adminKeyNotice = ensureAdminKey(config, clock);
+    var apiKeys = new ApiKeys(stores.apiKeys(), clock);
+    this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
     this.executor =
@@ -122,7 +121,7 @@ public final class PenstockServer {
         new ApiServer.Services(
             stores.pipelines(),
             stores.runs(),
-            stores.apiKeys(),
+            apiKeys,
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
             runs,
@@ -202,19 +201,25 @@ public final class PenstockServer {
     dataDir.close();
   }
 
-  private String ensureAdminKey(PenstockConfig config, InstantSource clock) {
-    if (stores.apiKeys().hasAdminKey()) {
+  /**
+   * Adds the operator's admin key, or generates the first one; only a generated key is printed and
+   * saved where the operator can read it (never where a step can).
+   */
+  private String ensureAdminKey(ApiKeys apiKeys, PenstockConfig config) {
+    var added = apiKeys.ensureAdminKey(config.adminApiKey()).orElse(null);
+    if (added == null) {
       return null;
     }
-    String key = config.adminApiKey();
-    if (key == null) {
-      byte[] random = new byte[24];
-      new SecureRandom().nextBytes(random);
-      key = "pk-" + HexFormat.of().formatHex(random);
+    if (config.adminApiKey() != null) {
+      log.info("Added the admin API key given in the configuration as key {}", added.stored().id());
+      return null;
     }
-    stores.apiKeys().addKey(ApiKey.hashOf(key), ApiKey.Kind.ADMIN, null, clock.instant());
-    Path file = dataDir.writeAdminKey(key);
-    return "Created the admin API key " + key + " (also saved in " + file.toAbsolutePath() + ")";
+    Path file = dataDir.writeAdminKey(added.key());
+    return "Created the admin API key "
+        + added.key()
+        + " (also saved in "
+        + file.toAbsolutePath()
+        + ")";
   }
 
   /** The Python's version; one that cannot run stops start-up, since no step could. */

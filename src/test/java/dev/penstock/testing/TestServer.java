@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code try (TestServer server = TestServer.start()) {...}}.
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-  public static final String ADMIN_KEY = "test-admin-key";
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
   private final Map<ConfigKey, String> settings;
   private final InstantSource clock;
