@@ -196,6 +196,24 @@ class RunControlE2ETest {
   }
 
   @Test
+  void a_reset_without_steps_reruns_every_step_as_the_sdks_reset_does() throws Exception {
+    String pipelineId = createPipeline(client, Steps.uniqueName("rerun_all"));
+    step("count", "count").output("three", "INTEGER").addTo(client, pipelineId);
+    step("again", "count").output("other", "INTEGER").after("count").addTo(client, pipelineId);
+    String versionId = Steps.run(client, pipelineId, List.of());
+    Steps.awaitFinished(client, versionId);
+
+    JsonNode reset = client.call("resetPipelineVersion", params("pipelineVersion", versionId));
+
+    assertThat(reset.path("trigger").asText()).isEqualTo("RESET");
+    JsonNode done = Steps.awaitFinished(client, versionId);
+    assertThat(done.path("status").asText()).isEqualTo("COMPLETE");
+    assertThat(stepVersion(done, "count").path("attempts")).hasSize(2);
+    assertThat(stepVersion(done, "again").path("attempts")).hasSize(2);
+    assertThat(runsCounted()).isEqualTo(4);
+  }
+
+  @Test
   void a_reset_of_a_running_step_stops_its_process_and_runs_it_again() throws Exception {
     String pipelineId = createPipeline(client, Steps.uniqueName("reset_running"));
     step("wait", "wait").addTo(client, pipelineId);
@@ -294,7 +312,13 @@ class RunControlE2ETest {
         () ->
             client.call(
                 "resetPipelineVersion",
-                params("pipelineVersion", versionId, "includeDownstreamSteps", true)),
+                params(
+                    "pipelineVersion",
+                    versionId,
+                    "steps",
+                    List.of(),
+                    "includeDownstreamSteps",
+                    true)),
         400,
         "InvalidParameterError",
         "steps must name at least one step");
