@@ -19,6 +19,8 @@ import dev.penstock.engine.upkeep.Pruner;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
+import dev.penstock.executor.local.SandboxProbe.Platform;
+import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.store.ApiKey;
 import dev.penstock.store.jdbc.JdbcStores;
@@ -28,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +54,13 @@ public final class PenstockServer {
   private final ApiServer api;
   private final String adminKeyNotice;
 
-  private PenstockServer(PenstockConfig config, InstantSource clock) {
+  private PenstockServer(
+      PenstockConfig config, InstantSource clock, Function<Platform, Platform> platformSeam) {
     this.dataDir = DataDir.open(config.dataDir());
+    StepSandbox sandbox;
     try {
+      sandbox = SandboxSetup.choose(config, platformSeam);
+      dataDir.secure(sandbox.user() != null);
       this.stores =
           JdbcStores.open(
               config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
@@ -61,6 +68,7 @@ public final class PenstockServer {
       dataDir.close();
       throw e;
     }
+    log.info(sandbox.describe());
     this.adminKeyNotice = ensureAdminKey(config, clock);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
@@ -73,7 +81,8 @@ public final class PenstockServer {
                     Map.of())
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
-                .withForkServer(config.forkServer()));
+                .withForkServer(config.forkServer())
+                .withSandbox(sandbox));
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -139,7 +148,16 @@ public final class PenstockServer {
 
   /** As {@link #start(PenstockConfig)} on the given clock, so tests can move time. */
   public static PenstockServer start(PenstockConfig config, InstantSource clock) {
-    return new PenstockServer(config, clock);
+    return new PenstockServer(config, clock, platform -> platform);
+  }
+
+  /**
+   * As {@link #start(PenstockConfig)}, on a machine that offers steps what {@code platformSeam}
+   * makes of what it really offers: for tests of machines this one is not.
+   */
+  public static PenstockServer start(
+      PenstockConfig config, Function<Platform, Platform> platformSeam) {
+    return new PenstockServer(config, InstantSource.system(), platformSeam);
   }
 
   public int port() {

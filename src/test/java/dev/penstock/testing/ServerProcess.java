@@ -38,7 +38,9 @@ public final class ServerProcess implements AutoCloseable {
                 "--admin-api-key",
                 TestServer.ADMIN_KEY,
                 "--parallel-limit",
-                "2"));
+                "2",
+                "--step-shared-dirs",
+                SharedFolders.root().toString()));
     args.addAll(List.of(extraArgs));
     return startIn(Path.of("").toAbsolutePath(), args);
   }

@@ -126,9 +126,10 @@ public final class StepLauncher {
       Map<String, JsonNode> kwargs) {
     StepHandle handle;
     try {
-      var dir = workspace.attemptDir(version.id(), step.id(), attempt);
+      var dir = workspace.workDir(version.id(), step.id(), attempt);
       var logFile = workspace.logFile(version.id(), step.id(), attempt);
       Files.createDirectories(dir);
+      Files.createDirectories(logFile.getParent());
       if (attempt > 1) {
         writeAttemptNote(step, attempt, logFile);
       }
@@ -329,8 +330,8 @@ public final class StepLauncher {
   }
 
   /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
-  private static void writeModules(StepVersion step, Path attemptDir) throws IOException {
-    Path folder = modulesDir(attemptDir);
+  private static void writeModules(StepVersion step, Path workDir) throws IOException {
+    Path folder = modulesDir(workDir);
     Files.createDirectories(folder);
     if (step.modules() == null) {
       return;
@@ -340,8 +341,8 @@ public final class StepLauncher {
     }
   }
 
-  private static Path modulesDir(Path attemptDir) {
-    return attemptDir.resolve("modules");
+  private static Path modulesDir(Path workDir) {
+    return workDir.resolve("modules");
   }
 
   /** Number of attempts this node is running now. */

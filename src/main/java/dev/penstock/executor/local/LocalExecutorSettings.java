@@ -17,6 +17,7 @@ import java.util.Map;
  * @param forkServer whether steps are forked from a warm Python per environment (fast) rather than
  *     started as a fresh interpreter each (full isolation)
  * @param pipEnvironment variables added to the server's own for venv and pip (PIP_* settings)
+ * @param sandbox what each step's process is confined to
  */
 public record LocalExecutorSettings(
     Path python,
@@ -26,7 +27,8 @@ public record LocalExecutorSettings(
     long logCapBytes,
     Duration killGrace,
     boolean forkServer,
-    Map<String, String> pipEnvironment) {
+    Map<String, String> pipEnvironment,
+    StepSandbox sandbox) {
   public static final long DEFAULT_LOG_CAP_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_ENVIRONMENTS_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
@@ -48,7 +50,8 @@ public record LocalExecutorSettings(
         DEFAULT_LOG_CAP_BYTES,
         DEFAULT_KILL_GRACE,
         true,
-        Map.of());
+        Map.of(),
+        StepSandbox.unconfined());
   }
 
   public LocalExecutorSettings withForkServer(boolean enabled) {
@@ -60,7 +63,8 @@ public record LocalExecutorSettings(
         logCapBytes,
         killGrace,
         enabled,
-        pipEnvironment);
+        pipEnvironment,
+        sandbox);
   }
 
   public LocalExecutorSettings withLogCap(long bytes) {
@@ -72,7 +76,8 @@ public record LocalExecutorSettings(
         bytes,
         killGrace,
         forkServer,
-        pipEnvironment);
+        pipEnvironment,
+        sandbox);
   }
 
   public LocalExecutorSettings withKillGrace(Duration grace) {
@@ -84,12 +89,34 @@ public record LocalExecutorSettings(
         logCapBytes,
         grace,
         forkServer,
-        pipEnvironment);
+        pipEnvironment,
+        sandbox);
   }
 
   public LocalExecutorSettings withEnvironments(
       Path directory, long limitBytes, Map<String, String> pip) {
     return new LocalExecutorSettings(
-        python, runnerDirectory, directory, limitBytes, logCapBytes, killGrace, forkServer, pip);
+        python,
+        runnerDirectory,
+        directory,
+        limitBytes,
+        logCapBytes,
+        killGrace,
+        forkServer,
+        pip,
+        sandbox);
+  }
+
+  public LocalExecutorSettings withSandbox(StepSandbox confinement) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        logCapBytes,
+        killGrace,
+        forkServer,
+        pipEnvironment,
+        confinement);
   }
 }

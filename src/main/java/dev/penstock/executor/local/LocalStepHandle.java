@@ -189,7 +189,7 @@ final class LocalStepHandle implements StepHandle {
   private void finishWithResult() {
     try {
       cancelTimeout();
-      complete(runtime.results().readWritten(launch.workDir(), launch.memoryGb()));
+      complete(runtime.results().readWritten(ClaimedResult.claim(launch), launch.memoryGb()));
     } catch (RuntimeException | Error e) {
       failFinishing(e, null);
     }
@@ -226,7 +226,7 @@ final class LocalStepHandle implements StepHandle {
         complete(
             runtime
                 .results()
-                .read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
+                .read(ClaimedResult.claim(launch), exitCode, launch.memoryGb(), oomKillerStruck()));
       }
     } catch (RuntimeException | Error e) {
       failFinishing(e, exitCode);

@@ -14,7 +14,7 @@ final class RunnerRequest {
 
   private RunnerRequest() {}
 
-  static Map<String, Object> of(StepLaunch launch) {
+  static LinkedHashMap<String, Object> of(StepLaunch launch) {
     var request = new LinkedHashMap<String, Object>();
     request.put("step_version_id", launch.stepVersionId());
     request.put("attempt", launch.attempt());
