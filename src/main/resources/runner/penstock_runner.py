@@ -103,8 +103,10 @@ def enter_sandbox(sandbox_module, settings, work_dir, launcher_group, server):
         pid, lifeline = sandbox_module.make_pid_namespace(
             settings.get("user_namespace"))
         if pid:
-            start_parent_watchdog(parent, server)
-            sandbox_module.supervise(pid)
+            sandbox_module.supervise(
+                pid, lambda: os.getppid() == parent and (
+                    server is None or alive(server)),
+                WATCHDOG_INTERVAL_SECONDS)
         own_namespace, launcher_group = True, None
     parent = os.getppid()
     try:

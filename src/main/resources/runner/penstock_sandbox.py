@@ -224,10 +224,11 @@ def fork_in_pid_namespace(own_namespace_fd):
 
 
 def make_pid_namespace(user_namespace):
-    """Forks once into a new PID namespace; returns the child's pid, or 0 in it.
+    """Forks once into a new PID namespace; returns (the child's pid, or 0 in
+    it, and a lifeline: its end in the parent, the child's end in the child).
 
     For a step started as a fresh process, or by a fork server that is not
-    root: its parent stays outside to wait for it (see supervise). Without
+    root: the parent stays outside to wait for it (see supervise). Without
     root the namespace needs a user namespace of its own first.
     """
     flags = CLONE_NEWPID
@@ -238,8 +239,12 @@ def make_pid_namespace(user_namespace):
     if flags & CLONE_NEWUSER:
         _map_own_ids(uid, gid)
     lifeline_read, lifeline_write = os.pipe()
+    # Blocked, so that supervise waits for it with sigtimedwait: a process
+    # whose children go to another PID namespace cannot start a thread.
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
     pid = os.fork()
     if pid == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
         os.close(lifeline_write)
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         return 0, lifeline_read
@@ -247,20 +252,26 @@ def make_pid_namespace(user_namespace):
     return pid, lifeline_write
 
 
-def supervise(child):
+def supervise(child, alive=None, interval=0.25):
     """In the parent of make_pid_namespace: passes SIGTERM on, exits as it did.
 
     It lets go of stdout and stderr, so the step's output ends when the step
-    lets go of it.
+    lets go of it. alive, when given, is asked every interval whether whoever
+    started this still lives; once not, the step is killed.
     """
     signal.signal(signal.SIGTERM, lambda signum, frame: _kill(child, signum))
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    _, status = os.waitpid(child, 0)
-    code = os.waitstatus_to_exitcode(status)
-    os._exit(code if code >= 0 else SIGNAL_EXIT_BASE - code)
+    while True:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(code if code >= 0 else SIGNAL_EXIT_BASE - code)
+        if alive is not None and not alive():
+            _kill(child, signal.SIGKILL)
+        signal.sigtimedwait([signal.SIGCHLD], interval)
 
 
 def _kill(pid, signum):
