@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,25 +51,14 @@ public final class ServerProcess implements AutoCloseable {
    * workingDirectory}, so defaults such as the relative data directory apply as for a user.
    */
   public static ServerProcess startIn(Path workingDirectory, List<String> args) {
-    var command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.penstock.Main",
-                "server",
-                "--port",
-                "0",
-                "--python",
-                TestPython.path()));
-    command.addAll(args);
+    return startIn(workingDirectory, args, Map.of());
+  }
+
+  /** As {@link #startIn(Path, List)}, with {@code environment} added to the test's. */
+  public static ServerProcess startIn(
+      Path workingDirectory, List<String> args, Map<String, String> environment) {
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .directory(workingDirectory.toFile())
-              .redirectErrorStream(true)
-              .start();
+      Process process = launch(workingDirectory, args, environment);
       var reader =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -104,6 +94,49 @@ public final class ServerProcess implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the server process did not start", e);
     }
+  }
+
+  /** How a server that was meant not to start ended: its exit code and everything it printed. */
+  public record Failure(int exitCode, List<String> output) {}
+
+  /** Runs `penstock server` with {@code args}, expecting it to stop by itself within a minute. */
+  public static Failure failToStart(Path workingDirectory, List<String> args) {
+    try {
+      Process process = launch(workingDirectory, args, Map.of());
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the server started, or hung");
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Failure(process.exitValue(), output.lines().toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Process launch(
+      Path workingDirectory, List<String> args, Map<String, String> environment)
+      throws IOException {
+    var command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.penstock.Main",
+                "server",
+                "--port",
+                "0",
+                "--python",
+                TestPython.path()));
+    command.addAll(args);
+    var builder =
+        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   public String url() {

@@ -1,6 +1,8 @@
 package dev.penstock.executor.local;
 
 import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.model.FailureCause;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Function;
 
 /**
  * Takes a step's result.json out of its working directory before the server reads it. The step owns
@@ -22,23 +25,30 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class ClaimedResult {
   private ClaimedResult() {}
 
-  /** Moves the result beside the log; returns the directory to read result.json from. */
-  static Path claim(StepLaunch launch) {
+  static final String NOT_A_FILE =
+      "the step left something that is not a file as its " + ResultReader.RESULT_FILE;
+
+  /**
+   * Moves the result beside the log and reads it there with {@code reader}, given that directory; a
+   * result that is not a plain file fails the step (OUTPUT_ERROR) unread.
+   */
+  static StepOutcome read(StepLaunch launch, Function<Path, StepOutcome> reader, Integer exitCode) {
     Path written = launch.workDir().resolve(ResultReader.RESULT_FILE);
     Path directory = launch.logFile().toAbsolutePath().getParent();
     Path claimed = directory.resolve(ResultReader.RESULT_FILE);
     try {
       Files.move(written, claimed, StandardCopyOption.REPLACE_EXISTING);
     } catch (NoSuchFileException e) {
-      return directory; // none written, or claimed already
+      return reader.apply(directory); // none written, or claimed already
     } catch (IOException e) {
       deleteTree(claimed);
-      return directory;
+      return StepOutcome.failure(FailureCause.OUTPUT_ERROR, NOT_A_FILE, exitCode);
     }
     if (!Files.isRegularFile(claimed, LinkOption.NOFOLLOW_LINKS)) {
-      deleteTree(claimed); // read as "no result"
+      deleteTree(claimed);
+      return StepOutcome.failure(FailureCause.OUTPUT_ERROR, NOT_A_FILE, exitCode);
     }
-    return directory;
+    return reader.apply(directory);
   }
 
   /** Deletes a file or a directory tree, following no link; what cannot go stays. */

@@ -189,7 +189,9 @@ final class LocalStepHandle implements StepHandle {
   private void finishWithResult() {
     try {
       cancelTimeout();
-      complete(runtime.results().readWritten(ClaimedResult.claim(launch), launch.memoryGb()));
+      complete(
+          ClaimedResult.read(
+              launch, dir -> runtime.results().readWritten(dir, launch.memoryGb()), null));
     } catch (RuntimeException | Error e) {
       failFinishing(e, null);
     }
@@ -224,9 +226,10 @@ final class LocalStepHandle implements StepHandle {
                 FailureCause.WORKER_LOST, why + " while the step ran; it may be retried", null));
       } else {
         complete(
-            runtime
-                .results()
-                .read(ClaimedResult.claim(launch), exitCode, launch.memoryGb(), oomKillerStruck()));
+            ClaimedResult.read(
+                launch,
+                dir -> runtime.results().read(dir, exitCode, launch.memoryGb(), oomKillerStruck()),
+                exitCode));
       }
     } catch (RuntimeException | Error e) {
       failFinishing(e, exitCode);
