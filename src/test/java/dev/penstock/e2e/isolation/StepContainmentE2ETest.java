@@ -10,11 +10,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.app.ConfigKey;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.Processes;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -180,19 +180,7 @@ abstract class StepContainmentE2ETest {
         .until(() -> !running(marker));
   }
 
-  /** Whether a process runs {@code sleep marker}. */
-  static boolean running(String marker) throws IOException {
-    try (var processes = Files.list(Path.of("/proc"))) {
-      for (Path process : processes.toList()) {
-        try {
-          if (Files.readString(process.resolve("cmdline")).equals("sleep\0" + marker + "\0")) {
-            return true;
-          }
-        } catch (IOException e) {
-          // not a process, or one that ended while listed
-        }
-      }
-    }
-    return false;
+  static boolean running(String marker) {
+    return Processes.running("sleep", marker);
   }
 }

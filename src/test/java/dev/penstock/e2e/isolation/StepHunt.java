@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.Processes;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -110,24 +111,7 @@ final class StepHunt {
     return pids;
   }
 
-  static List<Long> forkServers(Path data) throws IOException {
-    var pids = new ArrayList<Long>();
-    try (var processes = Files.list(Path.of("/proc"))) {
-      for (Path process : processes.toList()) {
-        String name = process.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          String command = Files.readString(process.resolve("cmdline")).replace('\0', ' ');
-          if (command.contains("penstock_fork_server.py") && command.contains(data.toString())) {
-            pids.add(Long.parseLong(name));
-          }
-        } catch (IOException e) {
-          // it ended while listed
-        }
-      }
-    }
-    return pids;
+  static List<Long> forkServers(Path data) {
+    return Processes.forkServersOf(data);
   }
 }
