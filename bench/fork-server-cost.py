@@ -12,6 +12,7 @@ wall time and the CPU time of the fork server itself and of its children
 Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
                                  [--input-size 0] [--sandbox MODES]
                                  [--rounds 1] [--runner-dir DIR]
+                                 [--baseline DIR]
     --input-size N gives each step an N-element list as an input, as the
     squares of a fan-out of N receive their source's list.
     --sandbox MODES, a comma-separated list, runs the steps once per mode
@@ -22,8 +23,9 @@ Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
                    as nobody, each in its own PID and user namespace, with
                    process and file-size limits
         landlock   contained, plus Landlock hiding a data directory
-    --runner-dir DIR takes the scripts from DIR (an older build's, say)
-    instead of this tree's.
+    --runner-dir DIR takes the scripts from DIR instead of this tree's.
+    --baseline DIR adds a mode "baseline": plain, with the scripts of DIR (an
+    older build's src/main/resources/runner), taking its turn with the others.
 """
 
 import argparse
@@ -49,7 +51,7 @@ def cpu_ms(pid):
 
 def sandbox_settings(mode, data_dir):
     """What the Java server passes with --sandbox for mode, as root."""
-    if mode == "plain":
+    if mode in ("plain", "baseline"):
         return None
     nobody = pwd.getpwnam("nobody")
     settings = {"user": [nobody.pw_uid, nobody.pw_gid], "user_namespace": True,
@@ -63,15 +65,16 @@ def sandbox_settings(mode, data_dir):
 
 def run_steps(args, mode, root):
     """Runs args.steps steps through a new fork server; returns the figures."""
-    command = [args.python, "-u", os.path.join(args.runner_dir,
+    runner_dir = args.baseline if mode == "baseline" else args.runner_dir
+    command = [args.python, "-u", os.path.join(runner_dir,
                                                "penstock_fork_server.py")]
     settings = sandbox_settings(mode, root)
     if settings:
         command += ["--sandbox", json.dumps(settings)]
     server = subprocess.Popen(
-        command, cwd=args.runner_dir, stdin=subprocess.PIPE,
+        command, cwd=runner_dir, stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=dict(os.environ, PYTHONPATH=args.runner_dir))
+        env=dict(os.environ, PYTHONPATH=runner_dir))
 
     def send(line):
         server.stdin.write(line.encode() + b"\n")
@@ -128,10 +131,15 @@ def main():
     parser.add_argument("--sandbox", default="plain")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--runner-dir", default=RUNNER_DIR)
+    parser.add_argument("--baseline")
     args = parser.parse_args()
     args.runner_dir = os.path.abspath(args.runner_dir)
+    modes = args.sandbox.split(",")
+    if args.baseline:
+        args.baseline = os.path.abspath(args.baseline)
+        modes.insert(0, "baseline")
     for _ in range(args.rounds):
-        for mode in args.sandbox.split(","):
+        for mode in modes:
             with tempfile.TemporaryDirectory() as root:
                 wall, cpu = run_steps(args, mode, root)
             user, system, child_user, child_system = cpu

@@ -11,8 +11,9 @@ do, after the fork, so a step cannot leave anything behind in it.
 
 It keeps SPARES children forked ahead of time, each of which has already done
 what every step's process does first (its own process group and PID
-namespace, its output pipe, its descriptors closed, its Landlock rules but the
-step's own directory) and waits on a pipe for its request. A step's start then costs one write to that pipe; the fork of a new
+namespace, its output pipe, its descriptors closed; with a sandbox, its user,
+user namespace and limits, and its Landlock rules but the one for the step's
+own directory) and waits on a pipe for its request. A step's start then costs one write to that pipe; the fork of a new
 spare happens after the step has been handed over, off its path. Two spares,
 because one is often not ready yet when steps end close together.
 
@@ -241,7 +242,9 @@ class Sandbox:
         self.namespace_fd = None
         if self.pid_namespace and os.geteuid() == 0:
             self.namespace_fd = os.open("/proc/self/ns/pid", os.O_RDONLY)
-        self.paths = penstock_sandbox.landlock_paths(settings)
+        paths = penstock_sandbox.landlock_paths(settings)
+        self.rules = (penstock_sandbox.Rules(settings, paths)
+                      if settings.get("landlock") else None)
         # Its write end stays here only: a child sees end of file once this
         # server is gone.
         self.lifeline, self.lifeline_write = os.pipe()
@@ -269,10 +272,17 @@ def run_child(output, requests, server_pid, sandbox):
     os.dup2(output, 2)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() in a step sees end of file, not a hang
+    # Before the server's descriptors go: the rules' paths are among them.
+    try:
+        ruleset = sandbox.rules.ruleset() if sandbox.rules else None
+    except (penstock_sandbox.SandboxError, OSError) as exc:
+        ruleset = exc  # reported once there is a step to fail
     # Kept to learn, once confined, whether this server died meanwhile.
     lifeline = sandbox.lifeline if sandbox.settings else None
-    close_inherited_descriptors(
-        keep=(requests,) if lifeline is None else (requests, lifeline))
+    keep = [requests]
+    keep += [lifeline] if lifeline is not None else []
+    keep += [ruleset] if isinstance(ruleset, int) else []
+    close_inherited_descriptors(keep=keep)
     own_namespace = sandbox.namespace_fd is not None
     if sandbox.pid_namespace and not own_namespace:
         # Not root: this child waits outside a namespace made with a user
@@ -282,13 +292,17 @@ def run_child(output, requests, server_pid, sandbox):
             penstock_sandbox.supervise(pid)
         os.close(lifeline)
         lifeline, own_namespace = lifeline_of_parent, True
+    parent = os.getppid()
     if not sandbox.settings:
-        penstock_runner.start_parent_watchdog(os.getppid(), server_pid)
-    try:
-        ruleset = penstock_sandbox.prepare_landlock(sandbox.settings,
-                                                    sandbox.paths)
-    except (penstock_sandbox.SandboxError, OSError) as exc:
-        ruleset = exc  # reported once there is a step to fail
+        penstock_runner.start_parent_watchdog(parent, server_pid)
+    elif not isinstance(ruleset, Exception):
+        try:
+            penstock_sandbox.take_limits(sandbox.settings, own_namespace,
+                                         lifeline)
+        except (penstock_sandbox.SandboxError, OSError) as exc:
+            if ruleset is not None:
+                os.close(ruleset)
+            ruleset = exc  # reported once there is a step to fail
     data = read_line(requests)
     os.close(requests)
     if not data:
@@ -299,12 +313,13 @@ def run_child(output, requests, server_pid, sandbox):
     os.environ.update(request.get("environment") or {})
     os.environ["PYTHONUNBUFFERED"] = "1"
     if sandbox.settings:
-        parent = os.getppid()
-        if not penstock_runner.confine(penstock_sandbox, sandbox.settings,
-                                       work_dir, ruleset, own_namespace,
-                                       lifeline):
+        if not penstock_runner.confine(
+                penstock_sandbox, work_dir,
+                lambda rules: penstock_sandbox.enter(sandbox.settings,
+                                                     work_dir, rules),
+                ruleset):
             return 1
-        if not own_namespace:  # after confine: it needs a single thread
+        if not own_namespace:  # after Landlock: it needs a single thread
             penstock_runner.start_parent_watchdog(parent, server_pid)
     # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
     # started long before, so it puts those folders on its path itself.

@@ -114,26 +114,25 @@ def enter_sandbox(sandbox_module, settings, work_dir, launcher_group, server):
             settings, sandbox_module.landlock_paths(settings))
     except (sandbox_module.SandboxError, OSError) as exc:
         ruleset = exc
-    if not confine(sandbox_module, settings, work_dir, ruleset, own_namespace,
-                   lifeline):
+    if not confine(sandbox_module, work_dir,
+                   lambda rules: sandbox_module.confine(
+                       settings, work_dir, rules, own_namespace, lifeline),
+                   ruleset):
         os._exit(1)
     if not own_namespace:  # after confine: a user namespace needs one thread
         start_parent_watchdog(parent, server)
     return launcher_group
 
 
-def confine(sandbox_module, settings, work_dir, ruleset, own_namespace,
-            lifeline):
-    """Confines this process; False, with a result saying why, if it cannot.
-
-    The step's code then never runs. ruleset may be the exception that kept
-    it from being made.
+def confine(sandbox_module, work_dir, confinement, ruleset):
+    """Calls confinement(ruleset); False, with a result saying why, if it
+    fails: the step's code then never runs. ruleset may be the exception
+    that kept it from being made, or one that the confinement raised before.
     """
     try:
         if isinstance(ruleset, Exception):
             raise ruleset
-        sandbox_module.confine(settings, work_dir, ruleset, own_namespace,
-                               lifeline)
+        confinement(ruleset)
         return True
     except (sandbox_module.SandboxError, OSError) as exc:
         write_result(work_dir, json.dumps({

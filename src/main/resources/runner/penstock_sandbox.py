@@ -40,6 +40,7 @@ import platform
 import resource
 import select
 import signal
+import stat
 import struct
 import sys
 
@@ -56,6 +57,7 @@ SYS_LANDLOCK_ADD_RULE = 445
 SYS_LANDLOCK_RESTRICT_SELF = 446
 LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_RULE_PATH_BENEATH = 1
+RULE_SIZE = 12  # struct landlock_path_beneath_attr, packed
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1, 2, 4, 8
 REFER, TRUNCATE, IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV
@@ -71,6 +73,11 @@ CAPABILITY_VERSION_3 = 0x20080522
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
+# landlock_add_rule with its argument types set once: a step adds hundreds.
+_add_rule = ctypes.CDLL(None, use_errno=True).syscall
+_add_rule.restype = ctypes.c_long
+_add_rule.argtypes = (ctypes.c_long, ctypes.c_int, ctypes.c_int, ctypes.c_void_p,
+                      ctypes.c_uint32)
 
 # Set by confine when this process is init of a PID namespace of its own.
 OWN_PID_NAMESPACE = False
@@ -151,34 +158,74 @@ def landlock_paths(settings):
     return visible_roots(landlock["hidden"]) + readable
 
 
-def prepare_landlock(settings, paths):
-    """Makes the step's ruleset, all but its working directory; returns its fd.
+class Rules:
+    """A step's Landlock rules, all but its working directory's, made ready once.
 
-    Nothing of it depends on the step: a fork server's spares make it before
-    their step is known. None when the settings ask for no Landlock.
+    The paths are opened here, and the rules packed: a fork server makes this
+    once, and each child only hands the rules to a ruleset of its own (see
+    ruleset), which costs it a system call a rule and no more. Paths made
+    after this are not readable by steps: the rules fail closed.
     """
-    landlock = settings.get("landlock")
-    if not landlock:
+
+    def __init__(self, settings, paths):
+        landlock = settings["landlock"]
+        abi = int(landlock["abi"])
+        self.rights = _handled_rights(abi)
+        scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
+        size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+        self.attr = ctypes.create_string_buffer(
+            struct.pack("=QQQ", self.rights, 0, scoped)[:size], size)
+        self.fds = []
+        packed = []
+        wanted = [(path, READ_RIGHTS) for path in paths]
+        wanted += [(path, READ_FILE | WRITE_FILE | TRUNCATE | IOCTL_DEV)
+                   for path in DEVICES]
+        wanted += [(path, self.rights) for path in landlock.get("writable") or []]
+        for path, access in wanted:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except FileNotFoundError:
+                continue  # a sibling deleted since it was listed
+            if not stat.S_ISDIR(os.fstat(fd).st_mode):
+                access &= FILE_RIGHTS
+            self.fds.append(fd)
+            packed.append(struct.pack("=Qi", access & self.rights, fd))
+        self.rules = ctypes.create_string_buffer(b"".join(packed))
+        self.count = len(packed)
+        # Once here, so that what a first call sets up is not copied (on
+        # write) into every child.
+        os.close(self.ruleset())
+
+    def ruleset(self):
+        """A new ruleset holding the rules (in a forked child: the fds are its)."""
+        ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, self.attr,
+                                       ctypes.c_size_t(len(self.attr)),
+                                       ctypes.c_uint32(0)),
+                         "landlock_create_ruleset")
+        base = ctypes.addressof(self.rules)
+        add = _add_rule
+        for address in range(base, base + RULE_SIZE * self.count, RULE_SIZE):
+            if add(SYS_LANDLOCK_ADD_RULE, ruleset, LANDLOCK_RULE_PATH_BENEATH,
+                   address, 0) < 0:
+                errno = ctypes.get_errno()
+                os.close(ruleset)
+                raise SandboxError(f"landlock_add_rule: {os.strerror(errno)}")
+        return ruleset
+
+    def close(self):
+        for fd in self.fds:
+            os.close(fd)
+
+
+def prepare_landlock(settings, paths):
+    """The step's ruleset, all but its working directory; None without Landlock."""
+    if not settings.get("landlock"):
         return None
-    rights = _handled_rights(int(landlock["abi"]))
-    scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if int(landlock["abi"]) >= 6 else 0
-    size = 24 if int(landlock["abi"]) >= 6 else 16 if int(landlock["abi"]) >= 4 else 8
-    attr = ctypes.create_string_buffer(struct.pack("=QQQ", rights, 0, scoped)[:size])
-    ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, attr,
-                                   ctypes.c_size_t(size), ctypes.c_uint32(0)),
-                     "landlock_create_ruleset")
+    rules = Rules(settings, paths)
     try:
-        for path in paths:
-            _allow(ruleset, path, READ_RIGHTS, rights)
-        for path in DEVICES:
-            _allow(ruleset, path, READ_FILE | WRITE_FILE | TRUNCATE | IOCTL_DEV,
-                   rights)
-        for path in landlock.get("writable") or []:
-            _allow(ruleset, path, rights, rights)
-    except BaseException:
-        os.close(ruleset)
-        raise
-    return ruleset
+        return rules.ruleset()
+    finally:
+        rules.close()
 
 
 def interpreter_paths():
@@ -189,13 +236,10 @@ def interpreter_paths():
 
 
 def _allow(ruleset, path, access, handled):
-    """Adds a rule; a path that has gone (a sibling deleted since) is skipped."""
+    """Adds a rule for path (opened here, closed after)."""
+    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     try:
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return
-    try:
-        if not os.path.isdir(f"/proc/self/fd/{fd}"):
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
             access &= FILE_RIGHTS
         rule = ctypes.create_string_buffer(struct.pack("=Qi", access & handled, fd))
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset),
@@ -288,33 +332,35 @@ def confine(settings, work_dir, ruleset=None, own_pid_namespace=False,
     Called single-threaded (a user namespace needs it), as root when the
     step changes user. Closes ruleset and lifeline.
     """
+    try:
+        take_limits(settings, own_pid_namespace, lifeline)
+    except BaseException:
+        if ruleset is not None:
+            os.close(ruleset)
+        raise
+    enter(settings, work_dir, ruleset)
+
+
+def take_limits(settings, own_pid_namespace=False, lifeline=None):
+    """All of confine that does not depend on the step: its user, namespace
+    and limits. A fork server's spares take them before their step is known.
+    """
     global OWN_PID_NAMESPACE
     parent = os.getppid()
     user = settings.get("user")
-    try:
-        if ruleset is not None:
-            rights = _handled_rights(int(settings["landlock"]["abi"]))
-            _allow(ruleset, work_dir, rights, rights)
-        if user and (os.geteuid(), os.getegid()) != tuple(user):
-            os.setgroups([])
-            os.setgid(user[1])
-            os.setuid(user[0])
-        if settings.get("user_namespace"):
-            # A changed user is not dumpable, which closes its own /proc files.
-            _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
-            _check(_libc.unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER)")
-            _map_own_ids(os.geteuid(), os.getegid())
-            _drop_capabilities()
-        _limit(resource.RLIMIT_NPROC, settings.get("process_limit") or 0)
-        _limit(resource.RLIMIT_FSIZE, settings.get("file_size_limit") or 0)
-        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-        if ruleset is not None:
-            _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset),
-                                 ctypes.c_uint32(0)),
-                   "landlock_restrict_self")
-    finally:
-        if ruleset is not None:
-            os.close(ruleset)
+    if user and (os.geteuid(), os.getegid()) != tuple(user):
+        os.setgroups([])
+        os.setgid(user[1])
+        os.setuid(user[0])
+    if settings.get("user_namespace"):
+        # A changed user is not dumpable, which closes its own /proc files.
+        _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+        _check(_libc.unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER)")
+        _map_own_ids(os.geteuid(), os.getegid())
+        _drop_capabilities()
+    _limit(resource.RLIMIT_NPROC, settings.get("process_limit") or 0)
+    _limit(resource.RLIMIT_FSIZE, settings.get("file_size_limit") or 0)
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     if own_pid_namespace:
         OWN_PID_NAMESPACE = True
         # init of a namespace ignores signals it has no handler for.
@@ -329,6 +375,21 @@ def confine(settings, work_dir, ruleset=None, own_pid_namespace=False,
             os._exit(SIGNAL_EXIT_BASE + signal.SIGKILL)
     elif parent > 1 and os.getppid() != parent:
         os._exit(SIGNAL_EXIT_BASE + signal.SIGKILL)
+
+
+def enter(settings, work_dir, ruleset=None):
+    """The rest of confine, for the step in work_dir: Landlock, which then
+    lets it write there only, and its TMPDIR and HOME. Closes ruleset.
+    """
+    if ruleset is not None:
+        try:
+            rights = _handled_rights(int(settings["landlock"]["abi"]))
+            _allow(ruleset, work_dir, rights, rights)
+            _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset),
+                                 ctypes.c_uint32(0)),
+                   "landlock_restrict_self")
+        finally:
+            os.close(ruleset)
     temporary = os.path.join(work_dir, "tmp")
     os.makedirs(temporary, exist_ok=True)
     os.environ["TMPDIR"] = temporary
