@@ -42,7 +42,8 @@ public final class SandboxProbe {
     var builder =
         new ProcessBuilder(
                 python.toString(),
-                "-I",
+                "-E",
+                "-s",
                 script.toString(),
                 "--probe",
                 Integer.toString(user.uid()),
