@@ -13,9 +13,10 @@ It keeps SPARES children forked ahead of time, each of which has already done
 what every step's process does first (its own process group and PID
 namespace, its output pipe, its descriptors closed; with a sandbox, its user,
 user namespace and limits, and its Landlock rules but the one for the step's
-own directory) and waits on a pipe for its request. A step's start then costs one write to that pipe; the fork of a new
-spare happens after the step has been handed over, off its path. Two spares,
-because one is often not ready yet when steps end close together.
+own directory) and waits on a pipe for its request. A step's start then
+costs one write to that pipe; the fork of a new spare happens after the step
+has been handed over, off its path. Two spares, because one is often not
+ready yet when steps end close together.
 
 Requests arrive on stdin, a line each, as an operation, a request id and for
 a run a JSON object the server passes on to the child unread (a step's inputs

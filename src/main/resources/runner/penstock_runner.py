@@ -98,8 +98,8 @@ def enter_sandbox(sandbox_module, settings, work_dir, launcher_group, server):
     """
     own_namespace = settings.get("pid_namespace") == "given"
     lifeline = None
+    parent = os.getppid()
     if settings.get("pid_namespace") == "make":
-        parent = os.getppid()
         pid, lifeline = sandbox_module.make_pid_namespace(
             settings.get("user_namespace"))
         if pid:
@@ -108,7 +108,6 @@ def enter_sandbox(sandbox_module, settings, work_dir, launcher_group, server):
                     server is None or alive(server)),
                 WATCHDOG_INTERVAL_SECONDS)
         own_namespace, launcher_group = True, None
-    parent = os.getppid()
     try:
         ruleset = sandbox_module.prepare_landlock(
             settings, sandbox_module.landlock_paths(settings))
@@ -364,7 +363,9 @@ def end_leftover_processes(launcher_group):
 
     A group leader cannot signal its group without signalling itself, so it
     first moves back into the group it came from, which is allowed within a
-    session. Doing this here saves the server a kill(1) after every step.
+    session. Doing this here saves the server a kill(1) after every step. In a
+    PID namespace of its own it kills the rest of the namespace instead, which
+    also reaches what left the group (a new session, a double fork).
     """
     sandbox = sys.modules.get("penstock_sandbox")
     if sandbox is not None and sandbox.end_namespace():

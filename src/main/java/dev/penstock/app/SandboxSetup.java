@@ -59,7 +59,8 @@ final class SandboxSetup {
               config.stepDiskBudgetBytes(),
               hidden,
               shared,
-              config.dataDir().toRealPath().resolve("runs"));
+              // As the workspace names it: the directories under it are made passable by path.
+              config.dataDir().resolve("runs"));
       StepSandbox sandbox = SandboxChoice.choose(request, platform);
       if (sandbox.user() != null) {
         checkReachable(config.dataDir().toRealPath(), sandbox.user());
