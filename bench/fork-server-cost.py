@@ -12,7 +12,7 @@ wall time and the CPU time of the fork server itself and of its children
 Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
                                  [--input-size 0] [--sandbox MODES]
                                  [--rounds 1] [--runner-dir DIR]
-                                 [--baseline DIR]
+                                 [--baseline DIR] [--data-parent DIR]
     --input-size N gives each step an N-element list as an input, as the
     squares of a fan-out of N receive their source's list.
     --sandbox MODES, a comma-separated list, runs the steps once per mode
@@ -26,6 +26,9 @@ Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
     --runner-dir DIR takes the scripts from DIR instead of this tree's.
     --baseline DIR adds a mode "baseline": plain, with the scripts of DIR (an
     older build's src/main/resources/runner), taking its turn with the others.
+    --data-parent DIR makes the data directory there (default: the system's
+    temporary directory). Landlock's rules are one per entry beside the way
+    down to the data directory, so a crowded parent costs each step more.
 """
 
 import argparse
@@ -132,6 +135,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--runner-dir", default=RUNNER_DIR)
     parser.add_argument("--baseline")
+    parser.add_argument("--data-parent")
     args = parser.parse_args()
     args.runner_dir = os.path.abspath(args.runner_dir)
     modes = args.sandbox.split(",")
@@ -140,7 +144,7 @@ def main():
         modes.insert(0, "baseline")
     for _ in range(args.rounds):
         for mode in modes:
-            with tempfile.TemporaryDirectory() as root:
+            with tempfile.TemporaryDirectory(dir=args.data_parent) as root:
                 wall, cpu = run_steps(args, mode, root)
             user, system, child_user, child_system = cpu
             print(f"fork-server {mode} steps {args.steps} input-size "
