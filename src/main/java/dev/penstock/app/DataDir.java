@@ -62,9 +62,15 @@ final class DataDir implements AutoCloseable {
     return root;
   }
 
-  /** Sets the modes of {@link DataLayout#secure}. */
-  void secure(boolean stepsRunAsAnotherUser) {
+  /**
+   * Sets the modes of {@link DataLayout#secure}; with {@code embeddedDatabase}, creates the
+   * database file first, private.
+   */
+  void secure(boolean stepsRunAsAnotherUser, boolean embeddedDatabase) {
     try {
+      if (embeddedDatabase) {
+        DataLayout.createDatabase(root);
+      }
       DataLayout.secure(root, stepsRunAsAnotherUser);
     } catch (IOException e) {
       throw new ConfigException("cannot set the modes of " + root.toAbsolutePath() + ": " + e);

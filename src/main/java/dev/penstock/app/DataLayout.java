@@ -30,7 +30,7 @@ final class DataLayout {
   private static final Set<PosixFilePermission> PRIVATE_FILE_MODE =
       PosixFilePermissions.fromString("rw-------");
 
-  /** What moved from the top of a data directory into server/ (the layout before 1.5). */
+  /** What moved from the top of a data directory into server/ (the old layout). */
   private static final List<String> SERVER_FILES =
       List.of(
           "penstock.db",
@@ -81,10 +81,15 @@ final class DataLayout {
     if (old && Files.isDirectory(root.resolve("runs"))) {
       makePrivate(root.resolve("runs"));
     }
-    // SQLite gives its -wal and -shm the database file's mode: a database made private here
-    // keeps them private too.
+  }
+
+  /**
+   * Creates the embedded database's file, empty, before SQLite does: SQLite gives its -wal and -shm
+   * the database file's mode, so a database made private here keeps them private too.
+   */
+  static void createDatabase(Path root) throws IOException {
     Path database = database(root);
-    if (!Files.exists(database)) {
+    if (!Files.exists(database, LinkOption.NOFOLLOW_LINKS)) {
       Files.createFile(database, PRIVATE_FILE);
     }
   }

@@ -60,7 +60,8 @@ public final class PenstockServer {
     StepSandbox sandbox;
     try {
       sandbox = SandboxSetup.choose(config, platformSeam);
-      dataDir.secure(sandbox.user() != null);
+      // The default database lives in the data directory; one named by --db-url is its own.
+      dataDir.secure(sandbox.user() != null, config.databaseUrl() == null);
       this.stores =
           JdbcStores.open(
               config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
