@@ -2,7 +2,7 @@ package dev.penstock.executor.local;
 
 import java.util.Locale;
 
-/** How steps are kept from the server's files (see README, Security). */
+/** How steps are kept from the server's files (see README, Security). Immutable. */
 public enum StepIsolation {
   /** The strongest this machine offers: Landlock, else bubblewrap, else none. */
   AUTO,
