@@ -23,6 +23,8 @@ import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
+import dev.penstock.executor.local.SandboxProbe.Platform;
+import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
 import dev.penstock.store.StoreException;
@@ -31,6 +33,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +57,15 @@ public final class PenstockServer {
   private final ApiServer api;
   private final String adminKeyNotice;
 
-  private PenstockServer(PenstockConfig config, InstantSource clock) {
+  private PenstockServer(
+      PenstockConfig config, InstantSource clock, Function<Platform, Platform> platformSeam) {
     String pythonVersion = checkPython(config.python());
     this.dataDir = DataDir.open(config.dataDir());
+    StepSandbox sandbox;
     try {
+      sandbox = SandboxSetup.choose(config, platformSeam);
+      // The default database lives in the data directory; one named by --db-url is its own.
+      dataDir.secure(sandbox.user() != null, config.databaseUrl() == null);
       this.stores =
           JdbcStores.open(
               config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
@@ -68,6 +76,7 @@ public final class PenstockServer {
       dataDir.close();
       throw e;
     }
+    log.info(sandbox.describe());
     var apiKeys = new ApiKeys(stores.apiKeys(), clock);
     this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
@@ -82,7 +91,8 @@ public final class PenstockServer {
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
                 .withForkServer(config.forkServer())
-                .withMaxOutput(config.maxOutputBytes()));
+                .withMaxOutput(config.maxOutputBytes())
+                .withSandbox(sandbox));
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -171,7 +181,16 @@ public final class PenstockServer {
 
   /** As {@link #start(PenstockConfig)} on the given clock, so tests can move time. */
   public static PenstockServer start(PenstockConfig config, InstantSource clock) {
-    return new PenstockServer(config, clock);
+    return new PenstockServer(config, clock, platform -> platform);
+  }
+
+  /**
+   * As {@link #start(PenstockConfig)}, on a machine that offers steps what {@code platformSeam}
+   * makes of what it really offers: for tests of machines this one is not.
+   */
+  public static PenstockServer start(
+      PenstockConfig config, Function<Platform, Platform> platformSeam) {
+    return new PenstockServer(config, InstantSource.system(), platformSeam);
   }
 
   public int port() {

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rerun, skip and cancel, through the real server as the SDK calls them (cancel is a Penstock
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunControlE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   static final String SOURCE =
       """
@@ -39,7 +39,9 @@ class RunControlE2ETest {
       def wait(shared):
           folder = pathlib.Path(shared)
           with open(folder / "pids", "a") as pids:
-              pids.write(f"{os.getpid()}\\n")
+              # The pid the server sees: a step is PID 1 of a namespace of its own,
+              # and /proc, the machine's, numbers it as the server does.
+              pids.write(os.readlink("/proc/self") + "\\n")
           while not (folder / "release").exists():
               time.sleep(0.05)
           return 1

@@ -344,7 +344,7 @@ class RunFlowE2ETest {
             .resolve("runs")
             .resolve(versionId)
             .resolve(stepVersionId)
-            .resolve("attempt-1");
+            .resolve("work-1");
     try {
       java.nio.file.Files.writeString(dir.resolve("release"), "go");
     } catch (java.io.IOException e) {
