@@ -76,7 +76,6 @@ public final class PenstockServer {
       dataDir.close();
       throw e;
     }
-    log.info(sandbox.describe());
     var apiKeys = new ApiKeys(stores.apiKeys(), clock);
     this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
@@ -167,6 +166,7 @@ public final class PenstockServer {
         "Steps run in Python {} ({})",
         pythonVersion.lines().findFirst().orElse(""),
         config.python());
+    log.info(sandbox.describe());
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     sweeper.start();
@@ -221,19 +221,23 @@ public final class PenstockServer {
   }
 
   /**
-   * Adds the operator's admin key, or generates the first one; only a generated key is printed and
-   * saved where the operator can read it (never where a step can).
+   * Adds the operator's admin key, or generates the first one. The first admin key is saved where
+   * the operator can read it and no step can; a generated one is also printed, once.
    */
   private String ensureAdminKey(ApiKeys apiKeys, PenstockConfig config) {
+    boolean firstStart = !apiKeys.hasAdminKey();
     var added = apiKeys.ensureAdminKey(config.adminApiKey()).orElse(null);
     if (added == null) {
       return null;
     }
-    if (config.adminApiKey() != null) {
+    if (!firstStart) {
       log.info("Added the admin API key given in the configuration as key {}", added.stored().id());
       return null;
     }
     Path file = dataDir.writeAdminKey(added.key());
+    if (config.adminApiKey() != null) {
+      return "Saved the admin API key given in the configuration in " + file.toAbsolutePath();
+    }
     return "Created the admin API key "
         + added.key()
         + " (also saved in "

@@ -91,6 +91,11 @@ public final class ApiKeys {
     return found;
   }
 
+  /** Whether anyone can sign in as an admin yet (false on a fresh database). */
+  public boolean hasAdminKey() {
+    return store.hasAdminKey();
+  }
+
   /** Every key, newest first, without secrets. */
   public List<ApiKey> list() {
     return store.listKeys();
