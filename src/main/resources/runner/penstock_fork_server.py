@@ -1,18 +1,22 @@
 """Penstock's fork server: forks one child per step from a warm Python.
 
 Usage:
-    python -u penstock_fork_server.py
+    python -u penstock_fork_server.py [--sandbox JSON]
+        JSON: the steps' sandbox settings (see penstock_sandbox); without
+        it, children run as the server does.
 
 The server imports the runner once; each step then costs a fork instead of an
 interpreter start. It never imports or runs a step's code: only its children
 do, after the fork, so a step cannot leave anything behind in it.
 
 It keeps SPARES children forked ahead of time, each of which has already done
-what every step's process does first (its own process group, the parent
-watchdog, its output pipe, its descriptors closed) and waits on a pipe for its
-request. A step's start then costs one write to that pipe; the fork of a new
-spare happens after the step has been handed over, off its path. Two spares,
-because one is often not ready yet when steps end close together.
+what every step's process does first (its own process group and PID
+namespace, its output pipe, its descriptors closed; with a sandbox, its user,
+user namespace and limits, and its Landlock rules but the one for the step's
+own directory) and waits on a pipe for its request. A step's start then
+costs one write to that pipe; the fork of a new spare happens after the step
+has been handed over, off its path. Two spares, because one is often not
+ready yet when steps end close together.
 
 Requests arrive on stdin, a line each, as an operation, a request id and for
 a run a JSON object the server passes on to the child unread (a step's inputs
@@ -48,6 +52,7 @@ import sys
 import traceback
 
 import penstock_runner
+import penstock_sandbox
 
 # Imported here so that children find them loaded: most failing steps format
 # a traceback, and the runner imports traceback lazily.
@@ -59,8 +64,9 @@ CHILD_FAILED_EXIT_CODE = 70
 SPARES = 2
 
 
-def main():
+def main(argv):
     server = os.environ.pop(penstock_runner.PARENT_PID_VARIABLE, None)
+    sandbox = Sandbox(json.loads(argv[2]) if argv[1:2] == ["--sandbox"] else {})
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
@@ -75,7 +81,7 @@ def main():
     # Children inherit it, writing to their own fd 2, the step's log: enabled
     # here once instead of in each child.
     faulthandler.enable()
-    children = Children(int(server) if server else None)
+    children = Children(int(server) if server else None, sandbox)
     children.fork_spares()
     send({"event": "ready", "pid": os.getpid()})
     pending = b""
@@ -114,8 +120,9 @@ class Spare:
 class Children:
     """The server's children: the spares, and the steps that run."""
 
-    def __init__(self, server_pid):
+    def __init__(self, server_pid, sandbox):
         self.server_pid = server_pid
+        self.sandbox = sandbox
         self.running = {}  # child pid -> request id
         self.pipes = {}  # request id -> read end of the child's output pipe
         self.spares = collections.deque()
@@ -165,14 +172,15 @@ class Children:
             close_all(output_read, output_write)
             return f"cannot make the step's request pipe: {exc}"
         try:
-            pid = os.fork()
-        except OSError as exc:
+            pid = self.sandbox.fork()
+        except (OSError, penstock_sandbox.SandboxError) as exc:
             close_all(output_read, output_write, request_read, request_write)
             return f"cannot fork the step's process: {exc}"
         if pid == 0:
             code = CHILD_FAILED_EXIT_CODE
             try:
-                code = run_child(output_write, request_read, self.server_pid)
+                code = run_child(output_write, request_read, self.server_pid,
+                                 self.sandbox)
             except BaseException:  # never return into the server's loop
                 traceback.print_exc()
             finally:
@@ -221,24 +229,81 @@ def hand_over(requests, payload):
         os.close(requests)
 
 
-def run_child(output, requests, server_pid):
+class Sandbox:
+    """How the steps' processes are made and confined (penstock_sandbox).
+
+    What does not depend on the step is worked out once, here: the paths a
+    step may read, this server's own PID namespace to come back to after
+    making a child a new one.
+    """
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.pid_namespace = settings.get("pid_namespace") == "make"
+        self.namespace_fd = None
+        if self.pid_namespace and os.geteuid() == 0:
+            self.namespace_fd = os.open("/proc/self/ns/pid", os.O_RDONLY)
+        paths = penstock_sandbox.landlock_paths(settings)
+        self.rules = (penstock_sandbox.Rules(settings, paths)
+                      if settings.get("landlock") else None)
+        # Its write end stays here only: a child sees end of file once this
+        # server is gone.
+        self.lifeline, self.lifeline_write = os.pipe()
+
+    def fork(self):
+        if self.namespace_fd is None:
+            return os.fork()
+        return penstock_sandbox.fork_in_pid_namespace(self.namespace_fd)
+
+
+def run_child(output, requests, server_pid, sandbox):
     """In the child: becomes a step's process, as a fresh runner would.
 
     Everything up to the wait for the request is the same for every step, so
-    it happens before the step is known.
+    it happens before the step is known. Once it is known, the child takes
+    its sandbox before anything of the step runs.
     """
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as when fresh
     launcher_group = penstock_runner.become_process_group_leader()
-    penstock_runner.start_parent_watchdog(os.getppid(), server_pid)
     # The server runs with -u, so sys.stdout and sys.stderr write straight to
     # fds 1 and 2 without a buffer: pointing the fds at the pipe is enough.
     os.dup2(output, 1)
     os.dup2(output, 2)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() in a step sees end of file, not a hang
-    close_inherited_descriptors(keep=requests)
+    # Before the server's descriptors go: the rules' paths are among them.
+    try:
+        ruleset = sandbox.rules.ruleset() if sandbox.rules else None
+    except (penstock_sandbox.SandboxError, OSError) as exc:
+        ruleset = exc  # reported once there is a step to fail
+    # Kept to learn, once confined, whether this server died meanwhile.
+    lifeline = sandbox.lifeline if sandbox.settings else None
+    keep = [requests]
+    keep += [lifeline] if lifeline is not None else []
+    keep += [ruleset] if isinstance(ruleset, int) else []
+    close_inherited_descriptors(keep=keep)
+    own_namespace = sandbox.namespace_fd is not None
+    if sandbox.pid_namespace and not own_namespace:
+        # Not root: this child waits outside a namespace made with a user
+        # namespace of its own, and its child runs the step.
+        pid, lifeline_of_parent = penstock_sandbox.make_pid_namespace(True)
+        if pid:
+            penstock_sandbox.supervise(pid)
+        os.close(lifeline)
+        lifeline, own_namespace = lifeline_of_parent, True
+    parent = os.getppid()
+    if not sandbox.settings:
+        penstock_runner.start_parent_watchdog(parent, server_pid)
+    elif not isinstance(ruleset, Exception):
+        try:
+            penstock_sandbox.take_limits(sandbox.settings, own_namespace,
+                                         lifeline)
+        except (penstock_sandbox.SandboxError, OSError) as exc:
+            if ruleset is not None:
+                os.close(ruleset)
+            ruleset = exc  # reported once there is a step to fail
     data = read_line(requests)
     os.close(requests)
     if not data:
@@ -248,6 +313,15 @@ def run_child(output, requests, server_pid):
     os.chdir(work_dir)
     os.environ.update(request.get("environment") or {})
     os.environ["PYTHONUNBUFFERED"] = "1"
+    if sandbox.settings:
+        if not penstock_runner.confine(
+                penstock_sandbox, work_dir,
+                lambda rules: penstock_sandbox.enter(sandbox.settings,
+                                                     work_dir, rules),
+                ruleset):
+            return 1
+        if not own_namespace:  # after Landlock: it needs a single thread
+            penstock_runner.start_parent_watchdog(parent, server_pid)
     # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
     # started long before, so it puts those folders on its path itself.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -286,8 +360,11 @@ def close_inherited_descriptors(keep):
     the JVM raised the limit on open files, where listing /proc/self/fd
     cost a step a millisecond and a half of CPU.
     """
-    os.closerange(3, keep)
-    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def kill_group(pid):
@@ -314,4 +391,4 @@ def send(event):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -12,11 +12,12 @@ Usage:
 request.json (or the same object, which a fork server passes to run_step)
 holds "source_code", "function_name", "kwargs" (an object; the
 function is called as function(**kwargs)), "memory_gb" (0 for no limit),
-"cpu_seconds" (a CPU-time guard, 0 for none) and "max_output_bytes" (the most
-JSON the return value may take, 0 for no limit). The step's
-packageRequirements are installed in the interpreter that runs this (a
-virtual environment the server built), so the runner does not check them.
-result.json holds "status" and, by status:
+"cpu_seconds" (a CPU-time guard, 0 for none), "max_output_bytes" (the most
+JSON the return value may take, 0 for no limit) and, in request.json,
+"sandbox" (penstock_sandbox's settings; absent, the step runs as this
+process does). The step's packageRequirements are installed in the
+interpreter that runs this (a virtual environment the server built), so the
+runner does not check them. result.json holds "status" and, by status:
     ok                "returned": the function's return value
     error             "error_type", "message", "traceback" (the user's frames)
     memory_exceeded   "traceback"
@@ -65,15 +66,85 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     server = os.environ.pop(PARENT_PID_VARIABLE, None)
+    server = int(server) if server else None
+    work_dir = argv[1]
+    request = read_request(work_dir)
     launcher_group = become_process_group_leader()
-    start_parent_watchdog(os.getppid(), int(server) if server else None)
+    sandbox = (request or {}).get("sandbox")
+    if sandbox:
+        import penstock_sandbox
+        launcher_group = enter_sandbox(penstock_sandbox, sandbox, work_dir,
+                                       launcher_group, server)
+    else:
+        start_parent_watchdog(os.getppid(), server)
     faulthandler.enable()
-    exit_code = run_step(argv[1], launcher_group)
+    exit_code = run_step(work_dir, launcher_group, request)
     flush_output()
     # Leave without waiting for threads the step may have left running: the
     # step is over once result.json exists, and a forgotten non-daemon thread
     # would otherwise hold the attempt until its timeout.
     os._exit(exit_code)
+
+
+def read_request(work_dir):
+    """request.json, or None when it cannot be read (run_step then says why)."""
+    try:
+        with open(os.path.join(work_dir, REQUEST_FILE), encoding="utf-8") as file:
+            return json.load(file)
+    except (OSError, ValueError):
+        return None
+
+
+def enter_sandbox(sandbox_module, settings, work_dir, launcher_group, server):
+    """Confines this process; returns the launcher group for run_step.
+
+    With a PID namespace to make, this process forks once: the child, init of
+    the namespace, runs the step; this one waits outside it, watching the
+    server, and exits as the child did.
+    """
+    own_namespace = settings.get("pid_namespace") == "given"
+    lifeline = None
+    parent = os.getppid()
+    if settings.get("pid_namespace") == "make":
+        pid, lifeline = sandbox_module.make_pid_namespace(
+            settings.get("user_namespace"))
+        if pid:
+            sandbox_module.supervise(
+                pid, lambda: os.getppid() == parent and (
+                    server is None or alive(server)),
+                WATCHDOG_INTERVAL_SECONDS)
+        own_namespace, launcher_group = True, None
+    try:
+        ruleset = sandbox_module.prepare_landlock(
+            settings, sandbox_module.landlock_paths(settings))
+    except (sandbox_module.SandboxError, OSError) as exc:
+        ruleset = exc
+    if not confine(sandbox_module, work_dir,
+                   lambda rules: sandbox_module.confine(
+                       settings, work_dir, rules, own_namespace, lifeline),
+                   ruleset):
+        os._exit(1)
+    if not own_namespace:  # after confine: a user namespace needs one thread
+        start_parent_watchdog(parent, server)
+    return launcher_group
+
+
+def confine(sandbox_module, work_dir, confinement, ruleset):
+    """Calls confinement(ruleset); False, with a result saying why, if it
+    fails: the step's code then never runs. ruleset may be the exception
+    that kept it from being made, or one that the confinement raised before.
+    """
+    try:
+        if isinstance(ruleset, Exception):
+            raise ruleset
+        confinement(ruleset)
+        return True
+    except (sandbox_module.SandboxError, OSError) as exc:
+        write_result(work_dir, json.dumps({
+            "status": "runner_error",
+            "message": f"cannot confine the step to its sandbox: {exc}"}))
+        release_output()
+        return False
 
 
 def become_process_group_leader():
@@ -381,8 +452,13 @@ def end_leftover_processes(launcher_group):
 
     A group leader cannot signal its group without signalling itself, so it
     first moves back into the group it came from, which is allowed within a
-    session. Doing this here saves the server a kill(1) after every step.
+    session. Doing this here saves the server a kill(1) after every step. In a
+    PID namespace of its own it kills the rest of the namespace instead, which
+    also reaches what left the group (a new session, a double fork).
     """
+    sandbox = sys.modules.get("penstock_sandbox")
+    if sandbox is not None and sandbox.end_namespace():
+        return
     if launcher_group is None:
         return
     try:

@@ -70,11 +70,16 @@ class ArchitectureTest {
           .whereLayer("app")
           .mayOnlyBeAccessedByLayers("cli");
 
-  /** The engine's rooms (STYLE.md §3b): definitions at the bottom, upkeep and cron on top. */
+  /**
+   * The engine's rooms (STYLE.md §3b): definitions and access (API keys) at the bottom, upkeep and
+   * cron on top.
+   */
   static final ArchRule engine_rooms_depend_one_way =
       layeredArchitecture()
           .consideringOnlyDependenciesInLayers()
           .withOptionalLayers(true)
+          .layer("access")
+          .definedBy("dev.penstock.engine.access..")
           .layer("definition")
           .definedBy("dev.penstock.engine.definition..")
           .layer("attempt")
@@ -85,6 +90,8 @@ class ArchitectureTest {
           .definedBy("dev.penstock.engine.cron..")
           .layer("upkeep")
           .definedBy("dev.penstock.engine.upkeep..")
+          .whereLayer("access")
+          .mayNotAccessAnyLayer()
           .whereLayer("definition")
           .mayNotAccessAnyLayer()
           .whereLayer("attempt")

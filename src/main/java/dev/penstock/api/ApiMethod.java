@@ -11,8 +11,9 @@ import java.util.Optional;
  * none of them is written twice. Immutable and thread-safe.
  *
  * @param verb the verb the official SDK uses (docs/abacus-api.md §2, §3); extensions pick theirs
- * @param changesState true for a method that writes: it never answers GET
+ * @param changesState true for a method that writes: it never answers GET, nor to a read-only key
  * @param extension true for Penstock's own methods, which the SDK does not have
+ * @param access who besides an admin key may call it (see {@link Access})
  */
 public record ApiMethod(
     String name,
@@ -22,7 +23,29 @@ public record ApiMethod(
     String summary,
     List<Parameter> parameters,
     Result result,
+    Access access,
     Handler handler) {
+
+  /**
+   * Who may call a method. An admin key calls everything; a read-only key every method that does
+   * not change state unless {@code adminOnly}; a run's key (the one its steps get) only the methods
+   * that name a {@code runScope}, and there only its own run.
+   */
+  public record Access(boolean adminOnly, RunScope runScope) {
+    static final Access DEFAULT = new Access(false, RunScope.NONE);
+  }
+
+  /**
+   * What a run key may reach through a method: nothing, the method whatever its parameters (the
+   * SDK's handshake), or only its own run, named by the parameter {@code pipelineVersion} or by a
+   * step version of it in {@code pipelineStepVersion}.
+   */
+  public enum RunScope {
+    NONE,
+    ANY,
+    OWN_VERSION,
+    OWN_STEP_VERSION
+  }
 
   /** The verbs of the API. GET and DELETE carry parameters in the query string. */
   public enum Verb {
@@ -85,6 +108,7 @@ public record ApiMethod(
     private final List<Parameter> parameters = new ArrayList<>();
     private boolean extension;
     private Result result = Result.NOTHING;
+    private Access access = Access.DEFAULT;
 
     private Builder(String name, Verb verb, boolean changesState, String summary) {
       this.name = name;
@@ -124,6 +148,18 @@ public record ApiMethod(
       return add(new Parameter(parameter, type, true, Parameter.Use.EXTENSION, meaning));
     }
 
+    /** Only admin keys may call it (key management). */
+    Builder adminOnly() {
+      access = new Access(true, RunScope.NONE);
+      return this;
+    }
+
+    /** A run's own key may call it too, within {@code scope}. */
+    Builder forRunKeys(RunScope scope) {
+      access = new Access(access.adminOnly(), scope);
+      return this;
+    }
+
     Builder returns(Class<?> type) {
       result = Result.of(type);
       return this;
@@ -136,7 +172,7 @@ public record ApiMethod(
 
     ApiMethod handler(Handler handler) {
       return new ApiMethod(
-          name, verb, changesState, extension, summary, parameters, result, handler);
+          name, verb, changesState, extension, summary, parameters, result, access, handler);
     }
 
     private Builder add(Parameter parameter) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
@@ -13,7 +14,6 @@ import dev.penstock.engine.definition.Modules;
 import dev.penstock.engine.run.RunControl;
 import dev.penstock.engine.run.RunWaits;
 import dev.penstock.engine.run.Runs;
-import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
@@ -25,6 +25,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: {@code /api/v0/{method}} for every declared {@link ApiMethod}, the envelope,
@@ -32,6 +34,7 @@ import java.util.Map;
  */
 public final class ApiServer {
   private static final String API = "/api/v0/";
+  private static final Logger AUDIT = LoggerFactory.getLogger("dev.penstock.audit");
 
   /** PUT is no SDK verb; it is taken as POST. HEAD is taken as GET, without the body. */
   private static final List<HandlerType> VERBS =
@@ -47,7 +50,7 @@ public final class ApiServer {
   public record Services(
       PipelineStore pipelines,
       RunStore runs,
-      ApiKeyStore apiKeys,
+      ApiKeys apiKeys,
       Definitions definitions,
       Functions functions,
       Runs runner,
@@ -81,6 +84,7 @@ public final class ApiServer {
     declared.addAll(new StepRoutes(services, views).methods());
     declared.addAll(new VersionRoutes(services, views).methods());
     declared.addAll(new ModuleRoutes(services).methods());
+    declared.addAll(new KeyRoutes(services).methods());
     this.methods = byName(declared);
     this.openApi = OpenApi.document(methods.values(), version, limits).toString().getBytes(UTF_8);
     this.javalin =
@@ -161,11 +165,13 @@ public final class ApiServer {
   }
 
   private void handle(Context ctx) {
-    envelope.requestId(ctx);
+    String requestId = envelope.requestId(ctx);
+    Auth.Caller caller = null;
+    ApiMethod method = null;
     try {
-      auth.check(ctx.header("apiKey"));
+      caller = auth.authenticate(ctx.header("apiKey"));
       String name = ctx.pathParam("method");
-      ApiMethod method = methods.get(name);
+      method = methods.get(name);
       if (method == null) {
         throw new ApiError(404, "Generic404Error", "Unknown API method: " + name);
       }
@@ -180,9 +186,19 @@ public final class ApiServer {
                 .formatted(name, method.verb()));
       }
       Params params = reader.read(method, body(ctx), query(ctx));
+      auth.authorize(caller, method, params);
       envelope.success(ctx, method.handler().handle(params));
+      audit(caller, method, 200, requestId);
     } catch (Throwable error) {
       envelope.failure(ctx, error);
+      audit(caller, method, ErrorMapper.map(error).status(), requestId);
+    }
+  }
+
+  /** Every call that may change state, with who made it: the audit trail an operator reads. */
+  private static void audit(Auth.Caller caller, ApiMethod method, int status, String requestId) {
+    if (caller != null && method != null && method.changesState()) {
+      AUDIT.info("{} {} -> {} (request {})", caller.name(), method.name(), status, requestId);
     }
   }
 

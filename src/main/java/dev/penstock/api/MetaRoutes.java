@@ -28,9 +28,11 @@ final class MetaRoutes {
             .ignored("streamingToken", STRING, "a streaming token, for feature groups")
             .ignored("featureGroupId", ID, "a feature group, for streaming")
             .ignored("modelId", ID, "a model, for predictions")
+            .forRunKeys(ApiMethod.RunScope.ANY)
             .returns(ApiEndpointResponse.class)
             .handler(params -> ApiEndpointResponse.of(baseUrl.get())),
         ApiMethod.read(GET, "version", "The API version this server speaks, as the SDK's.")
+            .forRunKeys(ApiMethod.RunScope.ANY)
             .returns(String.class)
             .handler(params -> version));
   }

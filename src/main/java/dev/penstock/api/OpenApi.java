@@ -70,6 +70,14 @@ final class OpenApi {
     if (method.extension()) {
       operation.put("x-penstock-extension", true);
     }
+    // Who may call it: every key for reads, admin keys for writes and key management, and a
+    // run's own key where its run scope allows.
+    operation.put(
+        "x-penstock-access",
+        method.access().adminOnly() ? "ADMIN" : method.changesState() ? "ADMIN" : "READ_ONLY");
+    if (method.access().runScope() != ApiMethod.RunScope.NONE) {
+      operation.put("x-penstock-run-key", method.access().runScope().name());
+    }
     if (method.verb().readsQuery()) {
       ArrayNode parameters = operation.putArray("parameters");
       for (Parameter parameter : method.parameters()) {

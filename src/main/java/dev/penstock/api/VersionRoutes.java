@@ -58,6 +58,7 @@ final class VersionRoutes {
                                 params.arguments("pipelineVariableMappings")))),
         ApiMethod.read(GET, "describePipelineVersion", "A run, with every step version.")
             .required("pipelineVersion", ID, VERSION_ID)
+            .forRunKeys(ApiMethod.RunScope.OWN_VERSION)
             .returns(PipelineVersionResponse.class)
             .handler(params -> views.version(params.string("pipelineVersion"))),
         ApiMethod.read(
@@ -68,6 +69,7 @@ final class VersionRoutes {
             .extension()
             .requiredExtra("pipelineVersion", ID, VERSION_ID)
             .extra("timeout", INTEGER, "seconds to wait, 0 to " + MAX_WAIT_SECONDS + " (default)")
+            .forRunKeys(ApiMethod.RunScope.OWN_VERSION)
             .returns(PipelineVersionResponse.class)
             .handler(
                 params -> {
@@ -143,11 +145,13 @@ final class VersionRoutes {
                 }),
         ApiMethod.read(GET, "describePipelineStepVersion", "One step of one run.")
             .required("pipelineStepVersion", ID, STEP_VERSION_ID)
+            .forRunKeys(ApiMethod.RunScope.OWN_STEP_VERSION)
             .returns(PipelineStepVersionResponse.class)
             .handler(
                 params -> views.stepVersion(stepVersion(params.string("pipelineStepVersion")))),
         ApiMethod.read(GET, "listPipelineVersionLogs", "What every step of a run printed.")
             .required("pipelineVersion", ID, VERSION_ID)
+            .forRunKeys(ApiMethod.RunScope.OWN_VERSION)
             .returns(PipelineVersionLogsResponse.class)
             .handler(
                 params ->
@@ -157,6 +161,7 @@ final class VersionRoutes {
                             .toList())),
         ApiMethod.read(GET, "getStepVersionLogs", "What one step of a run printed.")
             .required("pipelineStepVersion", ID, STEP_VERSION_ID)
+            .forRunKeys(ApiMethod.RunScope.OWN_STEP_VERSION)
             .returns(PipelineStepVersionLogsResponse.class)
             .handler(params -> logs(stepVersion(params.string("pipelineStepVersion")))));
   }

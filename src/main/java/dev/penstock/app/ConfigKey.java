@@ -52,7 +52,34 @@ public enum ConfigKey {
       "retention-max-age", "30d", "finished runs younger than this are kept, however many"),
   RETENTION_INTERVAL("retention-interval", "1m", "how often old runs are pruned"),
   SCHEDULE_TICK("schedule-tick", "1s", "how often cron schedules are checked for due runs"),
-  ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
+  STEP_ISOLATION(
+      "step-isolation",
+      "auto",
+      "how steps are kept from the server's files: landlock, bubblewrap, none, or auto (the"
+          + " strongest available)"),
+  STEP_USER(
+      "step-user",
+      "",
+      "user steps run as when the server runs as root; empty means nobody (as root) or the"
+          + " server's own user"),
+  BWRAP_PATH("bwrap-path", "bwrap", "the bubblewrap binary, for step-isolation bubblewrap"),
+  STEP_SHARED_DIRS(
+      "step-shared-dirs",
+      "",
+      "directories every step may read and write besides its own, comma-separated; empty means"
+          + " none"),
+  STEP_PROCESS_LIMIT(
+      "step-process-limit", "1024", "processes and threads a step may have at once (0: no limit)"),
+  STEP_FILE_SIZE_LIMIT("step-file-size-limit", "1GB", "largest file a step may write"),
+  STEP_DISK_BUDGET(
+      "step-disk-budget",
+      "10GB",
+      "most a step may keep in its working directory; past it the step is stopped"),
+  ADMIN_API_KEY(
+      "admin-api-key",
+      "",
+      "an admin API key (16+ characters) added at start unless it exists; empty: one is generated at"
+          + " first start");
 
   private final String key;
   private final String defaultValue;

@@ -1,11 +1,15 @@
 package dev.penstock.app;
 
+import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.executor.local.StepIsolation;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +29,7 @@ public final class ConfigLoader {
   private record Setting(String value, String source) {}
 
   private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+  private Path configFile;
 
   private ConfigLoader() {}
 
@@ -39,6 +44,7 @@ public final class ConfigLoader {
     }
     if (configFile != null) {
       loader.readFile(configFile);
+      loader.configFile = configFile.toAbsolutePath().normalize();
     }
     for (ConfigKey key : ConfigKey.values()) {
       String value = env.get(key.envVar());
@@ -97,14 +103,58 @@ public final class ConfigLoader {
         integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),
-        optional(ConfigKey.ADMIN_API_KEY),
+        adminApiKey(),
         duration(ConfigKey.SCHEDULE_TICK),
         bool(ConfigKey.FORK_SERVER),
         size(ConfigKey.PYTHON_ENVS_LIMIT),
         size(ConfigKey.MAX_OUTPUT_SIZE),
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
         size(ConfigKey.MAX_VALUE_SIZE),
-        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500));
+        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500),
+        isolation(ConfigKey.STEP_ISOLATION),
+        optional(ConfigKey.STEP_USER),
+        text(ConfigKey.BWRAP_PATH),
+        paths(ConfigKey.STEP_SHARED_DIRS),
+        integer(ConfigKey.STEP_PROCESS_LIMIT, 0, 1_000_000),
+        size(ConfigKey.STEP_FILE_SIZE_LIMIT),
+        size(ConfigKey.STEP_DISK_BUDGET),
+        configFile);
+  }
+
+  /** The operator's admin key, checked without ever printing it. */
+  private String adminApiKey() {
+    String value = optional(ConfigKey.ADMIN_API_KEY);
+    if (value != null
+        && (value.length() < ApiKeys.MIN_CHOSEN_KEY_LENGTH
+            || !value.chars().allMatch(c -> c > ' ' && c < 127))) {
+      throw new ConfigException(
+          "%s (from %s): expected at least %d printable characters without spaces"
+              .formatted(
+                  ConfigKey.ADMIN_API_KEY.key(),
+                  settings.get(ConfigKey.ADMIN_API_KEY).source(),
+                  ApiKeys.MIN_CHOSEN_KEY_LENGTH));
+    }
+    return value;
+  }
+
+  private List<Path> paths(ConfigKey key) {
+    String value = optional(key);
+    if (value == null) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(path -> !path.isEmpty())
+        .map(path -> Path.of(path).toAbsolutePath().normalize())
+        .toList();
+  }
+
+  private StepIsolation isolation(ConfigKey key) {
+    try {
+      return StepIsolation.parse(text(key));
+    } catch (IllegalArgumentException e) {
+      throw bad(key, "expected auto, landlock, bubblewrap or none");
+    }
   }
 
   private boolean bool(ConfigKey key) {

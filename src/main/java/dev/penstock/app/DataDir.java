@@ -7,14 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The server's data directory: created on first start, locked while a server uses it, and holding
- * the files a server keeps besides its database (the admin key, the run-key secret). Not
- * thread-safe; used while the server starts and stops.
+ * The server's data directory: created on first start, locked while a server uses it. Its {@code
+ * server/} directory (see {@link DataLayout}) holds what no step may reach: the database, the admin
+ * key, the run-key secret. Not thread-safe; used while the server starts and stops.
  */
 final class DataDir implements AutoCloseable {
   private final Path root;
@@ -27,20 +26,32 @@ final class DataDir implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Creates the directory if needed and locks it; fails when another server holds the lock. */
+  /**
+   * Creates the directory if needed, locks it, and moves an old layout's files into {@code
+   * server/}; fails when another server holds the lock.
+   */
   static DataDir open(Path root) {
     try {
-      Files.createDirectories(root);
-      var channel =
-          FileChannel.open(
-              root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      DataLayout.createPrivate(root);
+      Path lockFile = root.resolve("server.lock");
+      if (!Files.exists(lockFile)) {
+        Files.createFile(lockFile, DataLayout.PRIVATE_FILE);
+      }
+      var channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
         throw new ConfigException(
             "another Penstock server is using the data directory " + root.toAbsolutePath());
       }
-      return new DataDir(root, channel, lock);
+      var dataDir = new DataDir(root, channel, lock);
+      try {
+        DataLayout.migrate(root);
+      } catch (IOException | RuntimeException e) {
+        dataDir.close();
+        throw e;
+      }
+      return dataDir;
     } catch (IOException e) {
       throw new ConfigException(
           "cannot use the data directory " + root.toAbsolutePath() + ": " + e.getMessage());
@@ -51,9 +62,24 @@ final class DataDir implements AutoCloseable {
     return root;
   }
 
+  /**
+   * Sets the modes of {@link DataLayout#secure}; with {@code embeddedDatabase}, creates the
+   * database file first, private.
+   */
+  void secure(boolean stepsRunAsAnotherUser, boolean embeddedDatabase) {
+    try {
+      if (embeddedDatabase) {
+        DataLayout.createDatabase(root);
+      }
+      DataLayout.secure(root, stepsRunAsAnotherUser);
+    } catch (IOException e) {
+      throw new ConfigException("cannot set the modes of " + root.toAbsolutePath() + ": " + e);
+    }
+  }
+
   /** The secret that signs run keys, made on first start and kept private to the server's user. */
   byte[] runKeySecret() {
-    Path file = root.resolve("run-key-secret");
+    Path file = DataLayout.serverDir(root).resolve("run-key-secret");
     try {
       if (!Files.exists(file)) {
         byte[] secret = new byte[32];
@@ -68,7 +94,7 @@ final class DataDir implements AutoCloseable {
 
   /** Writes the admin key where its owner can read it (mode 0600). */
   Path writeAdminKey(String key) {
-    Path file = root.resolve("admin-api-key");
+    Path file = DataLayout.serverDir(root).resolve("admin-api-key");
     try {
       writePrivate(file, key + "\n");
       return file;
@@ -80,8 +106,7 @@ final class DataDir implements AutoCloseable {
   private static void writePrivate(Path file, String content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temp);
-    Files.createFile(
-        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(temp, DataLayout.PRIVATE_FILE);
     Files.writeString(temp, content, StandardCharsets.US_ASCII);
     Files.move(
         temp,

@@ -1,11 +1,15 @@
 package dev.penstock.app;
 
+import dev.penstock.executor.local.StepIsolation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Every setting of a server, built once by {@link ConfigLoader}. {@code databaseUrl} null means the
- * embedded SQLite file in the data directory; {@code adminApiKey} null means "generate one".
+ * embedded SQLite file in the data directory; {@code adminApiKey} null means "generate one"; {@code
+ * stepUser} null means nobody when the server runs as root, else the server's own user; {@code
+ * configFile} is the file the settings were read from, if any, which steps must not read.
  */
 public record PenstockConfig(
     String host,
@@ -32,13 +36,21 @@ public record PenstockConfig(
     long maxOutputBytes,
     int maxNameLength,
     long maxValueBytes,
-    int maxJsonDepth) {
+    int maxJsonDepth,
+    StepIsolation stepIsolation,
+    String stepUser,
+    String bwrapPath,
+    List<Path> stepSharedDirs,
+    int stepProcessLimit,
+    long stepFileSizeLimitBytes,
+    long stepDiskBudgetBytes,
+    Path configFile) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {
     return databaseUrl != null
         ? databaseUrl
-        : "jdbc:sqlite:" + dataDir.resolve("penstock.db").toAbsolutePath();
+        : "jdbc:sqlite:" + DataLayout.database(dataDir).toAbsolutePath();
   }
 
   public boolean embeddedDatabase() {

@@ -3,6 +3,7 @@ package dev.penstock.app;
 import dev.penstock.api.ApiServer;
 import dev.penstock.api.Limits;
 import dev.penstock.api.ListenException;
+import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -22,17 +23,17 @@ import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
+import dev.penstock.executor.local.SandboxProbe.Platform;
+import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
-import dev.penstock.store.ApiKey;
 import dev.penstock.store.StoreException;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,15 @@ public final class PenstockServer {
   private final ApiServer api;
   private final String adminKeyNotice;
 
-  private PenstockServer(PenstockConfig config, InstantSource clock) {
+  private PenstockServer(
+      PenstockConfig config, InstantSource clock, Function<Platform, Platform> platformSeam) {
     String pythonVersion = checkPython(config.python());
     this.dataDir = DataDir.open(config.dataDir());
+    StepSandbox sandbox;
     try {
+      sandbox = SandboxSetup.choose(config, platformSeam);
+      // The default database lives in the data directory; one named by --db-url is its own.
+      dataDir.secure(sandbox.user() != null, config.databaseUrl() == null);
       this.stores =
           JdbcStores.open(
               config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
@@ -70,7 +76,8 @@ public final class PenstockServer {
       dataDir.close();
       throw e;
     }
-    this.adminKeyNotice = ensureAdminKey(config, clock);
+    var apiKeys = new ApiKeys(stores.apiKeys(), clock);
+    this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
     this.executor =
@@ -83,7 +90,8 @@ public final class PenstockServer {
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
                 .withForkServer(config.forkServer())
-                .withMaxOutput(config.maxOutputBytes()));
+                .withMaxOutput(config.maxOutputBytes())
+                .withSandbox(sandbox));
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -122,7 +130,7 @@ public final class PenstockServer {
         new ApiServer.Services(
             stores.pipelines(),
             stores.runs(),
-            stores.apiKeys(),
+            apiKeys,
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
             runs,
@@ -158,6 +166,7 @@ public final class PenstockServer {
         "Steps run in Python {} ({})",
         pythonVersion.lines().findFirst().orElse(""),
         config.python());
+    log.info(sandbox.describe());
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     sweeper.start();
@@ -172,7 +181,16 @@ public final class PenstockServer {
 
   /** As {@link #start(PenstockConfig)} on the given clock, so tests can move time. */
   public static PenstockServer start(PenstockConfig config, InstantSource clock) {
-    return new PenstockServer(config, clock);
+    return new PenstockServer(config, clock, platform -> platform);
+  }
+
+  /**
+   * As {@link #start(PenstockConfig)}, on a machine that offers steps what {@code platformSeam}
+   * makes of what it really offers: for tests of machines this one is not.
+   */
+  public static PenstockServer start(
+      PenstockConfig config, Function<Platform, Platform> platformSeam) {
+    return new PenstockServer(config, InstantSource.system(), platformSeam);
   }
 
   public int port() {
@@ -202,19 +220,29 @@ public final class PenstockServer {
     dataDir.close();
   }
 
-  private String ensureAdminKey(PenstockConfig config, InstantSource clock) {
-    if (stores.apiKeys().hasAdminKey()) {
+  /**
+   * Adds the operator's admin key, or generates the first one. The first admin key is saved where
+   * the operator can read it and no step can; a generated one is also printed, once.
+   */
+  private String ensureAdminKey(ApiKeys apiKeys, PenstockConfig config) {
+    boolean firstStart = !apiKeys.hasAdminKey();
+    var added = apiKeys.ensureAdminKey(config.adminApiKey()).orElse(null);
+    if (added == null) {
       return null;
     }
-    String key = config.adminApiKey();
-    if (key == null) {
-      byte[] random = new byte[24];
-      new SecureRandom().nextBytes(random);
-      key = "pk-" + HexFormat.of().formatHex(random);
+    if (!firstStart) {
+      log.info("Added the admin API key given in the configuration as key {}", added.stored().id());
+      return null;
     }
-    stores.apiKeys().addKey(ApiKey.hashOf(key), ApiKey.Kind.ADMIN, null, clock.instant());
-    Path file = dataDir.writeAdminKey(key);
-    return "Created the admin API key " + key + " (also saved in " + file.toAbsolutePath() + ")";
+    Path file = dataDir.writeAdminKey(added.key());
+    if (config.adminApiKey() != null) {
+      return "Saved the admin API key given in the configuration in " + file.toAbsolutePath();
+    }
+    return "Created the admin API key "
+        + added.key()
+        + " (also saved in "
+        + file.toAbsolutePath()
+        + ")";
   }
 
   /** The Python's version; one that cannot run stops start-up, since no step could. */

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything needed to run one attempt of one step. {@code workDir} is the attempt's own empty
- * directory and the process's working directory; {@code logFile} receives stdout and stderr in the
- * order written (appended: the engine may have written a note first). {@code kwargs} are the bound
- * arguments, passed as {@code function(**kwargs)}. {@code environment} is added to the process's
- * inherited environment.
+ * Everything needed to run one attempt of one step. {@code workDir} is the attempt's own directory
+ * and the process's working directory, all the step may write; {@code logFile} receives stdout and
+ * stderr in the order written (appended: the engine may have written a note first). The log lies
+ * outside {@code workDir}, in a directory of the server's that the step cannot write, where the
+ * executor also takes the step's result before reading it. {@code kwargs} are the bound arguments,
+ * passed as {@code function(**kwargs)}. {@code environment} is added to the process's inherited
+ * environment.
  */
 public record StepLaunch(
     String stepVersionId,

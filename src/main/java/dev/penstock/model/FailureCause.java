@@ -10,6 +10,8 @@ public enum FailureCause {
   OUTPUT_ERROR(false),
   TIMED_OUT(false),
   MEMORY_EXCEEDED(false),
+  /** It kept more in its working directory than its disk budget. */
+  DISK_EXCEEDED(false),
   MISSING_PACKAGES(false),
   LAUNCH_FAILED(true),
   WORKER_LOST(true),

@@ -1,25 +1,28 @@
 package dev.penstock.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.time.Instant;
 
-/** A stored API key: its kind, and for a run key the run it belongs to. */
-public record ApiKey(Kind kind, String pipelineVersionId) {
+/**
+ * A stored API key: everything but the key itself, of which only a salted hash is kept ({@code
+ * salt} empty for a key stored before salts, whose hash is a plain SHA-256). {@code prefix} and
+ * {@code suffix} are the key's first and last characters, shown so a user can tell keys apart.
+ */
+public record ApiKey(
+    String id,
+    Scope scope,
+    String tag,
+    String prefix,
+    String suffix,
+    String salt,
+    String keyHash,
+    Instant createdAt,
+    Instant lastUsedAt) {
 
-  /** The form keys are stored and looked up in: SHA-256, hex. */
-  public static String hashOf(String key) {
-    try {
-      var digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", impossible);
-    }
-  }
-
-  public enum Kind {
+  /** What a key may do. */
+  public enum Scope {
+    /** Every method, key management included. */
     ADMIN,
-    RUN
+    /** Only methods that change nothing. */
+    READ_ONLY
   }
 }

@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.ServerProcess;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import java.nio.file.Files;
@@ -34,7 +35,9 @@ class CrashRecoveryE2ETest {
       def wait_for_release(shared):
           folder = pathlib.Path(shared)
           with open(folder / "pids", "a") as pids:
-              pids.write(f"{os.getpid()}\\n")
+              # The pid the server sees: a step is PID 1 of a namespace of its own,
+              # and /proc, the machine's, numbers it as the server does.
+              pids.write(os.readlink("/proc/self") + "\\n")
           print("attempt started in", os.getcwd(), flush=True)
           while not (folder / "release").exists():
               time.sleep(0.05)
@@ -45,7 +48,7 @@ class CrashRecoveryE2ETest {
       """;
 
   @TempDir Path dataDir;
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   @Test
   void a_run_interrupted_by_kill_9_reruns_the_step_and_finishes_after_restart() throws Exception {

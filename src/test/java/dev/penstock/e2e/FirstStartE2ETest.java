@@ -26,8 +26,10 @@ class FirstStartE2ETest {
   @Test
   void a_first_start_makes_a_private_admin_key_prints_it_once_and_runs_steps() throws Exception {
     String key;
+    // A home a step running as nobody can pass through to the data directory inside it.
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
     try (ServerProcess server = ServerProcess.startIn(home, List.of())) {
-      Path keyFile = home.resolve("penstock-data").resolve("admin-api-key");
+      Path keyFile = home.resolve("penstock-data").resolve("server").resolve("admin-api-key");
       assertThat(keyFile).exists();
       assertThat(Files.getPosixFilePermissions(keyFile))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));

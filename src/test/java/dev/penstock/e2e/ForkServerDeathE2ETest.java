@@ -6,74 +6,87 @@ import static dev.penstock.testing.Steps.run;
 import static dev.penstock.testing.Steps.stepVersion;
 import static dev.penstock.testing.Steps.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.Processes;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A step kills the fork server that forked it ({@code os.kill(os.getppid(), 9)}, as issue 9 found
- * any step can): that is the platform's fault, not the steps', so every step the fork server ran
- * goes back to PENDING without using a retry and runs again on a new fork server; a step that does
- * it every time fails after three such reruns, saying so.
+ * The fork server dies under its steps (issue 9 found any step could kill it; the sandbox now keeps
+ * steps from signalling it, so here the test kills it, as a crash or the OOM killer would): that is
+ * the platform's fault, not the steps', so every step the fork server ran goes back to PENDING
+ * without using a retry and runs again on a new fork server; a step whose fork server dies every
+ * time fails after three such reruns, saying so.
  */
 class ForkServerDeathE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
 
   private static final String SOURCE =
       """
-      import os, pathlib, signal, time
+      import pathlib, time
 
-      def kill_once(shared):
+      def hold(shared, name):
           folder = pathlib.Path(shared)
-          if (folder / "killed").exists():
-              return 1
+          with open(folder / ("started-" + name), "a") as starts:
+              starts.write("x")
           deadline = time.time() + 30
-          while not (folder / "bystander").exists() and time.time() < deadline:
+          while not (folder / "release").exists() and time.time() < deadline:
               time.sleep(0.02)
-          (folder / "killed").touch()
-          os.kill(os.getppid(), signal.SIGKILL)
-          time.sleep(30)
-
-      def bystander(shared):
-          (pathlib.Path(shared) / "bystander").touch()
-          time.sleep(1)
-          return 2
-
-      def kill_always():
-          os.kill(os.getppid(), signal.SIGKILL)
-          time.sleep(30)
+          return 1
       """;
 
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
+
+  private StepRequest holding(String name) {
+    return StepRequest.named(name)
+        .source(SOURCE)
+        .function("hold")
+        .input("shared", "STRING", shared.toString())
+        .input("name", "STRING", name)
+        .output("held", "INTEGER");
+  }
+
+  /** Waits for the named steps' {@code attempt}-th start, then kills every fork server. */
+  private void killForkServersOnceStarted(int attempt, String... names) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> java.util.Arrays.stream(names).allMatch(name -> starts(name) >= attempt));
+    List<Long> forkServers = Processes.forkServersOf(server.dataDir());
+    assertThat(forkServers).isNotEmpty();
+    forkServers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  private int starts(String name) {
+    try {
+      return Files.readString(shared.resolve("started-" + name)).length();
+    } catch (IOException missing) {
+      return 0;
+    }
+  }
 
   @Test
-  void the_steps_of_a_killed_fork_server_run_again_without_using_a_retry() {
-    String pipelineId = createPipeline(client, uniqueName("killer"));
-    StepRequest.named("killer")
-        .source(SOURCE)
-        .function("kill_once")
-        .input("shared", "STRING", shared.toString())
-        .output("k", "INTEGER")
-        .addTo(client, pipelineId);
-    StepRequest.named("bystander")
-        .source(SOURCE)
-        .function("bystander")
-        .input("shared", "STRING", shared.toString())
-        .output("b", "INTEGER")
-        .addTo(client, pipelineId);
+  void the_steps_of_a_killed_fork_server_run_again_without_using_a_retry() throws Exception {
+    String pipelineId = createPipeline(client, uniqueName("killed"));
+    holding("killer").addTo(client, pipelineId);
+    holding("bystander").addTo(client, pipelineId);
+    String versionId = run(client, pipelineId, List.of());
+    killForkServersOnceStarted(1, "killer", "bystander");
+    Files.createFile(shared.resolve("release"));
 
-    JsonNode version =
-        server.awaitFinished(run(client, pipelineId, List.of()), Duration.ofSeconds(60));
+    JsonNode version = server.awaitFinished(versionId, Duration.ofSeconds(60));
 
     assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
     for (String name : List.of("killer", "bystander")) {
@@ -94,12 +107,15 @@ class ForkServerDeathE2ETest {
   }
 
   @Test
-  void a_step_that_kills_its_fork_server_every_time_fails_after_three_reruns_saying_so() {
+  void a_step_whose_fork_server_dies_every_time_fails_after_three_reruns_saying_so() {
     String pipelineId = createPipeline(client, uniqueName("always"));
-    StepRequest.named("always").source(SOURCE).function("kill_always").addTo(client, pipelineId);
+    holding("always").addTo(client, pipelineId);
+    String versionId = run(client, pipelineId, List.of());
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      killForkServersOnceStarted(attempt, "always");
+    }
 
-    JsonNode version =
-        server.awaitFinished(run(client, pipelineId, List.of()), Duration.ofSeconds(90));
+    JsonNode version = server.awaitFinished(versionId, Duration.ofSeconds(90));
 
     assertThat(version.path("status").asText()).isEqualTo("FAILED");
     JsonNode step = stepVersion(version, "always");

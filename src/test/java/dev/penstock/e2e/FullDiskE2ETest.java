@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -41,7 +42,7 @@ class FullDiskE2ETest {
 
       def wait_for_go(shared):
           folder = pathlib.Path(shared)
-          (folder / "pid").write_text(str(os.getpid()))
+          (folder / "pid").write_text(os.readlink("/proc/self"))  # as the server sees it
           while not (folder / "go").exists():
               time.sleep(0.02)
           return 5
@@ -51,7 +52,7 @@ class FullDiskE2ETest {
       """;
 
   @TempDir Path dataDir;
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
   private boolean mounted;
   private TestServer server;
 

@@ -28,7 +28,8 @@ class InternalErrorE2ETest {
     log.addAppender(appender);
     try (var server = TestServer.start();
         var database =
-            DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("penstock.db"))) {
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + server.dataDir().resolve("server/penstock.db"))) {
       try (var statement = database.createStatement()) {
         statement.execute("ALTER TABLE python_module RENAME TO python_module_gone");
       }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Modules: named Python source that steps import by name, as the SDK's createModule and its
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModulesE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   @Test
   void modules_are_created_described_listed_updated_and_deleted() {

@@ -131,7 +131,7 @@ class RetentionE2ETest {
   private static long databaseBytes() throws IOException {
     long total = 0;
     for (String name : List.of("penstock.db", "penstock.db-wal")) {
-      Path file = server.dataDir().resolve(name);
+      Path file = server.dataDir().resolve("server").resolve(name);
       if (Files.exists(file)) {
         total += Files.size(file);
       }

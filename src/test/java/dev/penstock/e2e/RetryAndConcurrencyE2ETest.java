@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -19,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Penstock's extensions for retries (retries, retryDelay, retryBackoff, retryOn on a step) and for
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RetryAndConcurrencyE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   static final String SOURCE =
       """

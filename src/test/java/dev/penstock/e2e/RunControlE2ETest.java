@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rerun, skip and cancel, through the real server as the SDK calls them (cancel is a Penstock
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunControlE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   static final String SOURCE =
       """
@@ -39,7 +39,9 @@ class RunControlE2ETest {
       def wait(shared):
           folder = pathlib.Path(shared)
           with open(folder / "pids", "a") as pids:
-              pids.write(f"{os.getpid()}\\n")
+              # The pid the server sees: a step is PID 1 of a namespace of its own,
+              # and /proc, the machine's, numbers it as the server does.
+              pids.write(os.readlink("/proc/self") + "\\n")
           while not (folder / "release").exists():
               time.sleep(0.05)
           return 1
@@ -202,6 +204,24 @@ class RunControlE2ETest {
   }
 
   @Test
+  void a_reset_without_steps_reruns_every_step_as_the_sdks_reset_does() throws Exception {
+    String pipelineId = createPipeline(client, Steps.uniqueName("rerun_all"));
+    step("count", "count").output("three", "INTEGER").addTo(client, pipelineId);
+    step("again", "count").output("other", "INTEGER").after("count").addTo(client, pipelineId);
+    String versionId = Steps.run(client, pipelineId, List.of());
+    Steps.awaitFinished(client, versionId);
+
+    JsonNode reset = client.call("resetPipelineVersion", params("pipelineVersion", versionId));
+
+    assertThat(reset.path("trigger").asText()).isEqualTo("RESET");
+    JsonNode done = Steps.awaitFinished(client, versionId);
+    assertThat(done.path("status").asText()).isEqualTo("COMPLETE");
+    assertThat(stepVersion(done, "count").path("attempts")).hasSize(2);
+    assertThat(stepVersion(done, "again").path("attempts")).hasSize(2);
+    assertThat(runsCounted()).isEqualTo(4);
+  }
+
+  @Test
   void a_reset_of_a_running_step_stops_its_process_and_runs_it_again() throws Exception {
     String pipelineId = createPipeline(client, Steps.uniqueName("reset_running"));
     step("wait", "wait").addTo(client, pipelineId);
@@ -300,7 +320,13 @@ class RunControlE2ETest {
         () ->
             client.call(
                 "resetPipelineVersion",
-                params("pipelineVersion", versionId, "includeDownstreamSteps", true)),
+                params(
+                    "pipelineVersion",
+                    versionId,
+                    "steps",
+                    List.of(),
+                    "includeDownstreamSteps",
+                    true)),
         400,
         "InvalidParameterError",
         "steps must name at least one step");

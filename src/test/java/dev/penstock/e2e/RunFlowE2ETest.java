@@ -308,12 +308,14 @@ class RunFlowE2ETest {
 
         def call_home():
             server = os.environ["ABACUS_API_SERVER"]
+            version = os.environ["PENSTOCK_PIPELINE_VERSION"]
             request = urllib.request.Request(
-                server + "/api/v0/describePipeline", method="POST",
-                data=json.dumps({"pipelineId": os.environ["ABACUS_PIPELINE_ID"]}).encode(),
-                headers={"apiKey": os.environ["ABACUS_API_KEY"], "Content-Type": "application/json"})
+                server + "/api/v0/describePipelineVersion?pipelineVersion=" + version,
+                headers={"apiKey": os.environ["ABACUS_API_KEY"]})
             with urllib.request.urlopen(request) as response:
-                name = json.load(response)["result"]["pipelineName"]
+                result = json.load(response)["result"]
+            assert result["pipelineId"] == os.environ["ABACUS_PIPELINE_ID"]
+            name = result["pipelineName"]
             return {"name": name, "key": os.environ["ABACUS_API_KEY"]}
         """;
     String name = uniqueName("callback");
@@ -324,14 +326,18 @@ class RunFlowE2ETest {
         .output("name", "STRING")
         .output("key", "STRING")
         .addTo(client, pipelineId);
-    JsonNode version = server.awaitFinished(run(client, pipelineId, List.of()));
+    String versionId = run(client, pipelineId, List.of());
+    JsonNode version = server.awaitFinished(versionId);
     JsonNode outputs = stepVersion(version, "call_home").path("outputVariableMappings");
     assertThat(mappingValue(outputs, "name").asText()).isEqualTo(name);
 
     String runKey = mappingValue(outputs, "key").asText();
     assertThat(runKey).isNotEqualTo(TestServer.ADMIN_KEY);
     assertThatThrownBy(
-            () -> client.withKey(runKey).call("describePipeline", params("pipelineId", pipelineId)))
+            () ->
+                client
+                    .withKey(runKey)
+                    .call("describePipelineVersion", params("pipelineVersion", versionId)))
         .as("the run's key dies with the run")
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.errorType()).isEqualTo("PermissionDeniedError"));
@@ -344,7 +350,7 @@ class RunFlowE2ETest {
             .resolve("runs")
             .resolve(versionId)
             .resolve(stepVersionId)
-            .resolve("attempt-1");
+            .resolve("work-1");
     try {
       java.nio.file.Files.writeString(dir.resolve("release"), "go");
     } catch (java.io.IOException e) {

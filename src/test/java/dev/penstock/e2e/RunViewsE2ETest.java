@@ -18,6 +18,7 @@ import dev.penstock.api.dto.PipelineVersionResponse;
 import dev.penstock.engine.definition.Warnings;
 import dev.penstock.store.jdbc.JdbcStores;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -73,11 +73,13 @@ class RunViewsE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private static JdbcStores stores;
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   @BeforeAll
   static void open_the_servers_database_beside_it() {
-    stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("penstock.db"), null, null);
+    stores =
+        JdbcStores.open(
+            "jdbc:sqlite:" + server.dataDir().resolve("server/penstock.db"), null, null);
   }
 
   @AfterAll
@@ -221,7 +223,8 @@ class RunViewsE2ETest {
     log.addAppender(appender);
     try (var own = TestServer.start();
         var database =
-            DriverManager.getConnection("jdbc:sqlite:" + own.dataDir().resolve("penstock.db"))) {
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + own.dataDir().resolve("server/penstock.db"))) {
       var ownClient = own.client();
       String pipelineId = createPipeline(ownClient, Steps.uniqueName("views_broken"));
       for (int i = 0; i < 3; i++) {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The extension waitForPipelineVersion, through the real server: one request that answers when the
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunWaitE2ETest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
   private final AbacusClient client = server.client();
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   private static final String SOURCE =
       """

@@ -14,9 +14,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupFailureE2ETest {
   private static final Duration EXIT_WITHIN = Duration.ofSeconds(60);
   @TempDir Path home;
+
+  /** Steps run as nobody here (we are root): they must pass through to the data directory. */
+  @BeforeEach
+  void let_steps_pass_through_home() throws Exception {
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+  }
 
   @Test
   void a_python_that_cannot_run_stops_start_up_in_one_line() throws Exception {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -15,14 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A step's timeout is in minutes and the smallest is one, so this test takes a minute: the step and
  * the child process it spawned are killed, and the step fails saying it timed out.
  */
 class StepTimeoutE2ETest {
-  @TempDir Path shared;
+  private final Path shared = SharedFolders.create();
 
   @Test
   void a_step_past_its_timeout_is_killed_with_its_children_and_fails_saying_so() throws Exception {
@@ -31,12 +31,17 @@ class StepTimeoutE2ETest {
       String pipelineId = createPipeline(client, Steps.uniqueName("timeout"));
       String source =
           """
-          import subprocess, time
+          import os, subprocess, time
 
           def forever(shared):
               child = subprocess.Popen(["sleep", "600"])
+              # Its pid as the server sees it: the step has a PID namespace of its own,
+              # and /proc, the machine's, numbers processes as the server does.
+              me = os.readlink("/proc/self")
+              with open(f"/proc/{me}/task/{me}/children") as children:
+                  pid = children.read().split()[0]
               with open(shared + "/child", "w") as f:
-                  f.write(str(child.pid))
+                  f.write(pid)
               time.sleep(600)
           """;
       StepRequest.named("forever")

@@ -30,7 +30,8 @@ public final class SdkMethods {
           "createPipeline", List.of("maxConcurrentRuns"),
           "updatePipeline", List.of("maxConcurrentRuns"),
           "createPipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"),
-          "updatePipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"));
+          "updatePipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"),
+          "createApiKey", List.of("scope", "tag"));
 
   private static final Map<String, Method> METHODS =
       Map.ofEntries(
@@ -137,8 +138,11 @@ public final class SdkMethods {
           get("describeModule", "name"),
           delete("deleteModule", "name"),
           get("listModules"),
+          get("listApiKeys", "type"),
+          delete("deleteApiKey", "apiKeyId"),
           // Penstock extension methods, called the way the SDK calls its own POST methods.
           body("POST", "cancelPipelineVersion", "pipelineVersion"),
+          body("POST", "createApiKey"),
           get("waitForPipelineVersion", "pipelineVersion", "timeout"));
 
   private SdkMethods() {}

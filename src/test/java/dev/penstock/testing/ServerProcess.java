@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,9 +50,11 @@ public final class ServerProcess implements AutoCloseable {
                 "--admin-api-key",
                 TestServer.ADMIN_KEY,
                 "--parallel-limit",
-                "2"));
+                "2",
+                "--step-shared-dirs",
+                SharedFolders.root().toString()));
     args.addAll(List.of(extraArgs));
-    return startIn(Path.of("").toAbsolutePath(), jvmOptions, args);
+    return startIn(Path.of("").toAbsolutePath(), jvmOptions, args, Map.of());
   }
 
   /**
@@ -59,20 +62,22 @@ public final class ServerProcess implements AutoCloseable {
    * workingDirectory}, so defaults such as the relative data directory apply as for a user.
    */
   public static ServerProcess startIn(Path workingDirectory, List<String> args) {
-    return startIn(workingDirectory, List.of(), args);
+    return startIn(workingDirectory, args, Map.of());
+  }
+
+  /** As {@link #startIn(Path, List)}, with {@code environment} added to the test's. */
+  public static ServerProcess startIn(
+      Path workingDirectory, List<String> args, Map<String, String> environment) {
+    return startIn(workingDirectory, List.of(), args, environment);
   }
 
   private static ServerProcess startIn(
-      Path workingDirectory, List<String> jvmOptions, List<String> args) {
-    var command = new ArrayList<>(java(jvmOptions));
-    command.addAll(List.of("--port", "0", "--python", TestPython.path()));
-    command.addAll(args);
+      Path workingDirectory,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> environment) {
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .directory(workingDirectory.toFile())
-              .redirectErrorStream(true)
-              .start();
+      Process process = launch(workingDirectory, jvmOptions, args, environment);
       var reader =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -135,6 +140,38 @@ public final class ServerProcess implements AutoCloseable {
           "the server was still running after " + timeout + ": " + output.join());
     }
     return new Exit(process.exitValue(), output.join());
+  }
+
+  /**
+   * `penstock server` with the test's Python and a free port, then {@code args}, expected to stop
+   * by itself within a minute as a start-up that fails does.
+   */
+  public static Exit failToStart(Path workingDirectory, List<String> args) {
+    var all = new ArrayList<>(List.of("--port", "0", "--python", TestPython.path()));
+    all.addAll(args);
+    try {
+      return runToExit(workingDirectory, all, Duration.ofMinutes(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Process launch(
+      Path workingDirectory,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> environment)
+      throws IOException {
+    var command = new ArrayList<>(java(jvmOptions));
+    command.addAll(List.of("--port", "0", "--python", TestPython.path()));
+    command.addAll(args);
+    var builder =
+        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   private static List<String> readLines(Process process) {

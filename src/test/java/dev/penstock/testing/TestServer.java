@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code try (TestServer server = TestServer.start()) {...}}.
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-  public static final String ADMIN_KEY = "test-admin-key";
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
   private final Map<ConfigKey, String> settings;
   private final InstantSource clock;
@@ -42,6 +42,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     settings.put(ConfigKey.ADMIN_API_KEY, ADMIN_KEY);
     settings.put(ConfigKey.PARALLEL_LIMIT, "2");
     settings.put(ConfigKey.KILL_GRACE, "2s");
+    settings.put(ConfigKey.STEP_SHARED_DIRS, SharedFolders.root().toString());
     settings.putAll(overrides);
   }
 

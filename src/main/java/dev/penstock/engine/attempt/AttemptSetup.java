@@ -35,9 +35,10 @@ final class AttemptSetup {
   StepLaunch prepare(
       PipelineVersion version, StepVersion step, int attempt, Map<String, JsonNode> kwargs)
       throws IOException {
-    var dir = workspace.attemptDir(version.id(), step.id(), attempt);
+    var dir = workspace.workDir(version.id(), step.id(), attempt);
     var logFile = workspace.logFile(version.id(), step.id(), attempt);
     Files.createDirectories(dir);
+    Files.createDirectories(logFile.getParent());
     if (attempt > 1) {
       writeAttemptNote(step, attempt, logFile);
     }
@@ -86,8 +87,8 @@ final class AttemptSetup {
   }
 
   /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
-  private static void writeModules(StepVersion step, Path attemptDir) throws IOException {
-    Path folder = modulesDir(attemptDir);
+  private static void writeModules(StepVersion step, Path workDir) throws IOException {
+    Path folder = modulesDir(workDir);
     Files.createDirectories(folder);
     if (step.modules() == null) {
       return;
@@ -97,7 +98,7 @@ final class AttemptSetup {
     }
   }
 
-  private static Path modulesDir(Path attemptDir) {
-    return attemptDir.resolve("modules");
+  private static Path modulesDir(Path workDir) {
+    return workDir.resolve("modules");
   }
 }

@@ -40,12 +40,18 @@ public final class RunControl {
   /**
    * Reruns the named steps (and, with {@code includeDownstream}, every step after them) inside the
    * same version, with the version's own snapshot; the outputs of the other steps stay. Named steps
-   * that are running are stopped and rerun. The caller reads the run again to show it.
+   * that are running are stopped and rerun. No names ({@code null}, as the SDK's {@code
+   * PipelineVersion.reset()} sends) reruns every step; an empty list is refused as a likely slip.
+   * The caller reads the run again to show it.
    */
   public void reset(String versionId, List<String> stepNames, boolean includeDownstream) {
     var version = version(versionId);
-    if (stepNames == null || stepNames.isEmpty()) {
-      throw new InvalidParameterException("steps must name at least one step to rerun");
+    if (stepNames != null && stepNames.isEmpty()) {
+      throw new InvalidParameterException(
+          "steps must name at least one step to rerun, or be left out to rerun every step");
+    }
+    if (stepNames == null) {
+      stepNames = version.steps().stream().map(StepVersion::stepName).toList();
     }
     var byName = new LinkedHashMap<String, StepVersion>();
     version.steps().forEach(step -> byName.put(step.stepName(), step));

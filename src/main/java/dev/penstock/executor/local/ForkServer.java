@@ -3,6 +3,7 @@ package dev.penstock.executor.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.ServerEnvironment;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.local.StepStarter.StartException;
 import dev.penstock.executor.python.PythonVersion;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -64,11 +66,23 @@ final class ForkServer implements AutoCloseable {
         .start(this::readEvents);
   }
 
-  /** Starts a fork server on {@code python} and waits until it is warm. */
-  static ForkServer start(Path python, Path script) throws StartException {
-    var builder =
-        new ProcessBuilder(python.toString(), "-u", script.toString())
-            .directory(script.getParent().toFile());
+  /**
+   * Starts a fork server on {@code python} and waits until it is warm.
+   *
+   * @param sandbox penstock_sandbox's settings for its children, or null for none
+   */
+  static ForkServer start(Path python, Path script, Map<String, Object> sandbox)
+      throws StartException {
+    var command = new ArrayList<>(List.of(python.toString(), "-u", script.toString()));
+    if (sandbox != null) {
+      try {
+        command.addAll(List.of("--sandbox", JSON.writeValueAsString(sandbox)));
+      } catch (JsonProcessingException e) {
+        throw new StartException("cannot write the sandbox settings: " + e.getMessage());
+      }
+    }
+    var builder = new ProcessBuilder(command).directory(script.getParent().toFile());
+    ServerEnvironment.scrub(builder.environment());
     FreshProcessStarter.activate(builder.environment(), python); // its children inherit it
     builder
         .environment()

@@ -22,6 +22,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
   private final Path script;
   private final Path basePython;
   private final long maxOutputBytes;
+  private final StepSandbox sandbox;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Path, ForkServer> servers = new HashMap<>();
   private boolean closed;
@@ -30,11 +31,13 @@ final class ForkServers implements StepStarter, AutoCloseable {
    * @param script the extracted penstock_fork_server.py, beside penstock_runner.py
    * @param basePython the interpreter whose server is never ended for idleness
    * @param maxOutputBytes the most JSON a step may return
+   * @param sandbox what the servers' children are confined to
    */
-  ForkServers(Path script, Path basePython, long maxOutputBytes) {
+  ForkServers(Path script, Path basePython, long maxOutputBytes, StepSandbox sandbox) {
     this.script = script;
     this.basePython = basePython;
     this.maxOutputBytes = maxOutputBytes;
+    this.sandbox = sandbox;
   }
 
   @Override
@@ -93,7 +96,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
         LOG.warn("The fork server for {} (pid {}) died; starting another", python, server.pid());
       }
       // Started under the lock: concurrent first steps must not each start a server.
-      server = ForkServer.start(python, script);
+      server = ForkServer.start(python, script, sandbox.settings("make", script.getParent()));
       servers.put(python, server);
       return server;
     } finally {

@@ -1,6 +1,7 @@
 package dev.penstock.executor.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.ServerEnvironment;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.python.PythonVersion;
 import java.io.IOException;
@@ -9,38 +10,59 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Starts each attempt as a fresh {@code python -u penstock_runner.py <workDir>}: the most isolated
- * mode, and the slowest (an interpreter start per step). Thread-safe: immutable.
+ * Starts each attempt as a fresh {@code python -u penstock_runner.py <workDir>}, under bwrap when
+ * the sandbox is bubblewrap: the slowest mode (an interpreter start per step). The runner reads the
+ * sandbox's settings with its request and confines itself. Processes are started from one
+ * long-lived thread: bwrap's --die-with-parent ends a step when the thread that started it ends,
+ * and the JDK's carrier threads come and go. Thread-safe: immutable.
  */
 final class FreshProcessStarter implements StepStarter {
+  private static final ExecutorService SPAWNER =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().daemon().name("penstock-step-spawner").factory());
+
   private final Path runnerScript;
   private final ObjectMapper json;
   private final long maxOutputBytes;
+  private final StepSandbox sandbox;
 
-  FreshProcessStarter(Path runnerScript, ObjectMapper json, long maxOutputBytes) {
+  FreshProcessStarter(
+      Path runnerScript, ObjectMapper json, long maxOutputBytes, StepSandbox sandbox) {
     this.runnerScript = runnerScript;
     this.json = json;
     this.maxOutputBytes = maxOutputBytes;
+    this.sandbox = sandbox;
   }
 
   @Override
   public StepProcess start(StepLaunch launch, Path python) throws StartException {
     Path workDir = launch.workDir().toAbsolutePath();
+    boolean bubblewrap = sandbox.isolation() == StepIsolation.BUBBLEWRAP;
+    var request = RunnerRequest.of(launch, maxOutputBytes);
+    var settings = sandbox.settings(bubblewrap ? "given" : "make", runnerScript.getParent());
+    if (settings != null) {
+      request.put("sandbox", settings);
+    }
     try {
-      json.writeValue(
-          workDir.resolve(RunnerRequest.FILE).toFile(), RunnerRequest.of(launch, maxOutputBytes));
+      json.writeValue(workDir.resolve(RunnerRequest.FILE).toFile(), request);
     } catch (IOException e) {
       throw new StartException("cannot write the step's " + RunnerRequest.FILE + ": " + e);
     }
-    var builder =
-        new ProcessBuilder(python.toString(), "-u", runnerScript.toString(), workDir.toString())
-            .directory(workDir.toFile())
-            .redirectErrorStream(true);
+    var command =
+        bubblewrap
+            ? Bubblewrap.command(sandbox, python, runnerScript, workDir)
+            : List.of(python.toString(), "-u", runnerScript.toString(), workDir.toString());
+    var builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
+    ServerEnvironment.scrub(environment);
     activate(environment, python);
     if (launch.environment() != null) {
       environment.putAll(launch.environment());
@@ -50,9 +72,12 @@ final class FreshProcessStarter implements StepStarter {
         LocalProcessExecutor.PARENT_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
     Process process;
     try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new StartException(PythonVersion.cannotStart(python, e.getMessage()));
+      process = SPAWNER.submit(builder::start).get();
+    } catch (ExecutionException e) {
+      throw new StartException(PythonVersion.cannotStart(python, e.getCause().getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartException("interrupted while the step's process started");
     }
     closeQuietly(process.getOutputStream()); // input() in a step sees end of file, not a hang
     return new Spawned(process);

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param pipEnvironment variables added to the server's own for venv and pip (PIP_* settings)
  * @param maxOutputBytes the most JSON a step's return value may take; the runner fails a larger
  *     one, and a result.json past it (and some room for an error's text) is never read
+ * @param sandbox what each step's process is confined to
  */
 public record LocalExecutorSettings(
     Path python,
@@ -29,7 +30,8 @@ public record LocalExecutorSettings(
     Duration killGrace,
     boolean forkServer,
     Map<String, String> pipEnvironment,
-    long maxOutputBytes) {
+    long maxOutputBytes,
+    StepSandbox sandbox) {
   public static final long DEFAULT_LOG_CAP_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_ENVIRONMENTS_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
@@ -56,7 +58,8 @@ public record LocalExecutorSettings(
         DEFAULT_KILL_GRACE,
         true,
         Map.of(),
-        DEFAULT_MAX_OUTPUT_BYTES);
+        DEFAULT_MAX_OUTPUT_BYTES,
+        StepSandbox.unconfined());
   }
 
   public LocalExecutorSettings withForkServer(boolean enabled) {
@@ -69,7 +72,8 @@ public record LocalExecutorSettings(
         killGrace,
         enabled,
         pipEnvironment,
-        maxOutputBytes);
+        maxOutputBytes,
+        sandbox);
   }
 
   public LocalExecutorSettings withLogCap(long bytes) {
@@ -82,7 +86,8 @@ public record LocalExecutorSettings(
         killGrace,
         forkServer,
         pipEnvironment,
-        maxOutputBytes);
+        maxOutputBytes,
+        sandbox);
   }
 
   public LocalExecutorSettings withKillGrace(Duration grace) {
@@ -95,7 +100,8 @@ public record LocalExecutorSettings(
         grace,
         forkServer,
         pipEnvironment,
-        maxOutputBytes);
+        maxOutputBytes,
+        sandbox);
   }
 
   public LocalExecutorSettings withEnvironments(
@@ -109,7 +115,8 @@ public record LocalExecutorSettings(
         killGrace,
         forkServer,
         pip,
-        maxOutputBytes);
+        maxOutputBytes,
+        sandbox);
   }
 
   public LocalExecutorSettings withMaxOutput(long bytes) {
@@ -122,6 +129,21 @@ public record LocalExecutorSettings(
         killGrace,
         forkServer,
         pipEnvironment,
-        bytes);
+        bytes,
+        sandbox);
+  }
+
+  public LocalExecutorSettings withSandbox(StepSandbox confinement) {
+    return new LocalExecutorSettings(
+        python,
+        runnerDirectory,
+        environmentsDirectory,
+        environmentsLimitBytes,
+        logCapBytes,
+        killGrace,
+        forkServer,
+        pipEnvironment,
+        maxOutputBytes,
+        confinement);
   }
 }

@@ -21,9 +21,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 /**
  * Runs each attempt as a local Python process in the attempt's directory, which writes result.json
  * there: a child of a warm fork server per environment, given its request inline, or, with the fork
- * server off, a fresh {@code python -u penstock_runner.py <workDir>} that reads request.json. Steps
- * with packageRequirements run in a cached virtual environment. stdout and stderr go, merged in the
- * order written, into the attempt's log, capped at {@code logCapBytes}. Thread-safe.
+ * server off or under bubblewrap, a fresh {@code python -u penstock_runner.py <workDir>} that reads
+ * request.json. Each confines itself to the {@link StepSandbox} before the step's code runs, and
+ * the working directory is held to its disk budget. Steps with packageRequirements run in a cached
+ * virtual environment. stdout and stderr go, merged in the order written, into the attempt's log,
+ * capped at {@code logCapBytes}. Thread-safe.
  */
 public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   public static final long DEFAULT_LOG_CAP_BYTES = LocalExecutorSettings.DEFAULT_LOG_CAP_BYTES;
@@ -35,6 +37,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long logCapBytes;
+  private final StepSandbox sandbox;
   private final LocalStepHandle.Runtime runtime;
   private final ForkServers forkServers;
   private final ScheduledThreadPoolExecutor timer;
@@ -54,13 +57,16 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
 
   public LocalProcessExecutor(LocalExecutorSettings settings) {
     this.logCapBytes = settings.logCapBytes();
+    this.sandbox = settings.sandbox();
     Path runnerScript = RunnerScript.extractInto(settings.runnerDirectory());
+    // bubblewrap makes a fresh process per step: a fork server's children cannot enter it.
     this.forkServers =
-        settings.forkServer()
+        settings.forkServer() && sandbox.isolation() != StepIsolation.BUBBLEWRAP
             ? new ForkServers(
                 runnerScript.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME),
                 settings.python(),
-                settings.maxOutputBytes())
+                settings.maxOutputBytes(),
+                sandbox)
             : null;
     var environments =
         new PythonEnvironments(
@@ -78,7 +84,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
             environments,
             forkServers != null
                 ? forkServers
-                : new FreshProcessStarter(runnerScript, JSON, settings.maxOutputBytes()),
+                : new FreshProcessStarter(runnerScript, JSON, settings.maxOutputBytes(), sandbox),
             new ResultReader(JSON, settings.maxOutputBytes()),
             settings.killGrace(),
             timer);
@@ -87,11 +93,19 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   @Override
   public StepHandle launch(StepLaunch launch) {
     Path workDir = launch.workDir().toAbsolutePath();
+    if (launch.logFile().toAbsolutePath().startsWith(workDir)) {
+      return notStarted(
+          StepOutcome.failure(
+              FailureCause.LAUNCH_FAILED,
+              "the log " + launch.logFile() + " must lie outside the step's directory " + workDir,
+              null));
+    }
     CappedLog log;
     try {
       Files.createDirectories(workDir);
       Files.deleteIfExists(workDir.resolve(ResultReader.RESULT_FILE));
       log = CappedLog.open(launch.logFile(), logCapBytes);
+      StepDirectories.prepare(sandbox, launch);
     } catch (IOException | UncheckedIOException e) {
       return notStarted(
           StepOutcome.failure(
@@ -103,6 +117,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     openLogs.put(logKey, log);
     var handle = LocalStepHandle.launch(launch, log, runtime);
     handle.logClosed().whenComplete((ignored, error) -> openLogs.remove(logKey, log));
+    DiskBudget.watch(workDir, sandbox.diskBudgetBytes(), timer, handle.outcome(), handle::stop);
     return handle;
   }
 

@@ -189,7 +189,9 @@ final class LocalStepHandle implements StepHandle {
   private void finishWithResult() {
     try {
       cancelTimeout();
-      complete(runtime.results().readWritten(launch.workDir(), launch.memoryGb()));
+      complete(
+          ClaimedResult.read(
+              launch, dir -> runtime.results().readWritten(dir, launch.memoryGb()), null));
     } catch (RuntimeException | Error e) {
       failFinishing(e, null);
     }
@@ -222,9 +224,10 @@ final class LocalStepHandle implements StepHandle {
         complete(StepOutcome.failure(FailureCause.WORKER_LOST, why + " while the step ran", null));
       } else {
         complete(
-            runtime
-                .results()
-                .read(launch.workDir(), exitCode, launch.memoryGb(), oomKillerStruck()));
+            ClaimedResult.read(
+                launch,
+                dir -> runtime.results().read(dir, exitCode, launch.memoryGb(), oomKillerStruck()),
+                exitCode));
       }
     } catch (RuntimeException | Error e) {
       failFinishing(e, exitCode);

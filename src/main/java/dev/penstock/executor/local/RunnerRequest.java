@@ -15,7 +15,7 @@ final class RunnerRequest {
   private RunnerRequest() {}
 
   /** The request for {@code launch}, its return value limited to {@code maxOutputBytes} of JSON. */
-  static Map<String, Object> of(StepLaunch launch, long maxOutputBytes) {
+  static LinkedHashMap<String, Object> of(StepLaunch launch, long maxOutputBytes) {
     var request = new LinkedHashMap<String, Object>();
     request.put("step_version_id", launch.stepVersionId());
     request.put("attempt", launch.attempt());

@@ -11,6 +11,9 @@ final class Sizes {
 
   /** "10 MB", "49.6 MB", "512 bytes": one decimal at most, none when it is 0. */
   static String describe(long bytes) {
+    if (bytes <= 0) {
+      return "no limit";
+    }
     for (int i = 0; i < UNITS.length; i++) {
       if (bytes >= FACTORS[i]) {
         String number = String.format(Locale.ROOT, "%.1f", (double) bytes / FACTORS[i]);

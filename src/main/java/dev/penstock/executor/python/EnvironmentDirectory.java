@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -77,9 +78,18 @@ final class EnvironmentDirectory {
     return builds.resolve(key + "-" + HexFormat.of().formatHex(random));
   }
 
-  /** Records what was built, then points {@code <key>} at it in one rename. */
+  /**
+   * Records what was built, then points {@code <key>} at it in one rename. Everyone may read and
+   * run what is in it (but change nothing): steps may run as another user than the server, and the
+   * server may run with a umask that keeps its files private.
+   */
   void publish(String key, Path directory, RequirementSet requirements, long buildMillis)
       throws IOException {
+    var passable = Files.getPosixFilePermissions(builds);
+    passable.add(PosixFilePermission.GROUP_EXECUTE);
+    passable.add(PosixFilePermission.OTHERS_EXECUTE);
+    Files.setPosixFilePermissions(builds, passable);
+    openToReading(directory);
     JSON.writeValue(
         directory.resolve(METADATA_FILE).toFile(),
         Map.of(
@@ -140,6 +150,26 @@ final class EnvironmentDirectory {
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  /** Adds read (and, where the owner has it, execute) for all, to every file in the tree. */
+  private static void openToReading(Path tree) throws IOException {
+    try (Stream<Path> paths = Files.walk(tree)) {
+      for (Path path : paths.toList()) {
+        if (Files.isSymbolicLink(path)) {
+          continue;
+        }
+        var permissions = Files.getPosixFilePermissions(path);
+        permissions.add(PosixFilePermission.OWNER_READ);
+        permissions.add(PosixFilePermission.GROUP_READ);
+        permissions.add(PosixFilePermission.OTHERS_READ);
+        if (permissions.contains(PosixFilePermission.OWNER_EXECUTE)) {
+          permissions.add(PosixFilePermission.GROUP_EXECUTE);
+          permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+        Files.setPosixFilePermissions(path, permissions);
       }
     }
   }

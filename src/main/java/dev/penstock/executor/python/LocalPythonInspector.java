@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.PythonInspector;
+import dev.penstock.executor.ServerEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -125,6 +126,7 @@ public final class LocalPythonInspector implements PythonInspector, AutoCloseabl
     var builder =
         new ProcessBuilder(python.toString(), "-I", "-S", runnerScript.toString(), "--inspect")
             .redirectError(ProcessBuilder.Redirect.DISCARD);
+    ServerEnvironment.scrub(builder.environment());
     Process process;
     try {
       process = builder.start();

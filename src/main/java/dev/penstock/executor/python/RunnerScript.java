@@ -11,13 +11,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Copies the Python runner and the fork server, which imports it, from the classpath into a
- * directory Python can read. Thread-safe.
+ * Copies the Python runner, the fork server, which imports it, and the step sandbox both use (with
+ * its Landlock rules) from the classpath into a directory Python can read. Thread-safe.
  */
 public final class RunnerScript {
   public static final String FILE_NAME = "penstock_runner.py";
   public static final String FORK_SERVER_FILE_NAME = "penstock_fork_server.py";
-  private static final List<String> SCRIPTS = List.of(FILE_NAME, FORK_SERVER_FILE_NAME);
+  public static final String SANDBOX = "penstock_sandbox.py";
+  private static final List<String> SCRIPTS =
+      List.of(FILE_NAME, FORK_SERVER_FILE_NAME, SANDBOX, "penstock_landlock.py");
 
   private RunnerScript() {}
 

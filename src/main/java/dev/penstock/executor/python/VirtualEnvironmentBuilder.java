@@ -1,5 +1,6 @@
 package dev.penstock.executor.python;
 
+import dev.penstock.executor.ServerEnvironment;
 import dev.penstock.model.FailureCause;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class VirtualEnvironmentBuilder implements EnvironmentBuilder {
       throws EnvironmentException {
     var builder =
         new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    // pip runs packages' build scripts: they get none of the server's secrets.
+    ServerEnvironment.scrub(builder.environment());
     builder.environment().putAll(pipEnvironment);
     Deque<String> tail = new ArrayDeque<>();
     int exitCode;

@@ -1,23 +1,33 @@
 package dev.penstock.store.jdbc;
 
+import dev.penstock.model.ConflictException;
 import dev.penstock.store.ApiKey;
 import dev.penstock.store.ApiKeyStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** ApiKeyStore on SQLite or PostgreSQL. Thread-safe. */
 public final class JdbcApiKeyStore implements ApiKeyStore {
   private static final String INSERT =
       """
-      INSERT INTO api_key (key_hash, kind, pipeline_version, created_at)
-      VALUES (:keyHash, :kind, :pipelineVersionId, :createdAt)
+      INSERT INTO api_key (id, scope, tag, prefix, suffix, salt, key_hash, created_at)
+      VALUES (:id, :scope, :tag, :prefix, :suffix, :salt, :keyHash, :createdAt)
       """;
-  private static final String SELECT =
-      "SELECT kind, pipeline_version FROM api_key WHERE key_hash = :keyHash";
-  private static final String ANY_ADMIN =
-      "SELECT COUNT(*) FROM (SELECT 1 FROM api_key WHERE kind = 'ADMIN' LIMIT 1) admin";
-  private static final String DELETE_RUN_KEYS =
-      "DELETE FROM api_key WHERE kind = 'RUN' AND pipeline_version = :pipelineVersionId";
+  private static final String BY_ID = "SELECT * FROM api_key WHERE id = :id";
+  private static final String UNSALTED_BY_HASH =
+      "SELECT * FROM api_key WHERE key_hash = :keyHash AND salt = ''";
+  private static final String LIST = "SELECT * FROM api_key ORDER BY created_at DESC, id";
+  private static final String ADMIN_IDS = "SELECT id FROM api_key WHERE scope = 'ADMIN'";
+  private static final String DELETE = "DELETE FROM api_key WHERE id = :id";
+  private static final String MARK_USED =
+      """
+      UPDATE api_key SET last_used_at = :at
+       WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)
+      """;
 
   private final Database database;
 
@@ -26,48 +36,90 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
   }
 
   @Override
-  public void addKey(String keyHash, ApiKey.Kind kind, String pipelineVersionId, Instant now) {
+  public void addKey(ApiKey key) {
     database.inTransaction(
         handle ->
             database.execute(
                 handle
                     .createUpdate(INSERT)
-                    .bind("keyHash", keyHash)
-                    .bind("kind", kind.name())
-                    .bind("pipelineVersionId", pipelineVersionId)
-                    .bind("createdAt", now.toEpochMilli()),
-                "This API key already exists",
+                    .bind("id", key.id())
+                    .bind("scope", key.scope().name())
+                    .bind("tag", key.tag())
+                    .bind("prefix", key.prefix())
+                    .bind("suffix", key.suffix())
+                    .bind("salt", key.salt())
+                    .bind("keyHash", key.keyHash())
+                    .bind("createdAt", key.createdAt().toEpochMilli()),
+                "An API key with id " + key.id() + " already exists",
                 null));
   }
 
   @Override
-  public Optional<ApiKey> findKey(String keyHash) {
+  public Optional<ApiKey> findKey(String id) {
+    return database.withHandle(
+        handle -> handle.createQuery(BY_ID).bind("id", id).map(JdbcApiKeyStore::row).findOne());
+  }
+
+  @Override
+  public Optional<ApiKey> findUnsaltedKey(String keyHash) {
     return database.withHandle(
         handle ->
             handle
-                .createQuery(SELECT)
+                .createQuery(UNSALTED_BY_HASH)
                 .bind("keyHash", keyHash)
-                .map(
-                    (row, context) ->
-                        new ApiKey(
-                            Columns.enumValue(ApiKey.Kind.class, row.getString("kind")),
-                            row.getString("pipeline_version")))
-                .findOne());
+                .map(JdbcApiKeyStore::row)
+                .findFirst());
+  }
+
+  @Override
+  public List<ApiKey> listKeys() {
+    return database.withHandle(handle -> handle.createQuery(LIST).map(JdbcApiKeyStore::row).list());
+  }
+
+  @Override
+  public boolean deleteKey(String id) {
+    return database.inTransaction(
+        handle -> {
+          // Locks the admin rows (PostgreSQL), so two deletions cannot each leave the other's key
+          // as the last one and then both go.
+          List<String> admins =
+              handle
+                  .createQuery(ADMIN_IDS + database.dialect().lockRowClause())
+                  .mapTo(String.class)
+                  .list();
+          if (admins.size() == 1 && admins.get(0).equals(id)) {
+            throw new ConflictException(
+                "API key "
+                    + id
+                    + " is the last admin key; create another admin key before deleting it");
+          }
+          return handle.createUpdate(DELETE).bind("id", id).execute() > 0;
+        });
   }
 
   @Override
   public boolean hasAdminKey() {
     return database.withHandle(
-        handle -> handle.createQuery(ANY_ADMIN).mapTo(Integer.class).one() > 0);
+        handle -> !handle.createQuery(ADMIN_IDS).mapTo(String.class).list().isEmpty());
   }
 
   @Override
-  public void deleteRunKeys(String pipelineVersionId) {
+  public void markUsed(String id, Instant at) {
     database.inTransaction(
         handle ->
-            handle
-                .createUpdate(DELETE_RUN_KEYS)
-                .bind("pipelineVersionId", pipelineVersionId)
-                .execute());
+            handle.createUpdate(MARK_USED).bind("id", id).bind("at", at.toEpochMilli()).execute());
+  }
+
+  private static ApiKey row(ResultSet row, StatementContext context) throws SQLException {
+    return new ApiKey(
+        row.getString("id"),
+        Columns.enumValue(ApiKey.Scope.class, row.getString("scope")),
+        row.getString("tag"),
+        row.getString("prefix"),
+        row.getString("suffix"),
+        row.getString("salt"),
+        row.getString("key_hash"),
+        Columns.instant(row, "created_at"),
+        Columns.instant(row, "last_used_at"));
   }
 }

@@ -46,7 +46,6 @@ public final class JdbcPipelineStore implements PipelineStore {
           "DELETE FROM status_history WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_attempt WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_version WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
-          "DELETE FROM api_key WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM pipeline_version WHERE pipeline_id = :pipelineId",
           """
           DELETE FROM python_function

@@ -26,7 +26,6 @@ final class JdbcRetention {
       List.of(
           "DELETE FROM status_history WHERE pipeline_version = :id",
           "DELETE FROM step_attempt WHERE pipeline_version = :id",
-          "DELETE FROM api_key WHERE pipeline_version = :id",
           "DELETE FROM step_version WHERE pipeline_version = :id");
   private static final String DELETE_VERSION = "DELETE FROM pipeline_version WHERE id = :id";
 

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Builds {@link StepLaunch}es for tests: one attempt directory under a test's temp dir. */
+/**
+ * Builds {@link StepLaunch}es for tests: under a test's temp dir, a working directory and beside it
+ * the attempt's directory with the log, as the engine lays them out.
+ */
 final class TestLaunches {
   private TestLaunches() {}
 
@@ -17,12 +20,11 @@ final class TestLaunches {
   }
 
   static StepLaunch launch(Path root, String source, Map<String, JsonNode> kwargs) {
-    Path attemptDir = root.resolve("steps/sv-1/attempt-1");
     return new StepLaunch(
         "sv-1",
         1,
-        attemptDir,
-        attemptDir.resolve("log.txt"),
+        root.resolve("steps/sv-1/work-1"),
+        root.resolve("steps/sv-1/attempt-1/log.txt"),
         "step",
         source,
         kwargs,
@@ -96,12 +98,11 @@ final class TestLaunches {
    * The launch as another step version, with an attempt directory of its own under {@code root}.
    */
   static StepLaunch withId(Path root, StepLaunch launch, String stepVersionId) {
-    Path attemptDir = root.resolve("steps/" + stepVersionId + "/attempt-1");
     return new StepLaunch(
         stepVersionId,
         launch.attempt(),
-        attemptDir,
-        attemptDir.resolve("log.txt"),
+        root.resolve("steps/" + stepVersionId + "/work-1"),
+        root.resolve("steps/" + stepVersionId + "/attempt-1/log.txt"),
         launch.functionName(),
         launch.sourceCode(),
         launch.kwargs(),

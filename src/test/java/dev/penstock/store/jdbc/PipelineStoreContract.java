@@ -23,7 +23,6 @@ import dev.penstock.model.PythonFunction;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
-import dev.penstock.store.ApiKey;
 import dev.penstock.store.StepCompletion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -331,9 +330,6 @@ interface PipelineStoreContract extends StoreAccess {
             new StepCompletion(
                 doomedStepVersion, 1, StepStatus.FAILED, null, null, "boom", null, at(2)));
     runs().finishVersion(doomedRun.id(), RunStatus.FAILED, "boom", at(2));
-    apiKeys().addKey("doomed-run-key", ApiKey.Kind.RUN, doomedRun.id(), T0);
-    apiKeys().addKey("kept-run-key", ApiKey.Kind.RUN, keptRun.id(), T0);
-    apiKeys().addKey("admin-key", ApiKey.Kind.ADMIN, null, T0);
 
     assertThat(pipelines().deletePipeline(doomed.id())).isTrue();
 
@@ -348,11 +344,8 @@ interface PipelineStoreContract extends StoreAccess {
         .isZero();
     assertThat(count("SELECT COUNT(*) FROM step_attempt WHERE step_version = ?", doomedStepVersion))
         .isZero();
-    assertThat(apiKeys().findKey("doomed-run-key")).isEmpty();
     assertThat(pipelines().findStep(keptStep.id())).contains(keptStep);
     assertThat(runs().findVersion(keptRun.id())).contains(keptRun);
-    assertThat(apiKeys().findKey("kept-run-key")).isPresent();
-    assertThat(apiKeys().hasAdminKey()).isTrue();
     assertThat(pipelines().deletePipeline(doomed.id())).isFalse();
   }
 

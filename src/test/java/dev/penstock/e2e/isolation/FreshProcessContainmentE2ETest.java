@@ -1,0 +1,27 @@
+package dev.penstock.e2e.isolation;
+
+import dev.penstock.app.ConfigKey;
+import dev.penstock.testing.TestServer;
+import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A fresh Python per step under Landlock, which forks once into the step's PID namespace and waits
+ * outside it.
+ */
+class FreshProcessContainmentE2ETest extends StepContainmentE2ETest {
+  private static final Map<ConfigKey, String> WAY =
+      Map.of(ConfigKey.STEP_ISOLATION, "landlock", ConfigKey.FORK_SERVER, "false");
+
+  @RegisterExtension static final TestServer server = TestServer.perClass(settings(WAY));
+
+  @Override
+  TestServer server() {
+    return server;
+  }
+
+  @Override
+  Map<ConfigKey, String> way() {
+    return WAY;
+  }
+}
