@@ -214,7 +214,7 @@ def describe_whole(client, version_id, server_pid, label):
             tail = (tail + chunk)[-2:]
     wall = time.perf_counter() - start
     whole = head.startswith(b'{"success":true') and tail == b"}}"
-    print(f"# {label}: describePipelineVersion of the last run: {size / 1e6:.1f} MB in {wall:.2f} s "
+    print(f"# {label}: describePipelineVersion of the last run: {size:,} bytes in {wall:.2f} s "
           f"({size / 1e6 / wall:.0f} MB/s, {'whole' if whole else 'BROKEN'}); server before: {before}; "
           f"after: {memory(server_pid)}", file=sys.stderr, flush=True)
     return whole
