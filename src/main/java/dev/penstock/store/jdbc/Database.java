@@ -72,7 +72,7 @@ final class Database {
     try {
       if (!longReaders.tryAcquire(READER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new StoreException(
-            "Database busy: %d long reads (runs being written to clients) held their connections for %d s"
+            "Database busy: %d runs being written to clients held their connections for %d s"
                 .formatted(maxLongReaders, READER_WAIT.toSeconds()),
             null);
       }

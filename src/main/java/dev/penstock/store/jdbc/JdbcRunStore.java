@@ -44,8 +44,8 @@ public final class JdbcRunStore implements RunStore {
           :dependencies, :packageRequirements, :modules, :cpuSize, :memoryGb, :timeoutMinutes, :retries,
           :retryDelaySeconds, :retryBackoff, :retryOn, 'PENDING', 0, :createdAt, :updatedAt)
       """;
-  // One query returns the version with its steps, so a reader sees one consistent snapshot.
-  private static final String SELECT_VERSION_WITH_STEPS =
+  // One query returns the versions with their steps, so a reader sees one consistent snapshot.
+  private static final String SELECT_VERSIONS_WITH_STEPS =
       """
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
              v.status AS v_status, v.error AS v_error, v.trigger AS v_trigger,
@@ -54,7 +54,7 @@ public final class JdbcRunStore implements RunStore {
              v.started_at AS v_started_at, v.completed_at AS v_completed_at, s.*
       """;
   private static final String SELECT_VERSION =
-      SELECT_VERSION_WITH_STEPS
+      SELECT_VERSIONS_WITH_STEPS
           + """
             FROM pipeline_version v LEFT JOIN step_version s ON s.pipeline_version = v.id
            WHERE v.id = :id

@@ -76,11 +76,12 @@ public final class SqliteDialect implements Dialect {
     } catch (SQLException e) {
       throw new IllegalStateException("not a SQLite connection", e);
     }
+    var usual = config.getTransactionMode();
     config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
     try {
       return handle.inTransaction(read);
     } finally {
-      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      config.setTransactionMode(usual);
     }
   }
 
