@@ -45,6 +45,7 @@ public final class PenstockServer {
   public static final String VERSION = "1.4.105";
 
   private final DataDir dataDir;
+  private final ServerMetrics metrics;
   private final JdbcStores stores;
   private final LocalProcessExecutor executor;
   private final LocalPythonInspector inspector;
@@ -59,14 +60,20 @@ public final class PenstockServer {
   private PenstockServer(PenstockConfig config, InstantSource clock) {
     String pythonVersion = checkPython(config.python());
     this.dataDir = DataDir.open(config.dataDir());
+    this.metrics = new ServerMetrics(config.dataDir());
     try {
       this.stores =
           JdbcStores.open(
-              config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
+              config.effectiveDatabaseUrl(),
+              config.databaseUser(),
+              config.databasePassword(),
+              metrics.registry());
     } catch (StoreException e) {
+      metrics.close();
       dataDir.close();
       throw new ConfigException(e.getMessage() + ": " + rootMessage(e));
     } catch (RuntimeException e) {
+      metrics.close();
       dataDir.close();
       throw e;
     }
@@ -84,6 +91,7 @@ public final class PenstockServer {
                 .withKillGrace(config.killGrace())
                 .withForkServer(config.forkServer())
                 .withMaxOutput(config.maxOutputBytes()));
+    metrics.watchForkServers(executor::forkServersAlive);
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -95,9 +103,10 @@ public final class PenstockServer {
             workspace,
             runKeys,
             clock,
-            new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
+            new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()),
+            metrics.registry());
     var waits = new RunWaits(stores.runs());
-    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock);
+    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock, metrics.registry());
     this.sweeper =
         new Sweeper(
             stores.runs(),
@@ -150,6 +159,7 @@ public final class PenstockServer {
       executor.close();
       inspector.close();
       stores.close();
+      metrics.close();
       dataDir.close();
       throw new ConfigException(e.getMessage());
     }
@@ -199,6 +209,7 @@ public final class PenstockServer {
     executor.close();
     inspector.close();
     stores.close();
+    metrics.close();
     dataDir.close();
   }
 
