@@ -52,7 +52,11 @@ public enum ConfigKey {
       "retention-max-age", "30d", "finished runs younger than this are kept, however many"),
   RETENTION_INTERVAL("retention-interval", "1m", "how often old runs are pruned"),
   SCHEDULE_TICK("schedule-tick", "1s", "how often cron schedules are checked for due runs"),
-  ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one");
+  ADMIN_API_KEY("admin-api-key", "", "admin API key to create at first start; empty generates one"),
+  METRICS_REQUIRE_KEY(
+      "metrics-require-key",
+      "false",
+      "whether /metrics asks for an API key (the apiKey header or Authorization: Bearer)");
 
   private final String key;
   private final String defaultValue;

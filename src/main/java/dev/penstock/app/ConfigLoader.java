@@ -104,7 +104,8 @@ public final class ConfigLoader {
         size(ConfigKey.MAX_OUTPUT_SIZE),
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
         size(ConfigKey.MAX_VALUE_SIZE),
-        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500));
+        integer(ConfigKey.MAX_JSON_DEPTH, 1, 500),
+        bool(ConfigKey.METRICS_REQUIRE_KEY));
   }
 
   private boolean bool(ConfigKey key) {

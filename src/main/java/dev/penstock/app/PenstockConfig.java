@@ -32,7 +32,8 @@ public record PenstockConfig(
     long maxOutputBytes,
     int maxNameLength,
     long maxValueBytes,
-    int maxJsonDepth) {
+    int maxJsonDepth,
+    boolean metricsRequireKey) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -3,6 +3,7 @@ package dev.penstock.app;
 import dev.penstock.api.ApiServer;
 import dev.penstock.api.Limits;
 import dev.penstock.api.ListenException;
+import dev.penstock.api.OpsRoutes;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,7 @@ public final class PenstockServer {
   private final CronTicker cronTicker;
   private final ApiServer api;
   private final String adminKeyNotice;
+  private volatile boolean stopping;
 
   private PenstockServer(PenstockConfig config, InstantSource clock) {
     String pythonVersion = checkPython(config.python());
@@ -150,7 +153,8 @@ public final class PenstockServer {
                 config.maxNameLength(),
                 config.maxValueBytes(),
                 config.maxJsonDepth()),
-            VERSION);
+            VERSION,
+            operations(config));
     try {
       api.start(config.host(), config.port());
     } catch (ListenException e) {
@@ -200,6 +204,7 @@ public final class PenstockServer {
 
   /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
   public synchronized void stop() {
+    stopping = true;
     api.stop();
     cronTicker.stop();
     pruner.stop();
@@ -211,6 +216,21 @@ public final class PenstockServer {
     stores.close();
     metrics.close();
     dataDir.close();
+  }
+
+  /** Health, readiness and metrics for operators; the gauges only this class can wire. */
+  private OpsRoutes operations(PenstockConfig config) {
+    StatusGauges.register(stores.statusCounts(), metrics.registry());
+    var readiness =
+        new ServerReadiness(
+            stores.statusCounts(),
+            List.of(
+                new ServerReadiness.Part(
+                    "scheduler", scheduler::running, "the scheduler is not running"),
+                new ServerReadiness.Part("sweeper", sweeper::running, "the sweeper is not running"),
+                new ServerReadiness.Part("server", () -> !stopping, "the server is stopping")));
+    return new OpsRoutes(
+        metrics.registry(), metrics::scrape, readiness, config.metricsRequireKey());
   }
 
   private String ensureAdminKey(PenstockConfig config, InstantSource clock) {
