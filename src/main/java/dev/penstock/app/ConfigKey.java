@@ -79,7 +79,11 @@ public enum ConfigKey {
       "admin-api-key",
       "",
       "an admin API key (16+ characters) added at start unless it exists; empty: one is generated at"
-          + " first start");
+          + " first start"),
+  METRICS_REQUIRE_KEY(
+      "metrics-require-key",
+      "false",
+      "whether /metrics asks for an API key (the apiKey header or Authorization: Bearer)");
 
   private final String key;
   private final String defaultValue;

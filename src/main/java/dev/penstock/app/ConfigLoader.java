@@ -118,7 +118,8 @@ public final class ConfigLoader {
         integer(ConfigKey.STEP_PROCESS_LIMIT, 0, 1_000_000),
         size(ConfigKey.STEP_FILE_SIZE_LIMIT),
         size(ConfigKey.STEP_DISK_BUDGET),
-        configFile);
+        configFile,
+        bool(ConfigKey.METRICS_REQUIRE_KEY));
   }
 
   /** The operator's admin key, checked without ever printing it. */

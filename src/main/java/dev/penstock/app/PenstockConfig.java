@@ -44,7 +44,8 @@ public record PenstockConfig(
     int stepProcessLimit,
     long stepFileSizeLimitBytes,
     long stepDiskBudgetBytes,
-    Path configFile) {
+    Path configFile,
+    boolean metricsRequireKey) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {
