@@ -75,6 +75,11 @@ public enum ConfigKey {
       "step-disk-budget",
       "10GB",
       "most a step may keep in its working directory; past it the step is stopped"),
+  STEP_REQUIREMENTS(
+      "step-requirements",
+      "",
+      "pip requirements every step gets besides its own packageRequirements, comma-separated (such"
+          + " as abacusai, for ApiClient() in steps); empty means none"),
   ADMIN_API_KEY(
       "admin-api-key",
       "",

@@ -44,6 +44,7 @@ public record PenstockConfig(
     int stepProcessLimit,
     long stepFileSizeLimitBytes,
     long stepDiskBudgetBytes,
+    List<String> stepRequirements,
     Path configFile,
     boolean metricsRequireKey) {
 

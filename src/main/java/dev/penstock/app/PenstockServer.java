@@ -114,7 +114,8 @@ public final class PenstockServer {
             workspace,
             runKeys,
             clock,
-            new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()),
+            new StepLauncher.Settings(
+                nodeId, () -> urlHolder[0], config.parallelLimit(), config.stepRequirements()),
             metrics.registry());
     var waits = new RunWaits(stores.runs());
     this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock, metrics.registry());

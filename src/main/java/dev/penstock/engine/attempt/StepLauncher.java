@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +34,20 @@ import org.slf4j.LoggerFactory;
 public final class StepLauncher {
   private static final Logger log = LoggerFactory.getLogger(StepLauncher.class);
 
-  /** What the launcher needs to know of the server it runs in. */
-  public record Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {}
+  /**
+   * What the launcher needs to know of the server it runs in; {@code stepRequirements} are pip
+   * requirements every step gets besides its own (the SDK, say).
+   */
+  public record Settings(
+      String nodeId, Supplier<String> serverUrl, int parallelLimit, List<String> stepRequirements) {
+    public Settings {
+      stepRequirements = List.copyOf(stepRequirements);
+    }
+
+    public Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {
+      this(nodeId, serverUrl, parallelLimit, List.of());
+    }
+  }
 
   /** Keyed by step version and attempt: a superseded attempt may still run beside its successor. */
   private record AttemptKey(String stepVersionId, int attempt) {}
@@ -74,7 +87,9 @@ public final class StepLauncher {
     this.settings = settings;
     this.slots = new Slots(settings.parallelLimit());
     this.meters = new StepMeters(registry, slots);
-    this.setup = new AttemptSetup(runs, workspace, runKeys, settings.serverUrl());
+    this.setup =
+        new AttemptSetup(
+            runs, workspace, runKeys, settings.serverUrl(), settings.stepRequirements());
     this.recorder =
         new AttemptRecorder(
             runs,
