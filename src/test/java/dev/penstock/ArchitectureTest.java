@@ -119,6 +119,29 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("io.javalin..");
 
+  /** The engine, the store and the API record through Micrometer; only app knows Prometheus. */
+  static final ArchRule prometheus_lives_in_app =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.penstock.app..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.micrometer.prometheusmetrics..", "io.prometheus..");
+
+  /** Contracts and records carry no meters: what is measured is measured where it happens. */
+  static final ArchRule contracts_know_no_meters =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.penstock.model..",
+              "dev.penstock.store",
+              "dev.penstock.executor..",
+              "dev.penstock.api.dto..",
+              "dev.penstock.cli..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.micrometer..");
+
   static final ArchRule only_config_loader_reads_env =
       noClasses()
           .that()
@@ -146,6 +169,16 @@ class ArchitectureTest {
   @Test
   void javalin_is_used_only_in_api() {
     javalin_lives_in_api.check(MAIN_CLASSES);
+  }
+
+  @Test
+  void prometheus_is_used_only_in_app() {
+    prometheus_lives_in_app.check(MAIN_CLASSES);
+  }
+
+  @Test
+  void contracts_and_records_know_no_meters() {
+    contracts_know_no_meters.check(MAIN_CLASSES);
   }
 
   @Test

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: {@code /api/v0/{method}} for every declared {@link ApiMethod}, the envelope,
- * errors, auth, {@code /api/v0/openapi.json} and {@code /healthz}. Thread-safe.
+ * errors, auth, {@code /api/v0/openapi.json}, and the operators' {@link OpsRoutes}. Thread-safe.
  */
 public final class ApiServer {
   private static final String API = "/api/v0/";
@@ -71,7 +71,7 @@ public final class ApiServer {
   private final Javalin javalin;
   private volatile String baseUrl;
 
-  public ApiServer(Services services, Limits limits, String version) {
+  public ApiServer(Services services, Limits limits, String version, OpsRoutes operations) {
     this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs());
     this.limits = limits;
     this.reader = new ParamReader(limits);
@@ -95,7 +95,7 @@ public final class ApiServer {
                   server -> server.setErrorHandler(new JettyErrors(envelope)));
               config.http.maxRequestSize = limits.maxBodyBytes();
               config.concurrency.useVirtualThreads = true;
-              config.routes.get("/healthz", ctx -> ctx.result("ok"));
+              operations.register(config, envelope, auth::checkStoredKey, methods.keySet());
               // Before {method}, which would take it for a method's name. It describes the API
               // and holds no data, so it needs no key: tools fetch it without one.
               config.routes.get(API + "openapi.json", ctx -> envelope.raw(ctx, openApi));

@@ -50,6 +50,13 @@ final class Auth {
     return new Caller(key.id(), key.scope(), null);
   }
 
+  /** Throws PermissionDenied unless the header holds a stored key, of any scope (not a run's). */
+  void checkStoredKey(String apiKey) {
+    if (authenticate(apiKey).runId() != null) {
+      throw new PermissionDeniedException("A run's API key reaches only its own run");
+    }
+  }
+
   /** Throws PermissionDenied unless {@code caller} may call {@code method} with {@code params}. */
   void authorize(Caller caller, ApiMethod method, Params params) {
     if (caller.runId() != null) {

@@ -75,11 +75,20 @@ public enum ConfigKey {
       "step-disk-budget",
       "10GB",
       "most a step may keep in its working directory; past it the step is stopped"),
+  STEP_REQUIREMENTS(
+      "step-requirements",
+      "",
+      "pip requirements every step gets besides its own packageRequirements, comma-separated (such"
+          + " as abacusai, for ApiClient() in steps); empty means none"),
   ADMIN_API_KEY(
       "admin-api-key",
       "",
       "an admin API key (16+ characters) added at start unless it exists; empty: one is generated at"
-          + " first start");
+          + " first start"),
+  METRICS_REQUIRE_KEY(
+      "metrics-require-key",
+      "false",
+      "whether /metrics asks for an API key (the apiKey header or Authorization: Bearer)");
 
   private final String key;
   private final String defaultValue;

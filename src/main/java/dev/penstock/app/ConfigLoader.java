@@ -2,6 +2,7 @@ package dev.penstock.app;
 
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.executor.local.StepIsolation;
+import dev.penstock.executor.python.RequirementSet;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -118,7 +119,9 @@ public final class ConfigLoader {
         integer(ConfigKey.STEP_PROCESS_LIMIT, 0, 1_000_000),
         size(ConfigKey.STEP_FILE_SIZE_LIMIT),
         size(ConfigKey.STEP_DISK_BUDGET),
-        configFile);
+        requirements(ConfigKey.STEP_REQUIREMENTS),
+        configFile,
+        bool(ConfigKey.METRICS_REQUIRE_KEY));
   }
 
   /** The operator's admin key, checked without ever printing it. */
@@ -135,6 +138,21 @@ public final class ConfigLoader {
                   ApiKeys.MIN_CHOSEN_KEY_LENGTH));
     }
     return value;
+  }
+
+  private List<String> requirements(ConfigKey key) {
+    String value = optional(key);
+    if (value == null) {
+      return List.of();
+    }
+    var specifiers =
+        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    try {
+      RequirementSet.of(specifiers);
+    } catch (IllegalArgumentException e) {
+      throw bad(key, e.getMessage());
+    }
+    return specifiers;
   }
 
   private List<Path> paths(ConfigKey key) {

@@ -44,7 +44,9 @@ public record PenstockConfig(
     int stepProcessLimit,
     long stepFileSizeLimitBytes,
     long stepDiskBudgetBytes,
-    Path configFile) {
+    List<String> stepRequirements,
+    Path configFile,
+    boolean metricsRequireKey) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -3,6 +3,7 @@ package dev.penstock.app;
 import dev.penstock.api.ApiServer;
 import dev.penstock.api.Limits;
 import dev.penstock.api.ListenException;
+import dev.penstock.api.OpsRoutes;
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
@@ -32,6 +33,7 @@ import dev.penstock.store.jdbc.JdbcStores;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class PenstockServer {
   public static final String VERSION = "1.4.105";
 
   private final DataDir dataDir;
+  private final ServerMetrics metrics;
   private final JdbcStores stores;
   private final LocalProcessExecutor executor;
   private final LocalPythonInspector inspector;
@@ -56,11 +59,13 @@ public final class PenstockServer {
   private final CronTicker cronTicker;
   private final ApiServer api;
   private final String adminKeyNotice;
+  private volatile boolean stopping;
 
   private PenstockServer(
       PenstockConfig config, InstantSource clock, Function<Platform, Platform> platformSeam) {
     String pythonVersion = checkPython(config.python());
     this.dataDir = DataDir.open(config.dataDir());
+    this.metrics = new ServerMetrics(config.dataDir());
     StepSandbox sandbox;
     try {
       sandbox = SandboxSetup.choose(config, platformSeam);
@@ -68,11 +73,16 @@ public final class PenstockServer {
       dataDir.secure(sandbox.user() != null, config.databaseUrl() == null);
       this.stores =
           JdbcStores.open(
-              config.effectiveDatabaseUrl(), config.databaseUser(), config.databasePassword());
+              config.effectiveDatabaseUrl(),
+              config.databaseUser(),
+              config.databasePassword(),
+              metrics.registry());
     } catch (StoreException e) {
+      metrics.close();
       dataDir.close();
       throw new ConfigException(e.getMessage() + ": " + rootMessage(e));
     } catch (RuntimeException e) {
+      metrics.close();
       dataDir.close();
       throw e;
     }
@@ -92,6 +102,7 @@ public final class PenstockServer {
                 .withForkServer(config.forkServer())
                 .withMaxOutput(config.maxOutputBytes())
                 .withSandbox(sandbox));
+    metrics.watchForkServers(executor::forkServersAlive);
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
@@ -103,9 +114,11 @@ public final class PenstockServer {
             workspace,
             runKeys,
             clock,
-            new StepLauncher.Settings(nodeId, () -> urlHolder[0], config.parallelLimit()));
+            new StepLauncher.Settings(
+                nodeId, () -> urlHolder[0], config.parallelLimit(), config.stepRequirements()),
+            metrics.registry());
     var waits = new RunWaits(stores.runs());
-    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock);
+    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock, metrics.registry());
     this.sweeper =
         new Sweeper(
             stores.runs(),
@@ -149,7 +162,8 @@ public final class PenstockServer {
                 config.maxNameLength(),
                 config.maxValueBytes(),
                 config.maxJsonDepth()),
-            VERSION);
+            VERSION,
+            operations(config));
     try {
       api.start(config.host(), config.port());
     } catch (ListenException e) {
@@ -158,6 +172,7 @@ public final class PenstockServer {
       executor.close();
       inspector.close();
       stores.close();
+      metrics.close();
       dataDir.close();
       throw new ConfigException(e.getMessage());
     }
@@ -208,6 +223,7 @@ public final class PenstockServer {
 
   /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
   public synchronized void stop() {
+    stopping = true;
     api.stop();
     cronTicker.stop();
     pruner.stop();
@@ -217,7 +233,23 @@ public final class PenstockServer {
     executor.close();
     inspector.close();
     stores.close();
+    metrics.close();
     dataDir.close();
+  }
+
+  /** Health, readiness and metrics for operators; the gauges only this class can wire. */
+  private OpsRoutes operations(PenstockConfig config) {
+    StatusGauges.register(stores.statusCounts(), metrics.registry());
+    var readiness =
+        new ServerReadiness(
+            stores.statusCounts(),
+            List.of(
+                new ServerReadiness.Part(
+                    "scheduler", scheduler::running, "the scheduler is not running"),
+                new ServerReadiness.Part("sweeper", sweeper::running, "the sweeper is not running"),
+                new ServerReadiness.Part("server", () -> !stopping, "the server is stopping")));
+    return new OpsRoutes(
+        metrics.registry(), metrics::scrape, readiness, config.metricsRequireKey());
   }
 
   /**

@@ -13,6 +13,13 @@ public interface StepHandle {
   CompletableFuture<StepOutcome> outcome();
 
   /**
+   * Completes with the {@link System#nanoTime} at which the step's process started (for a process
+   * forked ahead of time, at which it took the step), so that the engine can time the dispatch of a
+   * step up to there. Never completes for an attempt that got no process; never exceptionally.
+   */
+  CompletableFuture<Long> started();
+
+  /**
    * Stops the attempt: the whole process tree gets SIGTERM, then SIGKILL after the grace period.
    * The outcome then completes as failed with the given cause and error. Idempotent; no effect once
    * the outcome is complete.

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -23,8 +25,15 @@ final class AttemptSetup {
   private final Workspace workspace;
   private final RunKeys runKeys;
   private final Supplier<String> serverUrl;
+  private final List<String> stepRequirements;
 
-  AttemptSetup(RunStore runs, Workspace workspace, RunKeys runKeys, Supplier<String> serverUrl) {
+  AttemptSetup(
+      RunStore runs,
+      Workspace workspace,
+      RunKeys runKeys,
+      Supplier<String> serverUrl,
+      List<String> stepRequirements) {
+    this.stepRequirements = stepRequirements;
     this.runs = runs;
     this.workspace = workspace;
     this.runKeys = runKeys;
@@ -59,10 +68,23 @@ final class AttemptSetup {
         step.functionName(),
         step.sourceCode(),
         kwargs,
-        step.packageRequirements(),
+        requirements(step),
         step.memoryGb(),
         Duration.ofMinutes(step.timeoutMinutes()),
         environment);
+  }
+
+  /** The step's own requirements, and those the server gives every step. */
+  private List<String> requirements(StepVersion step) {
+    if (stepRequirements.isEmpty()) {
+      return step.packageRequirements();
+    }
+    var all = new ArrayList<String>();
+    if (step.packageRequirements() != null) {
+      all.addAll(step.packageRequirements());
+    }
+    all.addAll(stepRequirements);
+    return all;
   }
 
   private void writeAttemptNote(StepVersion step, int attempt, Path logFile) throws IOException {

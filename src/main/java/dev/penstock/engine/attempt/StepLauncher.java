@@ -9,9 +9,11 @@ import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,16 +28,32 @@ import org.slf4j.LoggerFactory;
  * starts), launches it, and has its outcome recorded fenced by the attempt. It tracks each attempt
  * from before its claim until its outcome is in the store, so that the sweeper can tell a claim
  * this node holds but lost (an orphan) from one it is working on. Slots taken for a step are given
- * back on every path. Thread-safe.
+ * back on every path. Each attempt's slot wait, dispatch latency and duration go to {@link
+ * StepMeters}. Thread-safe.
  */
 public final class StepLauncher {
   private static final Logger log = LoggerFactory.getLogger(StepLauncher.class);
 
-  /** What the launcher needs to know of the server it runs in. */
-  public record Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {}
+  /**
+   * What the launcher needs to know of the server it runs in; {@code stepRequirements} are pip
+   * requirements every step gets besides its own (the SDK, say).
+   */
+  public record Settings(
+      String nodeId, Supplier<String> serverUrl, int parallelLimit, List<String> stepRequirements) {
+    public Settings {
+      stepRequirements = List.copyOf(stepRequirements);
+    }
+
+    public Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {
+      this(nodeId, serverUrl, parallelLimit, List.of());
+    }
+  }
 
   /** Keyed by step version and attempt: a superseded attempt may still run beside its successor. */
   private record AttemptKey(String stepVersionId, int attempt) {}
+
+  /** What a launch holds once its step is claimed; the times are {@link System#nanoTime}. */
+  private record Claim(int attempt, int weight, long readyNanos, long claimedNanos) {}
 
   private final RunStore runs;
   private final StepExecutor executor;
@@ -47,6 +65,7 @@ public final class StepLauncher {
   private final AttemptRecorder recorder;
   private final AttemptSetup setup;
   private final InputBinder inputBinder = new InputBinder();
+  private final StepMeters meters;
   private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
   private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
@@ -60,13 +79,17 @@ public final class StepLauncher {
       Workspace workspace,
       RunKeys runKeys,
       InstantSource clock,
-      Settings settings) {
+      Settings settings,
+      MeterRegistry registry) {
     this.runs = runs;
     this.executor = executor;
     this.clock = clock;
     this.settings = settings;
     this.slots = new Slots(settings.parallelLimit());
-    this.setup = new AttemptSetup(runs, workspace, runKeys, settings.serverUrl());
+    this.meters = new StepMeters(registry, slots);
+    this.setup =
+        new AttemptSetup(
+            runs, workspace, runKeys, settings.serverUrl(), settings.stepRequirements());
     this.recorder =
         new AttemptRecorder(
             runs,
@@ -108,13 +131,19 @@ public final class StepLauncher {
    * of the run's scope they read); every path gives the slots back. A store fault while claiming is
    * thrown, after the slots are back, without waking the run: its planner decides when to try
    * again. A claim that committed though the store reported a fault is an orphan the sweeper finds.
+   * {@code readyNanos} is when the step became ready to start ({@link System#nanoTime}), for its
+   * dispatch latency.
    */
   public void start(
-      PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
+      PipelineVersion version,
+      StepVersion step,
+      Map<String, JsonNode> scope,
+      int weight,
+      long readyNanos) {
     boolean launched = false;
     boolean faulted = true;
     try {
-      launched = claimAndLaunch(version, step, scope, weight);
+      launched = claimAndLaunch(version, step, scope, weight, readyNanos);
       faulted = false;
     } finally {
       if (!launched) {
@@ -125,7 +154,12 @@ public final class StepLauncher {
 
   /** True when a launch thread took the slots over. */
   private boolean claimAndLaunch(
-      PipelineVersion version, StepVersion step, Map<String, JsonNode> scope, int weight) {
+      PipelineVersion version,
+      StepVersion step,
+      Map<String, JsonNode> scope,
+      int weight,
+      long readyNanos) {
+    long slotTakenNanos = System.nanoTime();
     InputBinder.Binding binding;
     Throwable bindFault = null;
     try {
@@ -157,6 +191,8 @@ public final class StepLauncher {
       return false;
     }
     stepChanged.accept(version.id(), step.id());
+    long claimedNanos = System.nanoTime();
+    meters.slotTaken(readyNanos, slotTakenNanos);
     if (bindFault != null) {
       recorder.platformFault(
           step,
@@ -174,7 +210,10 @@ public final class StepLauncher {
     try {
       Thread.ofVirtual()
           .name("launch-" + step.id())
-          .start(() -> launch(version, step, attempt, weight, kwargs));
+          .start(
+              () ->
+                  launch(
+                      version, step, new Claim(attempt, weight, readyNanos, claimedNanos), kwargs));
       return true;
     } catch (RuntimeException | Error e) {
       recorder.platformFault(
@@ -184,11 +223,9 @@ public final class StepLauncher {
   }
 
   private void launch(
-      PipelineVersion version,
-      StepVersion step,
-      int attempt,
-      int weight,
-      Map<String, JsonNode> kwargs) {
+      PipelineVersion version, StepVersion step, Claim claim, Map<String, JsonNode> kwargs) {
+    int attempt = claim.attempt();
+    int weight = claim.weight();
     var key = new AttemptKey(step.id(), attempt);
     StepHandle handle;
     try {
@@ -205,6 +242,7 @@ public final class StepLauncher {
       return;
     }
     running.put(key, handle);
+    handle.started().thenAccept(startedNanos -> meters.started(claim.readyNanos(), startedNanos));
     handle
         .outcome()
         .whenComplete(
@@ -212,24 +250,25 @@ public final class StepLauncher {
                 finished(
                     version.id(),
                     step,
-                    attempt,
-                    weight,
+                    claim,
                     fault == null
                         ? outcome
                         : StepOutcome.failure(
                             FailureCause.LAUNCH_FAILED, "executor fault: " + fault, null)));
   }
 
-  private void finished(
-      String runId, StepVersion step, int attempt, int weight, StepOutcome outcome) {
+  private void finished(String runId, StepVersion step, Claim claim, StepOutcome outcome) {
+    int attempt = claim.attempt();
     var key = new AttemptKey(step.id(), attempt);
+    long endedNanos = System.nanoTime();
     try {
       running.remove(key);
       if (!shuttingDown) {
         recorder.outcome(step, attempt, outcome, () -> tracked.remove(key));
       }
     } finally {
-      release(runId, weight, true);
+      release(runId, claim.weight(), true);
+      meters.ended(claim.claimedNanos(), endedNanos, outcome);
     }
   }
 

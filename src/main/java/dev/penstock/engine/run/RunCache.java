@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,13 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * state so that an event costs a read of the steps it changed, not of the whole run. The store
  * stays the truth: whoever changes a step marks it, and the next planning pass reads that step
  * again; a change the cache cannot follow (a reset, a cancel, another node's work) drops the run,
- * which is read whole again. Thread-safe; a run is refreshed only by the thread that plans it.
+ * which is read whole again. A run read again keeps the times at which its steps became ready.
+ * Thread-safe; a run is refreshed only by the thread that plans it.
  */
 final class RunCache {
   private static final class Entry {
     volatile PipelineVersion version;
     final Map<String, Integer> positions = new HashMap<>();
-    final Set<String> stale = ConcurrentHashMap.newKeySet();
+    // Step version id -> when it was first marked (nanoTime): the time its change committed.
+    final Map<String, Long> stale = new ConcurrentHashMap<>();
+    volatile boolean forgotten; // read it whole again, keeping when its steps became ready
     RunState state; // null until the first read of the run completes
     Scope scope;
   }
@@ -48,7 +50,8 @@ final class RunCache {
   /** The run as the store has it now; read whole the first time, then only its changed steps. */
   Optional<Snapshot> current(String runId) {
     Entry entry = entries.get(runId);
-    if (entry == null || entry.state == null) {
+    if (entry == null || entry.state == null || entry.forgotten) {
+      RunState previous = entry == null ? null : entry.state;
       entry = new Entry();
       // Cached before the read, so that a step changed from now on is marked in it: a change
       // committed after the read is then read below, not lost until the sweeper reads the run.
@@ -67,12 +70,13 @@ final class RunCache {
             new StepState(
                 step.id(), step.stepName(), step.dependencies(), step.status(), step.notBefore()));
       }
-      entry.state = new RunState(states);
+      entry.state = new RunState(states, System.nanoTime(), previous);
       entry.scope = Scope.of(entry.version);
     }
     if (!entry.stale.isEmpty()) {
       var steps = new ArrayList<>(entry.version.steps());
-      for (String stepVersionId : Set.copyOf(entry.stale)) {
+      for (var marked : Map.copyOf(entry.stale).entrySet()) {
+        String stepVersionId = marked.getKey();
         entry.stale.remove(stepVersionId);
         Integer position = entry.positions.get(stepVersionId);
         StepVersion fresh = runs.findStepVersionToPlan(stepVersionId).orElse(null);
@@ -81,11 +85,11 @@ final class RunCache {
             || fresh == null
             || (steps.get(position).status() == StepStatus.COMPLETE
                 && fresh.status() != StepStatus.COMPLETE)) {
-          entries.remove(runId);
+          entry.forgotten = true;
           return current(runId);
         }
         steps.set(position, fresh);
-        entry.state.update(position, fresh.status(), fresh.notBefore());
+        entry.state.update(position, fresh.status(), fresh.notBefore(), marked.getValue());
         entry.scope.completed(fresh, position);
       }
       entry.version = entry.version.withSteps(steps);
@@ -93,16 +97,24 @@ final class RunCache {
     return Optional.of(new Snapshot(entry.version, entry.state, entry.scope, entry.positions));
   }
 
-  /** A step of the run changed in the store; the next read of the run reads it again. */
+  /** A step of the run changed in the store, just now; the next read of the run reads it again. */
   void stepChanged(String runId, String stepVersionId) {
     Entry entry = entries.get(runId);
     if (entry != null) {
-      entry.stale.add(stepVersionId);
+      entry.stale.putIfAbsent(stepVersionId, System.nanoTime());
     }
   }
 
-  /** The run changed in ways the cache does not follow, or ended: forget it. */
+  /** The run changed in ways the cache does not follow: read it whole when it is next planned. */
   void forget(String runId) {
+    Entry entry = entries.get(runId);
+    if (entry != null) {
+      entry.forgotten = true;
+    }
+  }
+
+  /** The run ended, or is gone: drop it. */
+  void drop(String runId) {
     entries.remove(runId);
   }
 }

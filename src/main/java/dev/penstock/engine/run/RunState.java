@@ -24,7 +24,11 @@ import java.util.PriorityQueue;
  * <p>A change costs work in proportion to the step's dependants, and a plan in proportion to what
  * it starts and skips, not to the size of the run: a 10,000-step run is never planned from scratch
  * but once. It counts, per step, the upstreams not yet COMPLETE and those that ended otherwise, and
- * keeps the steps that could start in a set. Not thread-safe: one planner thread owns it.
+ * keeps the steps that could start in a set.
+ *
+ * <p>It also notes when each step became ready to start ({@link System#nanoTime}), for the dispatch
+ * latency the metrics show: the time of the change that made it so, as the caller gives it. Not
+ * thread-safe: one planner thread owns it.
  */
 final class RunState {
   private final List<StepState> steps;
@@ -38,9 +42,19 @@ final class RunState {
   private final BitSet retrying = new BitSet(); // has a notBefore: may have to wait
   private final int[] order; // position -> rank in dependency order
   private final PriorityQueue<Integer> toSkip;
+  private final long[] readySince; // nanoTime; meaningful while the step is startable
+  private long changeNanos; // when the change being applied happened
   private int open; // PENDING or RUNNING
 
   RunState(List<StepState> steps) {
+    this(steps, System.nanoTime(), null);
+  }
+
+  /**
+   * The run as read at {@code readNanos}: a step that can start is ready since then, or since
+   * {@code previous} (this run's state before it was read again, or null) had it ready.
+   */
+  RunState(List<StepState> steps, long readNanos, RunState previous) {
     this.steps = new ArrayList<>(steps);
     int n = steps.size();
     Map<String, Integer> positions = new HashMap<>();
@@ -71,6 +85,8 @@ final class RunState {
     toSkip = new PriorityQueue<>(Comparator.comparingInt(position -> order[position]));
     status = new StepStatus[n];
     notBefore = new Instant[n];
+    readySince = new long[n];
+    changeNanos = readNanos;
     upstreamsNotComplete = new int[n];
     upstreamsBlocking = new int[n];
     for (int i = 0; i < n; i++) {
@@ -81,15 +97,29 @@ final class RunState {
     for (int i = 0; i < n; i++) {
       if (upstreamsNotComplete[i] == 0) {
         startable.set(i);
+        readySince[i] = readNanos;
       }
     }
     for (int i = 0; i < n; i++) {
-      update(i, steps.get(i).status(), steps.get(i).notBefore());
+      update(i, steps.get(i).status(), steps.get(i).notBefore(), readNanos);
+    }
+    if (previous != null && previous.steps.size() == n) {
+      for (int i = startable.nextSetBit(0); i >= 0; i = startable.nextSetBit(i + 1)) {
+        if (previous.startable.get(i)) {
+          readySince[i] = previous.readySince[i];
+        }
+      }
     }
   }
 
   /** The step at {@code position} now has this status (and retry time, or null). */
   void update(int position, StepStatus now, Instant retryAt) {
+    update(position, now, retryAt, System.nanoTime());
+  }
+
+  /** As {@link #update(int, StepStatus, Instant)}, for a change made at {@code atNanos}. */
+  void update(int position, StepStatus now, Instant retryAt, long atNanos) {
+    changeNanos = atNanos;
     StepStatus before = status[position];
     if (before == now && Objects.equals(notBefore[position], retryAt)) {
       return;
@@ -132,27 +162,42 @@ final class RunState {
           new Plan.Skip(
               steps.get(position).stepVersionId(),
               skipReason(steps.get(upstream).name(), status[upstream])));
-      update(position, StepStatus.SKIPPED, notBefore[position]);
+      update(position, StepStatus.SKIPPED, notBefore[position], changeNanos);
     }
     var start = new ArrayList<StepState>();
     Instant wakeAt = null;
     // Once full, only a step waiting for its retry time can still matter (for wakeAt): without
-    // one, the scan stops, so a fan-out's thousands of startable squares are not walked per plan.
+    // one, the scan stops, so a fan-out's thousands of startable squares are not walked per plan,
+    // and every startable step is due (ready counts them by the bits, a few words per plan).
     boolean anyRetrying = startable.intersects(retrying);
+    int due = 0;
     for (int i = startable.nextSetBit(0); i >= 0; i = startable.nextSetBit(i + 1)) {
       if (start.size() == maxStarts && !anyRetrying) {
         break;
       }
-      Instant due = notBefore[i];
-      if (due != null && due.isAfter(now)) {
-        wakeAt = wakeAt == null || due.isBefore(wakeAt) ? due : wakeAt;
-      } else if (start.size() < maxStarts) {
-        start.add(steps.get(i));
+      Instant retryAt = notBefore[i];
+      if (retryAt != null && retryAt.isAfter(now)) {
+        wakeAt = wakeAt == null || retryAt.isBefore(wakeAt) ? retryAt : wakeAt;
+      } else {
+        due++;
+        if (start.size() < maxStarts) {
+          start.add(steps.get(i));
+        }
       }
     }
+    int ready = anyRetrying ? due : startable.cardinality();
     Optional<Plan.Finish> finish =
         open == 0 && wakeAt == null ? Optional.of(finish()) : Optional.empty();
-    return new Plan(start, skip, finish, Optional.ofNullable(wakeAt));
+    return new Plan(start, skip, finish, Optional.ofNullable(wakeAt), ready);
+  }
+
+  /**
+   * When the step at {@code position} became ready to start ({@link System#nanoTime}): the change
+   * that made its last upstream COMPLETE or put it back to PENDING, or the read of the run. Only
+   * meaningful for a step the last plan started.
+   */
+  long readySince(int position) {
+    return readySince[position];
   }
 
   /** Kahn's algorithm; steps on a cycle (rejected when written, so never here) come last. */
@@ -183,9 +228,12 @@ final class RunState {
 
   private void recheck(int position) {
     boolean pending = status[position] == StepStatus.PENDING;
-    startable.set(
-        position,
-        pending && upstreamsNotComplete[position] == 0 && upstreamsBlocking[position] == 0);
+    boolean ready =
+        pending && upstreamsNotComplete[position] == 0 && upstreamsBlocking[position] == 0;
+    if (ready && !startable.get(position)) {
+      readySince[position] = changeNanos;
+    }
+    startable.set(position, ready);
     if (pending && upstreamsBlocking[position] > 0) {
       toSkip.add(position);
     }

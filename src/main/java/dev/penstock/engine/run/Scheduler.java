@@ -6,6 +6,7 @@ import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * step outcome recorded, slots freed. Wakeups collect in a set of dirty run ids drained by a few
  * virtual threads; a run is planned by one thread at a time. Each action is its own guarded write,
  * and a write that changes nothing means someone got there first: the next wakeup plans from fresh
- * state. Thread-safe.
+ * state. What waits (steps short of a slot, runs over their pipeline's maxConcurrentRuns) shows in
+ * its {@link Backlog}. Thread-safe.
  */
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -47,10 +49,16 @@ public final class Scheduler {
   private final List<Thread> planners = new ArrayList<>();
   private final Map<String, Instant> timedWakes = new ConcurrentHashMap<>();
   private final Map<String, Integer> planFailures = new ConcurrentHashMap<>();
+  private final Backlog backlog;
   private ScheduledExecutorService timer;
   private volatile boolean running;
 
-  public Scheduler(RunStore runs, StepLauncher launcher, RunWaits waits, InstantSource clock) {
+  public Scheduler(
+      RunStore runs,
+      StepLauncher launcher,
+      RunWaits waits,
+      InstantSource clock,
+      MeterRegistry registry) {
     this.runs = runs;
     this.waits = waits;
     this.launcher = launcher;
@@ -62,6 +70,15 @@ public final class Scheduler {
     this.cache = new RunCache(runs);
     launcher.onStepEnded(this::wake);
     launcher.onStepChanged(this::stepChanged, this::refresh);
+    this.backlog = new Backlog(registry);
+  }
+
+  /** Whether the planners and the retry timer run: false before start and after stop. */
+  public synchronized boolean running() {
+    return running
+        && !timer.isShutdown()
+        && !planners.isEmpty()
+        && planners.stream().allMatch(Thread::isAlive);
   }
 
   public synchronized void start() {
@@ -154,7 +171,7 @@ public final class Scheduler {
   private void planAndApply(String runId) {
     var run = cache.current(runId).orElse(null);
     if (run == null || run.version().status().terminal()) {
-      cache.forget(runId);
+      ended(runId);
       waits.ended(runId);
       wakeIfAny(slots.leave(runId));
       return;
@@ -163,8 +180,10 @@ public final class Scheduler {
     // the pipeline wakes the oldest one waiting.
     if (run.version().status() == RunStatus.PENDING) {
       if (!runs.admitVersion(runId, clock.instant())) {
+        backlog.queued(runId);
         return;
       }
+      backlog.admitted(runId);
       cache.forget(runId);
       run = cache.current(runId).orElse(null);
       if (run == null || run.version().status().terminal()) {
@@ -179,7 +198,7 @@ public final class Scheduler {
     }
     if (plan.finish().isPresent()) {
       var finish = plan.finish().get();
-      cache.forget(runId);
+      ended(runId);
       if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
         log.info("Run {} finished {}", runId, finish.status());
         runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);
@@ -192,17 +211,43 @@ public final class Scheduler {
     if (plan.start().isEmpty()) {
       wakeIfAny(slots.leave(runId));
     }
-    for (StepState start : plan.start()) {
-      StepVersion step = run.step(start.stepVersionId());
-      int weight = slots.weightOf(step.cpuSize().slots());
-      if (!slots.tryAcquire(weight, runId)) {
-        // Queued for slots: woken when one frees. If slots are free but another run is ahead in
-        // the queue, that run must be woken to take them.
-        wakeIfAny(slots.headToWake(runId));
-        return;
+    int started = 0;
+    try {
+      for (StepState start : plan.start()) {
+        StepVersion step = run.step(start.stepVersionId());
+        int weight = slots.weightOf(step.cpuSize().slots());
+        if (!slots.tryAcquire(weight, runId)) {
+          // Queued for slots: woken when one frees. If slots are free but another run is ahead in
+          // the queue, that run must be woken to take them.
+          wakeIfAny(slots.headToWake(runId));
+          return;
+        }
+        long ready = readySince(run, step);
+        started++;
+        launcher.start(version, step, run.scope().forStep(step), weight, ready);
       }
-      launcher.start(version, step, run.scope().forStep(step), weight);
+    } finally {
+      backlog.waiting(runId, plan.ready() - started);
     }
+  }
+
+  /**
+   * When the step became ready to start: the later of the change that made it startable and the
+   * time its retry was due.
+   */
+  private long readySince(RunCache.Snapshot run, StepVersion step) {
+    long ready = run.state().readySince(run.positions().get(step.id()));
+    if (step.notBefore() == null) {
+      return ready;
+    }
+    long now = System.nanoTime();
+    long dueAgo = Duration.between(step.notBefore(), clock.instant()).toNanos();
+    return Math.max(ready, now - Math.max(0, dueAgo));
+  }
+
+  private void ended(String runId) {
+    cache.drop(runId);
+    backlog.ended(runId);
   }
 
   private void wakeIfAny(String runId) {

@@ -79,6 +79,11 @@ public final class Sweeper {
     }
   }
 
+  /** Whether heartbeats and sweeps are scheduled: false before start and after stop. */
+  public synchronized boolean running() {
+    return timer != null && !timer.isShutdown();
+  }
+
   /**
    * One sweep: requeue the steps of dead nodes, then plan every open run again from a fresh read,
    * in case an event was lost or another node changed it.

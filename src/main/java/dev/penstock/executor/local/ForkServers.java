@@ -54,6 +54,16 @@ final class ForkServers implements StepStarter, AutoCloseable {
     }
   }
 
+  /** How many servers are alive now. */
+  int alive() {
+    lock.lock();
+    try {
+      return (int) servers.values().stream().filter(ForkServer::alive).count();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Ends the server of {@code python}, if any: its environment is about to be deleted. */
   void retire(Path python) {
     ForkServer server;

@@ -127,6 +127,11 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     return open != null ? open.read(logCapBytes) : CappedLog.read(logFile, logCapBytes);
   }
 
+  /** How many fork servers are alive now; 0 when steps start as fresh processes. */
+  public int forkServersAlive() {
+    return forkServers == null ? 0 : forkServers.alive();
+  }
+
   /** Ends the fork servers (killing what they still run) and the timeout timer. */
   @Override
   public void close() {
@@ -145,6 +150,11 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
       @Override
       public java.util.concurrent.CompletableFuture<StepOutcome> outcome() {
         return java.util.concurrent.CompletableFuture.completedFuture(outcome);
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Long> started() {
+        return new java.util.concurrent.CompletableFuture<>(); // it never will
       }
 
       @Override

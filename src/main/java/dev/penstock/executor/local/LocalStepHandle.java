@@ -44,6 +44,7 @@ final class LocalStepHandle implements StepHandle {
   private final Runtime runtime;
   private final long oomKillsAtStart = OomKills.count();
   private final CompletableFuture<StepOutcome> outcome = new CompletableFuture<>();
+  private final CompletableFuture<Long> started = new CompletableFuture<>();
   private final CompletableFuture<Void> logClosed = new CompletableFuture<>();
   private final AtomicReference<StopRequest> stopRequest = new AtomicReference<>();
   private final AtomicBoolean killing = new AtomicBoolean();
@@ -71,6 +72,11 @@ final class LocalStepHandle implements StepHandle {
   @Override
   public CompletableFuture<StepOutcome> outcome() {
     return outcome;
+  }
+
+  @Override
+  public CompletableFuture<Long> started() {
+    return started;
   }
 
   /** Completes once nothing writes to the attempt's log any more. */
@@ -146,6 +152,7 @@ final class LocalStepHandle implements StepHandle {
       return;
     }
     process = started;
+    this.started.complete(System.nanoTime());
     if (stopRequest.get() != null) {
       kill(started);
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * specifier trimmed, its distribution name lower-cased with runs of "-", "_" and "." made one "-"
  * (PEP 503), the set sorted and without duplicates. Thread-safe: immutable.
  */
-record RequirementSet(List<String> requirements) {
+public record RequirementSet(List<String> requirements) {
   private static final Pattern NAME =
       Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*)(.*)", Pattern.DOTALL);
   private static final Pattern SEPARATORS = Pattern.compile("[-_.]+");
@@ -25,7 +25,7 @@ record RequirementSet(List<String> requirements) {
    * Normalises {@code specifiers} (null means none). Throws IllegalArgumentException for an entry
    * that is not a requirement specifier, such as a pip option.
    */
-  static RequirementSet of(List<String> specifiers) {
+  public static RequirementSet of(List<String> specifiers) {
     var normalised = new TreeSet<String>();
     for (String specifier : specifiers == null ? List.<String>of() : specifiers) {
       String trimmed = specifier == null ? "" : specifier.strip();

@@ -6,7 +6,10 @@ import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.StatusCounts;
 import dev.penstock.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -21,23 +24,34 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcRunStore runs;
   private final JdbcApiKeyStore apiKeys;
   private final JdbcModuleStore modules;
+  private final JdbcStatusCounts statusCounts;
 
-  private JdbcStores(Dialect dialect, HikariDataSource pool) {
+  private JdbcStores(Dialect dialect, HikariDataSource pool, MeterRegistry registry) {
     this.dialect = dialect;
     this.pool = pool;
-    var database = new Database(Jdbi.create(pool), dialect, pool.getMaximumPoolSize());
+    var database = new Database(Jdbi.create(pool), dialect, pool.getMaximumPoolSize(), registry);
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);
     this.modules = new JdbcModuleStore(database);
+    this.statusCounts = new JdbcStatusCounts(database);
+  }
+
+  /**
+   * As {@link #open(String, String, String, MeterRegistry)}, timing the store's operations in a
+   * registry of their own: for tests and tools that do not read them.
+   */
+  public static JdbcStores open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, new SimpleMeterRegistry());
   }
 
   /**
    * Connects to {@code jdbcUrl} ({@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://...}; user
-   * and password may be null) and runs the pending migrations. Throws StoreException when the
-   * database cannot be reached or migrated.
+   * and password may be null) and runs the pending migrations; every transaction and read is timed
+   * in {@code registry}. Throws StoreException when the database cannot be reached or migrated.
    */
-  public static JdbcStores open(String jdbcUrl, String user, String password) {
+  public static JdbcStores open(
+      String jdbcUrl, String user, String password, MeterRegistry registry) {
     Dialect dialect = Dialect.forUrl(jdbcUrl);
     var config = new HikariConfig();
     config.setPoolName("penstock-store");
@@ -57,7 +71,7 @@ public final class JdbcStores implements AutoCloseable {
       pool.close();
       throw new StoreException("Cannot migrate the database " + withoutQuery(jdbcUrl), e);
     }
-    return new JdbcStores(dialect, pool);
+    return new JdbcStores(dialect, pool, registry);
   }
 
   public PipelineStore pipelines() {
@@ -74,6 +88,10 @@ public final class JdbcStores implements AutoCloseable {
 
   public ModuleStore modules() {
     return modules;
+  }
+
+  public StatusCounts statusCounts() {
+    return statusCounts;
   }
 
   public Dialect dialect() {

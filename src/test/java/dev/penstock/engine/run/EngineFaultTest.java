@@ -288,7 +288,7 @@ class EngineFaultTest {
         };
     assertThat(engine.launcher().slots().tryAcquire(1, versionId)).isTrue();
 
-    engine.launcher().start(version, b, scope, 1);
+    engine.launcher().start(version, b, scope, 1, System.nanoTime());
 
     assertThat(slotsUsed()).isZero();
     await()

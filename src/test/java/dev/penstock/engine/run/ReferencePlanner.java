@@ -61,7 +61,7 @@ final class ReferencePlanner {
       }
     }
     var finish = wakeAt == null ? finish(steps, effective, start) : Optional.<Plan.Finish>empty();
-    return new Plan(start, skip, finish, Optional.ofNullable(wakeAt));
+    return new Plan(start, skip, finish, Optional.ofNullable(wakeAt), start.size());
   }
 
   /** Kahn's algorithm; steps on a cycle (rejected when written, so never here) come last. */

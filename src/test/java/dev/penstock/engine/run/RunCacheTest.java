@@ -68,6 +68,22 @@ class RunCacheTest {
     assertThat(next.state().plan(NOW, 2).start()).isEmpty();
   }
 
+  @Test
+  void a_run_read_again_keeps_when_its_steps_became_ready_and_a_dropped_one_does_not() {
+    var cache = new RunCache(stores.runs());
+    var first = cache.current(runId).orElseThrow();
+    long readySince = first.state().readySince(0);
+
+    cache.forget(runId);
+    var again = cache.current(runId).orElseThrow();
+    cache.drop(runId);
+    var anew = cache.current(runId).orElseThrow();
+
+    assertThat(again.state()).isNotSameAs(first.state());
+    assertThat(again.state().readySince(0)).isEqualTo(readySince);
+    assertThat(anew.state().readySince(0)).isGreaterThan(readySince);
+  }
+
   /**
    * A cache over the store, except that the store's first whole read of the run is followed, before
    * it returns, by a claim of the step committed by someone else, who then marks the step changed

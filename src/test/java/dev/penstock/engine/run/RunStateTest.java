@@ -43,6 +43,27 @@ class RunStateTest {
     assertThat(second.start()).extracting(StepState::name).containsExactly("s3", "s4");
   }
 
+  @Test
+  void a_step_is_ready_since_the_change_that_made_it_so_also_once_the_run_is_read_again() {
+    var steps =
+        List.of(step(0, StepStatus.PENDING, List.of()), step(1, StepStatus.PENDING, List.of("s0")));
+    var state = new RunState(steps, 100, null);
+    state.update(0, StepStatus.RUNNING, null, 200);
+    state.update(0, StepStatus.COMPLETE, null, 300);
+    state.update(1, StepStatus.PENDING, null, 400); // no change: still ready since 300
+
+    var now =
+        List.of(
+            step(0, StepStatus.COMPLETE, List.of()), step(1, StepStatus.PENDING, List.of("s0")));
+    var readAgain = new RunState(now, 900, state);
+    var readAnew = new RunState(now, 900, null);
+
+    assertThat(new RunState(steps, 100, null).readySince(0)).isEqualTo(100);
+    assertThat(state.readySince(1)).isEqualTo(300);
+    assertThat(readAgain.readySince(1)).isEqualTo(300);
+    assertThat(readAnew.readySince(1)).isEqualTo(900);
+  }
+
   private void replay(Random random, String seed) {
     int n = 1 + random.nextInt(12);
     var model = new ArrayList<StepState>();
@@ -69,6 +90,7 @@ class RunStateTest {
       assertThat(actual.skip()).as(context).isEqualTo(expected.skip());
       assertThat(actual.finish()).as(context).isEqualTo(expected.finish());
       assertThat(actual.wakeAt()).as(context).isEqualTo(expected.wakeAt());
+      assertThat(actual.ready()).as(context).isEqualTo(expectedStarts.size());
       for (Plan.Skip skip : expected.skip()) {
         int position = Integer.parseInt(skip.stepVersionId().substring("sv-s".length()));
         model.set(position, with(model.get(position), StepStatus.SKIPPED, null));

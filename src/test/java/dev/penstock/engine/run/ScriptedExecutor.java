@@ -28,11 +28,17 @@ public final class ScriptedExecutor implements StepExecutor {
   @Override
   public StepHandle launch(StepLaunch launch) {
     var outcome = new CompletableFuture<StepOutcome>();
+    long launchedNanos = System.nanoTime();
     launches.add(new Launched(launch, outcome));
     return new StepHandle() {
       @Override
       public CompletableFuture<StepOutcome> outcome() {
         return outcome;
+      }
+
+      @Override
+      public CompletableFuture<Long> started() {
+        return CompletableFuture.completedFuture(launchedNanos); // it runs nothing: at launch
       }
 
       @Override

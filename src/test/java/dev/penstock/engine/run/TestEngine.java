@@ -7,6 +7,7 @@ import dev.penstock.engine.definition.Definitions;
 import dev.penstock.executor.PythonInspector;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.jdbc.JdbcStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -14,14 +15,16 @@ import java.util.function.UnaryOperator;
 
 /**
  * The engine as the engine's tests wire it: a real SQLite file in {@code dataDir}, the test's
- * executor and clock, a definitions service that takes any source as parsed. Nothing is started.
+ * executor and clock, a definitions service that takes any source as parsed, and the registry the
+ * engine's meters are in. Nothing is started.
  */
 public record TestEngine(
     JdbcStores stores,
     StepLauncher launcher,
     Scheduler scheduler,
     Definitions definitions,
-    Runs runs) {
+    Runs runs,
+    SimpleMeterRegistry meters) {
   private static final PythonInspector ANY_SOURCE_PARSES =
       (source, function) -> new PythonInspector.Inspection(null, null, true, List.of(), true);
 
@@ -41,7 +44,9 @@ public record TestEngine(
       InstantSource clock,
       int parallelLimit,
       UnaryOperator<RunStore> wrap) {
-    var stores = JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null);
+    var registry = new SimpleMeterRegistry();
+    var stores =
+        JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null, registry);
     RunStore runStore = wrap.apply(stores.runs());
     var launcher =
         new StepLauncher(
@@ -50,13 +55,15 @@ public record TestEngine(
             new Workspace(dataDir),
             new RunKeys(new byte[32]),
             clock,
-            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit));
-    var scheduler = new Scheduler(runStore, launcher, new RunWaits(runStore), clock);
+            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit),
+            registry);
+    var scheduler = new Scheduler(runStore, launcher, new RunWaits(runStore), clock, registry);
     return new TestEngine(
         stores,
         launcher,
         scheduler,
         new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock),
-        new Runs(stores.pipelines(), stores.modules(), runStore, scheduler, clock));
+        new Runs(stores.pipelines(), stores.modules(), runStore, scheduler, clock),
+        registry);
   }
 }

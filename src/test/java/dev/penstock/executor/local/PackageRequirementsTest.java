@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
+import dev.penstock.testing.TestWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.StatusCounts;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ abstract class StoreContractTest
         ModuleStoreContract,
         StepFaultContract,
         VersionReadContract,
-        ApiKeyStoreContract {
+        ApiKeyStoreContract,
+        StatusCountsContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
@@ -67,6 +69,11 @@ abstract class StoreContractTest
     pipelines = stores.pipelines();
     runs = stores.runs();
     apiKeys = stores.apiKeys();
+  }
+
+  @Override
+  public StatusCounts statusCounts() {
+    return stores.statusCounts();
   }
 
   @Override

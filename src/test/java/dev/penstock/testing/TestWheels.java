@@ -1,4 +1,4 @@
-package dev.penstock.executor.local;
+package dev.penstock.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,15 +18,21 @@ import java.util.zip.ZipOutputStream;
  * PIP_FIND_LINKS}) and tests need no network. A wheel is a zip of the package, its METADATA, WHEEL
  * and a RECORD of hashes.
  */
-final class TestWheels {
+public final class TestWheels {
   private TestWheels() {}
 
   /** Writes {@code penstock-testpkg}-style wheel whose module sets VERSION; returns its path. */
-  static Path write(Path directory, String name, String version) throws IOException {
+  public static Path write(Path directory, String name, String version) throws IOException {
+    return write(directory, name, version, "VERSION = '" + version + "'\n");
+  }
+
+  /** A wheel whose package's {@code __init__.py} is {@code source}. */
+  public static Path write(Path directory, String name, String version, String source)
+      throws IOException {
     String module = name.replace('-', '_');
     String info = module + "-" + version + ".dist-info/";
     var files = new LinkedHashMap<String, String>();
-    files.put(module + "/__init__.py", "VERSION = '" + version + "'\n");
+    files.put(module + "/__init__.py", source);
     files.put(
         info + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n");
     files.put(
@@ -55,7 +61,7 @@ final class TestWheels {
   }
 
   /** pip's settings for installing only from {@code directory}, ignoring this machine's config. */
-  static Map<String, String> pipSettings(Path directory) {
+  public static Map<String, String> pipSettings(Path directory) {
     return Map.of(
         "PIP_FIND_LINKS", directory.toString(),
         "PIP_NO_INDEX", "1",
