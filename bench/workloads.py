@@ -188,6 +188,38 @@ def timed_run(client, pipeline_id, poll, watch=None, done_at_watch=False):
         time.sleep(poll)
 
 
+def memory(pid):
+    """The server's resident memory now and at its peak (VmRSS, VmHWM), as text."""
+    if pid is None:
+        return "memory unknown (no --server-pid)"
+    with open(f"/proc/{pid}/status") as file:
+        fields = dict(line.split(":", 1) for line in file if line.startswith(("VmRSS", "VmHWM")))
+    return f"RSS {fields['VmRSS'].strip()}, peak RSS {fields['VmHWM'].strip()}"
+
+
+def describe_whole(client, version_id, server_pid, label):
+    """Times describePipelineVersion of a finished run, reading the answer as it comes and keeping
+    none of it (a wide fan-out's run is hundreds of MB: each square shows the source's list it
+    was given). True when the answer arrived whole."""
+    query = urllib.parse.urlencode({"pipelineVersion": version_id})
+    request = urllib.request.Request(f"{client.server}/api/v0/describePipelineVersion?{query}",
+                                     headers={"apiKey": client.key})
+    before = memory(server_pid)
+    start = time.perf_counter()
+    size, head, tail = 0, b"", b""
+    with urllib.request.urlopen(request) as response:
+        while chunk := response.read(1 << 20):
+            head = head or chunk[:16]
+            size += len(chunk)
+            tail = (tail + chunk)[-2:]
+    wall = time.perf_counter() - start
+    whole = head.startswith(b'{"success":true') and tail == b"}}"
+    print(f"# {label}: describePipelineVersion of the last run: {size:,} bytes in {wall:.2f} s "
+          f"({size / 1e6 / wall:.0f} MB/s, {'whole' if whole else 'BROKEN'}); server before: {before}; "
+          f"after: {memory(server_pid)}", file=sys.stderr, flush=True)
+    return whole
+
+
 def instant(text):
     """An ISO-8601 time from the API (millisecond precision, +00:00) as seconds since the epoch."""
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
@@ -263,6 +295,8 @@ def main():
     parser.add_argument("--fan-out-width", type=int, default=9998,
                         help="squares in fan-out-10000 (9998 gives 10,000 steps)")
     parser.add_argument("--server-pid", type=int, help="the server's pid, to report its CPU time per step")
+    parser.add_argument("--describe", action="store_true",
+                        help="after the runs, time describePipelineVersion of the last one, whole")
     parser.add_argument("workloads", nargs="*", default=DEFAULT_WORKLOADS)
     args = parser.parse_args()
     big = args.fan_out_width + 2
@@ -287,7 +321,7 @@ def main():
         poll = args.poll
         if poll is None and (name == "fan-out-10000" or args.poll_version):
             poll = 1.0 if name == "fan-out-10000" else 0.005
-        walls, ok, edges, lifetimes, cpu = [], True, [], [], []
+        walls, ok, edges, lifetimes, cpu, last = [], True, [], [], [], None
         for _ in range(args.runs):
             server_before, client_before = cpu_seconds(args.server_pid), time.process_time()
             wall, version = timed_run(client, workload.pipeline, poll,
@@ -297,6 +331,7 @@ def main():
             cpu.append((server_after[0] - server_before[0], server_after[1] - server_before[1],
                         time.process_time() - client_before))
             walls.append(wall)
+            last = version.get("pipelineVersion") or version["stepVersions"][0]["pipelineVersion"]
             run_ok = version["status"] == "COMPLETE" and workload.verify(version)
             if name == "parallel-sleep":
                 run_ok = run_ok and wall >= 4.0
@@ -331,6 +366,8 @@ def main():
                   f"{per_step[1]:.1f} ms, this client {per_step[2]:.1f} ms", file=sys.stderr, flush=True)
         if edges:
             report_chain(label, edges)
+        if args.describe:
+            all_ok = describe_whole(client, last, args.server_pid, label) and all_ok
     return 0 if all_ok else 1
 
 

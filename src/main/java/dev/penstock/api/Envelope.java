@@ -26,6 +26,7 @@ final class Envelope {
   private record Failure(boolean success, String error, String errorType, String requestId) {}
 
   private final ObjectMapper json = new ObjectMapper();
+  private final StreamedAnswers streaming = new StreamedAnswers(this);
   private final long maxBodyBytes;
 
   Envelope(long maxBodyBytes) {
@@ -48,8 +49,17 @@ final class Envelope {
     return ctx.attribute(ANSWERED) != null;
   }
 
-  void success(Context ctx, Object result) {
-    write(ctx, 200, new Success(true, result));
+  void success(Context ctx, Object result) throws IOException {
+    if (result instanceof Streamed streamed) {
+      streaming.write(ctx, streamed);
+    } else {
+      write(ctx, 200, new Success(true, result));
+    }
+  }
+
+  /** Marks the request as answered, by a streamed answer that writes the response itself. */
+  void answering(Context ctx) {
+    ctx.attribute(ANSWERED, true);
   }
 
   /** An answer that is no envelope (the OpenAPI document), marked as answered all the same. */

@@ -68,11 +68,7 @@ final class PipelineRoutes {
         ApiMethod.read(GET, "listPipelines", "Every pipeline, or those of one project.")
             .optional("projectId", NAME, "only the pipelines filed under this project")
             .returnsListOf(PipelineResponse.class)
-            .handler(
-                params ->
-                    services.pipelines().listPipelines(params.string("projectId")).stream()
-                        .map(views::pipeline)
-                        .toList()),
+            .handler(params -> views.pipelines(params.string("projectId"))),
         ApiMethod.write(PATCH, "updatePipeline", "Changes the fields given; null keeps one.")
             .required("pipelineId", ID, PIPELINE_ID)
             .optional("projectId", NAME, "a new project")

@@ -50,7 +50,7 @@ final class VersionRoutes {
             .returns(PipelineVersionResponse.class)
             .handler(
                 params ->
-                    views.version(
+                    views.created(
                         services
                             .runner()
                             .run(
@@ -60,7 +60,7 @@ final class VersionRoutes {
             .required("pipelineVersion", ID, VERSION_ID)
             .forRunKeys(ApiMethod.RunScope.OWN_VERSION)
             .returns(PipelineVersionResponse.class)
-            .handler(params -> views.version(version(params.string("pipelineVersion")))),
+            .handler(params -> views.version(params.string("pipelineVersion"))),
         ApiMethod.read(
                 GET,
                 "waitForPipelineVersion",
@@ -80,8 +80,9 @@ final class VersionRoutes {
                             .formatted(MAX_WAIT_SECONDS, timeout));
                   }
                   var wait = Duration.ofSeconds(timeout == null ? MAX_WAIT_SECONDS : timeout);
-                  return views.version(
-                      services.waits().awaitEnd(params.string("pipelineVersion"), wait));
+                  String versionId = params.string("pipelineVersion");
+                  services.waits().awaitEnd(versionId, wait);
+                  return views.version(versionId);
                 }),
         ApiMethod.read(POST, "listPipelineVersions", "A pipeline's runs, newest first.")
             .required("pipelineId", ID, "the pipeline")
@@ -97,12 +98,7 @@ final class VersionRoutes {
                   if (services.pipelines().findPipeline(pipelineId).isEmpty()) {
                     throw new NotFoundException("Pipeline not found: " + pipelineId);
                   }
-                  return services
-                      .runs()
-                      .listVersions(pipelineId, limit == null ? DEFAULT_LIMIT : limit)
-                      .stream()
-                      .map(views::version)
-                      .toList();
+                  return views.versions(pipelineId, limit == null ? DEFAULT_LIMIT : limit);
                 }),
         ApiMethod.write(
                 POST,
@@ -116,13 +112,11 @@ final class VersionRoutes {
             .handler(
                 params -> {
                   Boolean downstream = params.bool("includeDownstreamSteps");
-                  return views.version(
-                      services
-                          .control()
-                          .reset(
-                              params.string("pipelineVersion"),
-                              params.strings("steps"),
-                              downstream == null || downstream));
+                  String versionId = params.string("pipelineVersion");
+                  services
+                      .control()
+                      .reset(versionId, params.strings("steps"), downstream == null || downstream);
+                  return views.version(versionId);
                 }),
         ApiMethod.write(
                 POST,
@@ -131,9 +125,11 @@ final class VersionRoutes {
             .required("pipelineVersion", ID, VERSION_ID)
             .returns(PipelineVersionResponse.class)
             .handler(
-                params ->
-                    views.version(
-                        services.control().skipPending(params.string("pipelineVersion")))),
+                params -> {
+                  String versionId = params.string("pipelineVersion");
+                  services.control().skipPending(versionId);
+                  return views.version(versionId);
+                }),
         ApiMethod.write(
                 POST,
                 "cancelPipelineVersion",
@@ -142,8 +138,11 @@ final class VersionRoutes {
             .requiredExtra("pipelineVersion", ID, VERSION_ID)
             .returns(PipelineVersionResponse.class)
             .handler(
-                params ->
-                    views.version(services.control().cancel(params.string("pipelineVersion")))),
+                params -> {
+                  String versionId = params.string("pipelineVersion");
+                  services.control().cancel(versionId);
+                  return views.version(versionId);
+                }),
         ApiMethod.read(GET, "describePipelineStepVersion", "One step of one run.")
             .required("pipelineStepVersion", ID, STEP_VERSION_ID)
             .forRunKeys(ApiMethod.RunScope.OWN_STEP_VERSION)
@@ -172,10 +171,11 @@ final class VersionRoutes {
         step.stepName(), step.pipelineStepId(), step.id(), services.logs().of(step));
   }
 
+  /** The run without its steps' bound inputs, which the logs do not need. */
   private PipelineVersion version(String id) {
     return services
         .runs()
-        .findVersion(id)
+        .findVersionToPlan(id)
         .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + id));
   }
 

@@ -1,5 +1,6 @@
 package dev.penstock.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.penstock.api.dto.PipelineResponse;
 import dev.penstock.api.dto.PipelineStepVersionResponse;
 import dev.penstock.api.dto.PipelineVersionResponse;
@@ -8,8 +9,16 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
-/** Assembles the responses that read more than one row. Thread-safe. */
+/**
+ * Assembles the responses that read more than one row. A view that holds runs is {@link Streamed}:
+ * each run is read and written one step version at a time, so that a run whose steps each hold a
+ * large value never sits in memory whole. What can fail (a missing pipeline or run, the first
+ * reads) is checked before the answer opens. Thread-safe.
+ */
 final class Views {
   private final ApiServer.Services services;
 
@@ -17,25 +26,86 @@ final class Views {
     this.services = services;
   }
 
-  PipelineResponse pipeline(Pipeline pipeline) {
-    var steps = services.pipelines().listSteps(pipeline.id());
-    var latest = services.runs().latestVersion(pipeline.id()).map(this::version).orElse(null);
-    return PipelineResponse.of(pipeline, steps, latest, Warnings.of(pipeline, steps));
+  /** The pipeline with its steps and its latest run. */
+  Streamed pipeline(Pipeline pipeline) {
+    return sink -> writePipeline(sink, pipeline);
   }
 
-  PipelineVersionResponse version(PipelineVersion version) {
-    return PipelineVersionResponse.of(version, services.runs().attemptsOfVersion(version.id()));
+  Streamed pipeline(String pipelineId) {
+    return pipeline(
+        services
+            .pipelines()
+            .findPipeline(pipelineId)
+            .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId)));
+  }
+
+  /** Every pipeline of the project (all when null), each read in its turn. */
+  Streamed pipelines(String projectId) {
+    return sink -> {
+      List<String> ids = services.pipelines().pipelineIds(projectId);
+      JsonGenerator json = sink.open();
+      json.writeStartArray();
+      for (String id : ids) {
+        // One deleted since the ids were read is left out.
+        var pipeline = services.pipelines().findPipeline(id);
+        if (pipeline.isPresent()) {
+          writePipeline(() -> json, pipeline.get());
+        }
+      }
+      json.writeEndArray();
+    };
+  }
+
+  /** The run as it is stored now. */
+  Streamed version(String versionId) {
+    return sink -> {
+      if (!writeVersion(sink, versionId)) {
+        throw new NotFoundException("Pipeline version not found: " + versionId);
+      }
+    };
+  }
+
+  /** The pipeline's newest runs, newest first; the caller has checked that it exists. */
+  Streamed versions(String pipelineId, int limit) {
+    return sink -> {
+      List<String> ids = services.runs().versionIds(pipelineId, limit);
+      JsonGenerator json = sink.open();
+      json.writeStartArray();
+      for (String id : ids) {
+        writeVersion(() -> json, id); // one deleted since the ids were read is left out
+      }
+      json.writeEndArray();
+    };
+  }
+
+  /**
+   * A run as runPipeline has just stored it: its steps bound to nothing yet, it is small, and shown
+   * as created (PENDING) rather than as the scheduler may already have moved it.
+   */
+  PipelineVersionResponse created(PipelineVersion version) {
+    return PipelineVersionResponse.of(version, Map.of());
   }
 
   PipelineStepVersionResponse stepVersion(StepVersion step) {
     return PipelineStepVersionResponse.of(step, services.runs().attempts(step.id()));
   }
 
-  PipelineResponse pipeline(String pipelineId) {
-    return pipeline(
-        services
-            .pipelines()
-            .findPipeline(pipelineId)
-            .orElseThrow(() -> new NotFoundException("Pipeline not found: " + pipelineId)));
+  private boolean writeVersion(Streamed.Sink target, String versionId) throws IOException {
+    var writer = new RunJson(target);
+    services.runs().readVersion(versionId, writer);
+    return writer.finish();
+  }
+
+  private void writePipeline(Streamed.Sink target, Pipeline pipeline) throws IOException {
+    var steps = services.pipelines().listSteps(pipeline.id());
+    var fields = PipelineResponse.of(pipeline, steps, null, Warnings.of(pipeline, steps));
+    var latest = services.runs().versionIds(pipeline.id(), 1);
+    JsonGenerator json = target.open();
+    RunJson.startObjectWithout(json, fields, "latestPipelineVersion");
+    json.writeFieldName("latestPipelineVersion");
+    if (latest.isEmpty() || !writeVersion(() -> json, latest.get(0))) {
+      json.writeNull();
+    }
+    json.writeEndObject();
   }
 }

@@ -88,6 +88,12 @@ public interface PipelineStore {
   List<Pipeline> listPipelines(String projectId);
 
   /**
+   * Ids of the pipelines of the project (all when projectId is null), oldest first: a view reads
+   * each pipeline in its turn rather than every pipeline's variables at once.
+   */
+  List<String> pipelineIds(String projectId);
+
+  /**
    * Stores a new step and its function (step.function(), whose ownerStepId is the step's id) in one
    * transaction. AlreadyExistsException when the pipeline has a step of that name.
    */

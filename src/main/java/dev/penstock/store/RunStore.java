@@ -36,10 +36,19 @@ public interface RunStore {
   /** The version's status alone. */
   Optional<RunStatus> versionStatus(String pipelineVersionId);
 
-  /** The pipeline's versions, newest first, at most {@code limit}, each with its step versions. */
-  List<PipelineVersion> listVersions(String pipelineId, int limit);
+  /**
+   * Reads the version from one snapshot and hands it to {@code reader}: first the version, then its
+   * step versions one at a time (see {@link VersionReader}), so that no more than one step version
+   * is in memory. Returns false, without calling the reader, when there is no such version. The
+   * read holds a database connection until it returns, however long the reader takes; at most half
+   * the pool's connections read this way at once (the rest stay for the engine) and further reads
+   * wait their turn, failing with a StoreException after 30 s. Never retried: a failure after the
+   * reader has been called leaves it with part of the run.
+   */
+  boolean readVersion(String pipelineVersionId, VersionReader reader);
 
-  Optional<PipelineVersion> latestVersion(String pipelineId);
+  /** Ids of the pipeline's versions, newest first, at most {@code limit} (none when it is 0). */
+  List<String> versionIds(String pipelineId, int limit);
 
   Optional<StepVersion> findStepVersion(String stepVersionId);
 

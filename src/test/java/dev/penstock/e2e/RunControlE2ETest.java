@@ -185,8 +185,14 @@ class RunControlE2ETest {
     JsonNode done = Steps.awaitFinished(client, versionId);
     JsonNode count = stepVersion(done, "count");
     assertThat(count.path("attempts")).hasSize(2);
+    // The run shows each attempt without its values; the step version on its own has them.
+    assertThat(count.path("attempts").get(0).has("outputVariableMappings")).isFalse();
+    JsonNode alone =
+        client.call(
+            "describePipelineStepVersion",
+            params("pipelineStepVersion", count.path("pipelineStepVersion").asText()));
     assertThat(
-            count
+            alone
                 .path("attempts")
                 .get(0)
                 .path("outputVariableMappings")

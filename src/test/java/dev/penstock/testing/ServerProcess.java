@@ -24,13 +24,24 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final String url;
   private final List<String> output = new ArrayList<>();
+  private final List<String> everyLine;
 
-  private ServerProcess(Process process, String url) {
+  private ServerProcess(Process process, String url, List<String> everyLine) {
     this.process = process;
     this.url = url;
+    this.everyLine = everyLine;
   }
 
   public static ServerProcess start(Path dataDir, String... extraArgs) {
+    return startWithJvm(dataDir, List.of(), extraArgs);
+  }
+
+  /**
+   * As {@link #start}, in a JVM given {@code jvmOptions} (the heap cap `penstock server` sets,
+   * say).
+   */
+  public static ServerProcess startWithJvm(
+      Path dataDir, List<String> jvmOptions, String... extraArgs) {
     var args =
         new ArrayList<>(
             List.of(
@@ -43,7 +54,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--step-shared-dirs",
                 SharedFolders.root().toString()));
     args.addAll(List.of(extraArgs));
-    return startIn(Path.of("").toAbsolutePath(), args);
+    return startIn(Path.of("").toAbsolutePath(), jvmOptions, args, Map.of());
   }
 
   /**
@@ -57,8 +68,16 @@ public final class ServerProcess implements AutoCloseable {
   /** As {@link #startIn(Path, List)}, with {@code environment} added to the test's. */
   public static ServerProcess startIn(
       Path workingDirectory, List<String> args, Map<String, String> environment) {
+    return startIn(workingDirectory, List.of(), args, environment);
+  }
+
+  private static ServerProcess startIn(
+      Path workingDirectory,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> environment) {
     try {
-      Process process = launch(workingDirectory, args, environment);
+      Process process = launch(workingDirectory, jvmOptions, args, environment);
       var reader =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -84,7 +103,7 @@ public final class ServerProcess implements AutoCloseable {
                 }
               });
       String url = found.get(60, TimeUnit.SECONDS);
-      var server = new ServerProcess(process, url);
+      var server = new ServerProcess(process, url, lines);
       synchronized (lines) {
         server.output.addAll(lines);
       }
@@ -105,7 +124,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static Exit runToExit(Path workingDirectory, List<String> args, Duration timeout)
       throws IOException, InterruptedException {
-    var command = new ArrayList<>(java());
+    var command = new ArrayList<>(java(List.of()));
     command.addAll(args);
     Process process =
         new ProcessBuilder(command)
@@ -141,9 +160,12 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private static Process launch(
-      Path workingDirectory, List<String> args, Map<String, String> environment)
+      Path workingDirectory,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> environment)
       throws IOException {
-    var command = new ArrayList<>(java());
+    var command = new ArrayList<>(java(jvmOptions));
     command.addAll(List.of("--port", "0", "--python", TestPython.path()));
     command.addAll(args);
     var builder =
@@ -163,14 +185,18 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The JVM as ./penstock runs it: native access allowed, so the JVM warns of nothing. */
-  private static List<String> java() {
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp",
-        System.getProperty("java.class.path"),
-        "dev.penstock.Main",
-        "server");
+  private static List<String> java(List<String> jvmOptions) {
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.penstock.Main",
+            "server"));
+    return command;
   }
 
   public String url() {
@@ -184,6 +210,17 @@ public final class ServerProcess implements AutoCloseable {
   /** What the server printed before it said where it serves. */
   public List<String> startupOutput() {
     return List.copyOf(output);
+  }
+
+  /** Everything the server has printed so far. */
+  public List<String> output() {
+    synchronized (everyLine) {
+      return List.copyOf(everyLine);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public long pid() {

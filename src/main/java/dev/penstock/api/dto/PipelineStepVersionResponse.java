@@ -39,11 +39,25 @@ public record PipelineStepVersionResponse(
     String nextAttemptAt,
     List<StepAttemptResponse> attempts) {
 
+  /** The step version as describePipelineStepVersion shows it: every attempt with its values. */
   public static PipelineStepVersionResponse of(StepVersion step, List<StepAttempt> ended) {
+    return of(step, ended, true);
+  }
+
+  /**
+   * The step version as a run's views show it: its attempts without their inputs and outputs, which
+   * the step's own mappings already show for the latest attempt.
+   */
+  public static PipelineStepVersionResponse inRun(StepVersion step, List<StepAttempt> ended) {
+    return of(step, ended, false);
+  }
+
+  private static PipelineStepVersionResponse of(
+      StepVersion step, List<StepAttempt> ended, boolean attemptValues) {
     var attempts = new ArrayList<StepAttemptResponse>();
-    ended.forEach(attempt -> attempts.add(StepAttemptResponse.of(attempt)));
+    ended.forEach(attempt -> attempts.add(StepAttemptResponse.of(attempt, attemptValues)));
     if (step.status() == StepStatus.RUNNING) {
-      attempts.add(StepAttemptResponse.running(step));
+      attempts.add(StepAttemptResponse.running(step, attemptValues));
     }
     return new PipelineStepVersionResponse(
         step.stepName(),

@@ -22,6 +22,7 @@ public record PipelineVersionResponse(
     String startedAt,
     String trigger) {
 
+  /** The run with every step version as a run's views show it (see PipelineStepVersionResponse). */
   public static PipelineVersionResponse of(
       PipelineVersion version, Map<String, List<StepAttempt>> attempts) {
     return new PipelineVersionResponse(
@@ -36,7 +37,7 @@ public record PipelineVersionResponse(
         version.steps().stream()
             .map(
                 step ->
-                    PipelineStepVersionResponse.of(
+                    PipelineStepVersionResponse.inRun(
                         step, attempts.getOrDefault(step.id(), List.of())))
             .toList(),
         null,

@@ -42,9 +42,9 @@ public final class RunControl {
    * same version, with the version's own snapshot; the outputs of the other steps stay. Named steps
    * that are running are stopped and rerun. No names ({@code null}, as the SDK's {@code
    * PipelineVersion.reset()} sends) reruns every step; an empty list is refused as a likely slip.
+   * The caller reads the run again to show it.
    */
-  public PipelineVersion reset(
-      String versionId, List<String> stepNames, boolean includeDownstream) {
+  public void reset(String versionId, List<String> stepNames, boolean includeDownstream) {
     var version = version(versionId);
     if (stepNames != null && stepNames.isEmpty()) {
       throw new InvalidParameterException(
@@ -73,31 +73,28 @@ public final class RunControl {
     String reason = "rerun requested by resetPipelineVersion";
     stop(runs.resetSteps(versionId, ids, reason, clock.instant()), reason);
     scheduler.refresh(versionId);
-    return version(versionId);
   }
 
   /** Every step not yet started ends SKIPPED; running steps finish; then the version ends. */
-  public PipelineVersion skipPending(String versionId) {
+  public void skipPending(String versionId) {
     version(versionId);
     runs.skipPendingSteps(versionId, "skipped by skipPendingPipelineVersionSteps", clock.instant());
     scheduler.refresh(versionId);
-    return version(versionId);
   }
 
   /**
    * Cancels an open version: pending steps end CANCELLED, running ones are stopped (SIGTERM, then
    * SIGKILL after the grace period) and end CANCELLED, and so does the version. A finished version
-   * is returned unchanged.
+   * is left unchanged.
    */
-  public PipelineVersion cancel(String versionId) {
+  public void cancel(String versionId) {
     var version = version(versionId);
     if (version.status().terminal()) {
-      return version;
+      return;
     }
     String reason = "Cancelled by cancelPipelineVersion";
     stop(runs.cancelVersion(versionId, reason, clock.instant()), reason);
     scheduler.refresh(versionId);
-    return version(versionId);
   }
 
   private void stop(List<RunningAttempt> attempts, String why) {
@@ -107,9 +104,10 @@ public final class RunControl {
     }
   }
 
+  /** The version as planning reads it: its steps' bound inputs, maybe large, are not needed. */
   private PipelineVersion version(String versionId) {
     Definitions.requireName(versionId, "pipelineVersion");
-    return runs.findVersion(versionId)
+    return runs.findVersionToPlan(versionId)
         .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + versionId));
   }
 }

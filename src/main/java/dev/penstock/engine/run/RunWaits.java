@@ -1,7 +1,7 @@
 package dev.penstock.engine.run;
 
 import dev.penstock.model.NotFoundException;
-import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
 import dev.penstock.store.RunStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,26 +27,27 @@ public final class RunWaits {
   }
 
   /**
-   * The run's version as soon as it has ended, or as it stands once {@code timeout} has passed.
+   * Returns the run's status as soon as it has ended, or as it stands once {@code timeout} has
+   * passed (or the thread is interrupted). Only the status is read: the caller reads the run
+   * itself, which can be large, once, at the end.
    *
    * @throws NotFoundException if there is no such run
    */
-  public PipelineVersion awaitEnd(String versionId, Duration timeout) {
+  public RunStatus awaitEnd(String versionId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       // Registered before the read: an end after the read completes this very future.
       var ending = endings.computeIfAbsent(versionId, id -> new CompletableFuture<>());
-      // The status alone while waiting: the whole run, which can be large, once, at the end.
       var status =
           runs.versionStatus(versionId)
               .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + versionId));
       if (status.terminal()) {
         ended(versionId);
-        return version(versionId);
+        return status;
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return version(versionId);
+        return status;
       }
       try {
         ending.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
@@ -54,14 +55,9 @@ public final class RunWaits {
         // read it again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return version(versionId);
+        return status;
       }
     }
-  }
-
-  private PipelineVersion version(String versionId) {
-    return runs.findVersion(versionId)
-        .orElseThrow(() -> new NotFoundException("Pipeline version not found: " + versionId));
   }
 
   /** The run has ended, or may have: whoever waits for it reads it again now. */

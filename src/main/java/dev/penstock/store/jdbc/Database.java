@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -22,6 +23,7 @@ import org.jdbi.v3.core.statement.Update;
  */
 final class Database {
   private static final int MAX_TRIES = 3;
+  private static final Duration READER_WAIT = Duration.ofSeconds(30);
   private static final String TIMER = "penstock.store.operation";
   private static final Duration[] BUCKETS = {
     Duration.ofNanos(250_000),
@@ -61,12 +63,17 @@ final class Database {
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final ReentrantLock writer = new ReentrantLock(true);
+  private final Semaphore longReaders;
+  private final int maxLongReaders;
   private final Timers writes;
   private final Timers reads;
 
-  Database(Jdbi jdbi, Dialect dialect, MeterRegistry registry) {
+  /** {@code poolSize}: the connections the pool behind {@code jdbi} holds at most. */
+  Database(Jdbi jdbi, Dialect dialect, int poolSize, MeterRegistry registry) {
     this.jdbi = jdbi;
     this.dialect = dialect;
+    this.maxLongReaders = Math.max(1, poolSize / 2);
+    this.longReaders = new Semaphore(maxLongReaders, true);
     String description =
         "Time of a store operation: a transaction (write, with the wait for SQLite's one writer)"
             + " or a read, by how it ended";
@@ -116,6 +123,35 @@ final class Database {
     } catch (RuntimeException | Error e) {
       reads.error().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       throw e;
+    }
+  }
+
+  /**
+   * Runs {@code read} in a read-only transaction on one snapshot (see {@link
+   * Dialect#inReadSnapshot}) that lasts as long as {@code read} takes, which may be as long as a
+   * client takes to download a run. Such reads hold at most half the pool's connections, so that a
+   * few slow clients cannot starve the engine of them; others wait up to 30 s for their turn. Not
+   * retried: {@code read} may already have passed on what it read. Not timed with the other reads
+   * either: it lasts as long as its client takes.
+   */
+  <T> T inLongRead(HandleCallback<T, RuntimeException> read) {
+    try {
+      if (!longReaders.tryAcquire(READER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StoreException(
+            "Database busy: %d runs being written to clients held their connections for %d s"
+                .formatted(maxLongReaders, READER_WAIT.toSeconds()),
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("Interrupted while waiting to read the database", e);
+    }
+    try {
+      return jdbi.withHandle(handle -> dialect.inReadSnapshot(handle, read));
+    } catch (JdbiException e) {
+      throw new StoreException("Database error: " + e.getMessage(), e);
+    } finally {
+      longReaders.release();
     }
   }
 

@@ -2,6 +2,8 @@ package dev.penstock.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 
 /**
  * What differs between the databases Penstock runs on. Store code asks for a capability or a
@@ -56,6 +58,13 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
    * transactions).
    */
   String lockRowClause();
+
+  /**
+   * Runs {@code read} on {@code handle} in a transaction that sees one snapshot of the database
+   * from its first statement to its last, takes no write lock and writes nothing, so that it may
+   * stay open while a client downloads what it reads.
+   */
+  <T> T inReadSnapshot(Handle handle, HandleCallback<T, RuntimeException> read);
 
   /** A UNIQUE or PRIMARY KEY constraint was violated. */
   boolean isUniqueViolation(SQLException error);

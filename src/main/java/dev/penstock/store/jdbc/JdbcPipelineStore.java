@@ -35,6 +35,9 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final String LIST_ALL_PIPELINES = "SELECT * FROM pipeline ORDER BY created_at, id";
   private static final String LIST_PROJECT_PIPELINES =
       "SELECT * FROM pipeline WHERE project_id = :projectId ORDER BY created_at, id";
+  private static final String ALL_PIPELINE_IDS = "SELECT id FROM pipeline ORDER BY created_at, id";
+  private static final String PROJECT_PIPELINE_IDS =
+      "SELECT id FROM pipeline WHERE project_id = :projectId ORDER BY created_at, id";
   private static final String VERSIONS_OF_PIPELINE =
       "SELECT id FROM pipeline_version WHERE pipeline_id = :pipelineId";
   // Children before parents, so that the foreign keys hold after every statement.
@@ -235,6 +238,18 @@ public final class JdbcPipelineStore implements PipelineStore {
                   ? handle.createQuery(LIST_ALL_PIPELINES)
                   : handle.createQuery(LIST_PROJECT_PIPELINES).bind("projectId", projectId);
           return query.map((row, context) -> DefinitionRows.pipeline(row)).list();
+        });
+  }
+
+  @Override
+  public List<String> pipelineIds(String projectId) {
+    return database.withHandle(
+        handle -> {
+          var query =
+              projectId == null
+                  ? handle.createQuery(ALL_PIPELINE_IDS)
+                  : handle.createQuery(PROJECT_PIPELINE_IDS).bind("projectId", projectId);
+          return query.mapTo(String.class).list();
         });
   }
 

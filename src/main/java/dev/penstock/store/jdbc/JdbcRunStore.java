@@ -13,6 +13,7 @@ import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StatusChange;
 import dev.penstock.store.StepCompletion;
+import dev.penstock.store.VersionReader;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -59,14 +60,6 @@ public final class JdbcRunStore implements RunStore {
            WHERE v.id = :id
            ORDER BY s.position
           """;
-  private static final String LIST_VERSIONS =
-      SELECT_VERSIONS_WITH_STEPS
-          + """
-            FROM (SELECT * FROM pipeline_version WHERE pipeline_id = :pipelineId
-                   ORDER BY created_at DESC, id DESC LIMIT :limit) v
-            LEFT JOIN step_version s ON s.pipeline_version = v.id
-           ORDER BY v.created_at DESC, v.id DESC, s.position
-          """;
   private static final String SELECT_STEP_VERSION = "SELECT * FROM step_version WHERE id = :id";
   private static final String SELECT_VERSION_STATUS =
       "SELECT status FROM pipeline_version WHERE id = :id";
@@ -93,12 +86,14 @@ public final class JdbcRunStore implements RunStore {
   private final JdbcStepClaims claims;
   private final JdbcRunControl control;
   private final JdbcRetention retention;
+  private final VersionReads reads;
 
   JdbcRunStore(Database database) {
     this.database = database;
     this.claims = new JdbcStepClaims(database);
     this.control = new JdbcRunControl(database);
     this.retention = new JdbcRetention(database);
+    this.reads = new VersionReads(database);
   }
 
   @Override
@@ -173,22 +168,13 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public List<PipelineVersion> listVersions(String pipelineId, int limit) {
-    if (limit <= 0) {
-      return List.of(); // PostgreSQL rejects a negative LIMIT, SQLite reads it as no limit
-    }
-    return database.withHandle(
-        handle ->
-            handle
-                .createQuery(LIST_VERSIONS)
-                .bind("pipelineId", pipelineId)
-                .bind("limit", limit)
-                .scanResultSet((rows, context) -> RunRows.versionsWithSteps(rows.get())));
+  public boolean readVersion(String pipelineVersionId, VersionReader reader) {
+    return reads.read(pipelineVersionId, reader);
   }
 
   @Override
-  public Optional<PipelineVersion> latestVersion(String pipelineId) {
-    return listVersions(pipelineId, 1).stream().findFirst();
+  public List<String> versionIds(String pipelineId, int limit) {
+    return reads.versionIds(pipelineId, limit);
   }
 
   @Override

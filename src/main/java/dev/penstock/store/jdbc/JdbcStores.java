@@ -29,7 +29,7 @@ public final class JdbcStores implements AutoCloseable {
   private JdbcStores(Dialect dialect, HikariDataSource pool, MeterRegistry registry) {
     this.dialect = dialect;
     this.pool = pool;
-    var database = new Database(Jdbi.create(pool), dialect, registry);
+    var database = new Database(Jdbi.create(pool), dialect, pool.getMaximumPoolSize(), registry);
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);

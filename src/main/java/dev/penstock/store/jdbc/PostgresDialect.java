@@ -3,6 +3,8 @@ package dev.penstock.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import java.sql.SQLException;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 
 /** PostgreSQL, possibly shared by several servers. Immutable and thread-safe. */
 public final class PostgresDialect implements Dialect {
@@ -41,6 +43,20 @@ public final class PostgresDialect implements Dialect {
   @Override
   public String lockRowClause() {
     return " FOR UPDATE";
+  }
+
+  /**
+   * REPEATABLE READ, so that every statement sees the snapshot of the first; READ ONLY, which also
+   * spares it serialization failures. In a transaction pgjdbc honours a statement's fetch size,
+   * reading rows in batches instead of the whole result at once.
+   */
+  @Override
+  public <T> T inReadSnapshot(Handle handle, HandleCallback<T, RuntimeException> read) {
+    return handle.inTransaction(
+        transaction -> {
+          transaction.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+          return read.withHandle(transaction);
+        });
   }
 
   @Override

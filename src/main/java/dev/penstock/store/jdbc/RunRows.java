@@ -30,14 +30,8 @@ final class RunRows {
 
   /**
    * Reads versions joined with their step versions (step columns unprefixed and null when a version
-   * has none), one row per step, each version's rows together: the versions in row order.
-   */
-  static List<PipelineVersion> versionsWithSteps(ResultSet rows) throws SQLException {
-    return versionsWithSteps(rows, true);
-  }
-
-  /**
-   * As above; the steps' bound inputs only if {@code boundInputs}, else null and not even parsed.
+   * has none), one row per step, each version's rows together: the versions in row order. The
+   * steps' bound inputs only if {@code boundInputs}, else null and not even parsed.
    */
   static List<PipelineVersion> versionsWithSteps(ResultSet rows, boolean boundInputs)
       throws SQLException {
@@ -46,7 +40,7 @@ final class RunRows {
     while (rows.next()) {
       String versionId = rows.getString(VERSION_PREFIX + "id");
       if (!versions.containsKey(versionId)) {
-        versions.put(versionId, version(rows));
+        versions.put(versionId, version(rows, VERSION_PREFIX));
         steps.put(versionId, new ArrayList<>());
       }
       if (rows.getString("id") != null) {
@@ -58,8 +52,8 @@ final class RunRows {
     return result;
   }
 
-  private static PipelineVersion version(ResultSet row) throws SQLException {
-    String p = VERSION_PREFIX;
+  /** A pipeline_version row, without steps; {@code p} prefixes its column names. */
+  static PipelineVersion version(ResultSet row, String p) throws SQLException {
     return new PipelineVersion(
         row.getString(p + "id"),
         row.getString(p + "pipeline_id"),

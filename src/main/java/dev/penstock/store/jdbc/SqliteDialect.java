@@ -6,7 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -56,6 +60,29 @@ public final class SqliteDialect implements Dialect {
   @Override
   public String lockRowClause() {
     return "";
+  }
+
+  /**
+   * A DEFERRED transaction for this one read: the connection's IMMEDIATE mode would take the write
+   * lock at BEGIN and hold off every writer while a client downloads. A deferred one that only
+   * reads never takes it; in WAL mode it keeps its snapshot while writers go on (the WAL grows
+   * until it ends).
+   */
+  @Override
+  public <T> T inReadSnapshot(Handle handle, HandleCallback<T, RuntimeException> read) {
+    SQLiteConnectionConfig config;
+    try {
+      config = handle.getConnection().unwrap(SQLiteConnection.class).getConnectionConfig();
+    } catch (SQLException e) {
+      throw new IllegalStateException("not a SQLite connection", e);
+    }
+    var usual = config.getTransactionMode();
+    config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+    try {
+      return handle.inTransaction(read);
+    } finally {
+      config.setTransactionMode(usual);
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.result.ResultIterator;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -31,12 +32,54 @@ final class StepAttempts {
         FROM step_version
        WHERE id = :id
       """;
+  private static final int SUMMARY_FETCH_SIZE = 100;
   private static final String SELECT =
       "SELECT * FROM step_attempt WHERE step_version = :id ORDER BY attempt";
   private static final String SELECT_OF_VERSION =
       "SELECT * FROM step_attempt WHERE pipeline_version = :id ORDER BY step_version, attempt";
 
+  // Without bound_inputs and output_values, in the order of the version's step_version rows (see
+  // VersionReads): what a run's view shows of each attempt.
+  private static final String SUMMARIES_OF_VERSION =
+      """
+      SELECT a.step_version, a.attempt, a.status, a.failure_cause, a.error, a.output_errors,
+             a.started_at, a.ended_at, a.reason
+        FROM step_attempt a JOIN step_version s ON s.id = a.step_version
+       WHERE a.pipeline_version = :id
+       ORDER BY s.position, s.id, a.attempt
+      """;
+
   private StepAttempts() {}
+
+  /** One ended attempt, without its inputs and outputs, and the id of its step version. */
+  record Summary(String stepVersionId, StepAttempt attempt) {}
+
+  /**
+   * The ended attempts of every step of the version, without their inputs and outputs, ordered by
+   * the steps' position (and id), then attempt; read as the caller iterates.
+   */
+  static ResultIterator<Summary> summariesOfVersion(Handle handle, String pipelineVersionId) {
+    return handle
+        .createQuery(SUMMARIES_OF_VERSION)
+        .bind("id", pipelineVersionId)
+        .setFetchSize(SUMMARY_FETCH_SIZE)
+        .map(
+            (row, context) ->
+                new Summary(
+                    row.getString("step_version"),
+                    new StepAttempt(
+                        row.getInt("attempt"),
+                        row.getString("status"),
+                        enumValue(FailureCause.class, row.getString("failure_cause")),
+                        row.getString("error"),
+                        row.getString("output_errors"),
+                        null,
+                        null,
+                        instant(row, "started_at"),
+                        instant(row, "ended_at"),
+                        row.getString("reason"))))
+        .iterator();
+  }
 
   /** Records how attempt {@code attempt} of the step ended; call before the row is reset. */
   static void record(

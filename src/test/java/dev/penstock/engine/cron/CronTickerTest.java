@@ -82,7 +82,9 @@ class CronTickerTest {
   }
 
   private List<PipelineVersion> versions(String pipelineId) {
-    return stores.runs().listVersions(pipelineId, 100);
+    return stores.runs().versionIds(pipelineId, 100).stream()
+        .map(id -> stores.runs().findVersion(id).orElseThrow())
+        .toList();
   }
 
   @Test

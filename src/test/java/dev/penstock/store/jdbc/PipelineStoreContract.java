@@ -177,6 +177,9 @@ interface PipelineStoreContract extends StoreAccess {
 
     assertThat(pipelines().listPipelines(null)).containsExactly(early, other, late);
     assertThat(pipelines().listPipelines("a")).containsExactly(early, late);
+    assertThat(pipelines().pipelineIds(null)).containsExactly(early.id(), other.id(), late.id());
+    assertThat(pipelines().pipelineIds("a")).containsExactly(early.id(), late.id());
+    assertThat(pipelines().pipelineIds("none")).isEmpty();
   }
 
   @Test

@@ -65,11 +65,11 @@ interface RunStoreContract extends StoreAccess {
     List.of(middle, newest, oldest).forEach(runs()::createVersion);
     runs().createVersion(version(createPipeline(), at(9), "other"));
 
-    assertThat(runs().listVersions(pipeline.id(), 10)).containsExactly(newest, middle, oldest);
-    assertThat(runs().listVersions(pipeline.id(), 2)).containsExactly(newest, middle);
-    assertThat(runs().listVersions(pipeline.id(), 0)).isEmpty();
-    assertThat(runs().latestVersion(pipeline.id())).contains(newest);
-    assertThat(runs().latestVersion("no-such-pipeline")).isEmpty();
+    assertThat(runs().versionIds(pipeline.id(), 10))
+        .containsExactly(newest.id(), middle.id(), oldest.id());
+    assertThat(runs().versionIds(pipeline.id(), 2)).containsExactly(newest.id(), middle.id());
+    assertThat(runs().versionIds(pipeline.id(), 0)).isEmpty();
+    assertThat(runs().versionIds("no-such-pipeline", 1)).isEmpty();
   }
 
   @Test

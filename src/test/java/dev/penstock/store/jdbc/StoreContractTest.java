@@ -41,6 +41,7 @@ abstract class StoreContractTest
         ScheduleStoreContract,
         ModuleStoreContract,
         StepFaultContract,
+        VersionReadContract,
         ApiKeyStoreContract,
         StatusCountsContract {
   private String url;

@@ -1,0 +1,83 @@
+package dev.penstock.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.penstock.api.dto.PipelineStepVersionResponse;
+import dev.penstock.api.dto.PipelineVersionResponse;
+import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepAttempt;
+import dev.penstock.model.StepVersion;
+import dev.penstock.store.VersionReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a run's view (the SDK's PipelineVersion) as the store reads it, one step version at a
+ * time, through the same wire records as every other answer, so the two cannot differ: the run's
+ * own fields, then {@code stepVersions} last (JSON leaves key order free, and the SDK reads keys by
+ * name). Not thread-safe; one per run written.
+ */
+final class RunJson implements VersionReader {
+  // FLUSH_AFTER_WRITE_VALUE would flush the response, a network write, after every step.
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectWriter WRITER =
+      MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+  private final Streamed.Sink target;
+  private JsonGenerator json;
+
+  /** A writer that opens {@code target} when the run turns out to exist. */
+  RunJson(Streamed.Sink target) {
+    this.target = target;
+  }
+
+  @Override
+  public void version(PipelineVersion version) {
+    try {
+      json = target.open();
+      startObjectWithout(json, PipelineVersionResponse.of(version, Map.of()), "stepVersions");
+      json.writeArrayFieldStart("stepVersions");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void step(StepVersion step, List<StepAttempt> attempts) {
+    try {
+      WRITER.writeValue(json, PipelineStepVersionResponse.inRun(step, attempts));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Ends the run's object; false, having written nothing, if the store found no such run. */
+  boolean finish() throws IOException {
+    if (json == null) {
+      return false;
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+    return true;
+  }
+
+  /**
+   * Starts an object with every field of {@code record} but {@code left}, which the caller writes
+   * next, as it reads it, before ending the object.
+   */
+  static void startObjectWithout(JsonGenerator json, Record record, String left)
+      throws IOException {
+    ObjectNode fields = MAPPER.valueToTree(record);
+    fields.remove(left);
+    json.writeStartObject();
+    for (var field : fields.properties()) {
+      json.writeFieldName(field.getKey());
+      WRITER.writeValue(json, field.getValue());
+    }
+  }
+}
