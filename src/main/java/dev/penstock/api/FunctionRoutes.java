@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.penstock.api.dto.PythonFunctionResponse;
 import dev.penstock.engine.definition.FunctionSpec;
 import dev.penstock.model.NotFoundException;
+import dev.penstock.model.PythonFunction;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,7 +45,7 @@ final class FunctionRoutes {
             .returns(PythonFunctionResponse.class)
             .handler(
                 params ->
-                    PythonFunctionResponse.of(
+                    response(
                         services.functions().create(params.string("name"), spec(params, true)))),
         withSpec(
                 ApiMethod.write(PATCH, "updatePythonFunction", "Changes the fields given.")
@@ -52,7 +53,7 @@ final class FunctionRoutes {
             .returns(PythonFunctionResponse.class)
             .handler(
                 params ->
-                    PythonFunctionResponse.of(
+                    response(
                         services.functions().update(params.string("name"), spec(params, false)))),
         ApiMethod.read(GET, "describePythonFunction", "A Python function, with its code.")
             .required("name", NAME, NAME_MEANING)
@@ -60,7 +61,7 @@ final class FunctionRoutes {
             .handler(
                 params -> {
                   String name = params.string("name");
-                  return PythonFunctionResponse.of(
+                  return response(
                       services
                           .pipelines()
                           .findFunctionByName(name)
@@ -82,8 +83,9 @@ final class FunctionRoutes {
                 params -> {
                   String type = params.string("functionType");
                   String filter = type == null ? "FEATURE_GROUP" : type.toUpperCase(Locale.ROOT);
+                  var links = new ModuleLinks(services.moduleStore());
                   return services.pipelines().listFunctions(filter).stream()
-                      .map(PythonFunctionResponse::of)
+                      .map(function -> PythonFunctionResponse.of(function, links))
                       .toList();
                 }));
   }
@@ -127,5 +129,9 @@ final class FunctionRoutes {
     node.set("userLevelConnectors", user);
     node.set("orgLevelConnectors", org);
     return node;
+  }
+
+  private PythonFunctionResponse response(PythonFunction function) {
+    return PythonFunctionResponse.of(function, new ModuleLinks(services.moduleStore()));
   }
 }

@@ -8,6 +8,7 @@ import static dev.penstock.api.ParamType.NAME;
 import static dev.penstock.api.ParamType.STRING;
 
 import dev.penstock.api.dto.ModuleResponse;
+import dev.penstock.model.PythonModule;
 import java.util.List;
 
 /** createModule and friends: Python source shared by steps (docs/abacus-api.md §3). Thread-safe. */
@@ -28,7 +29,7 @@ final class ModuleRoutes {
             .returns(ModuleResponse.class)
             .handler(
                 params ->
-                    ModuleResponse.of(
+                    response(
                         services
                             .modules()
                             .create(params.string("name"), params.string("sourceCode")))),
@@ -41,14 +42,14 @@ final class ModuleRoutes {
             .returns(ModuleResponse.class)
             .handler(
                 params ->
-                    ModuleResponse.of(
+                    response(
                         services
                             .modules()
                             .update(params.string("name"), params.string("sourceCode")))),
         ApiMethod.read(GET, "describeModule", "A module, with its source.")
             .required("name", NAME, NAME_MEANING)
             .returns(ModuleResponse.class)
-            .handler(params -> ModuleResponse.of(services.modules().find(params.string("name")))),
+            .handler(params -> response(services.modules().find(params.string("name")))),
         ApiMethod.write(DELETE, "deleteModule", "Deletes a module; runs already accepted keep it.")
             .required("name", NAME, NAME_MEANING)
             .handler(
@@ -59,9 +60,15 @@ final class ModuleRoutes {
         ApiMethod.read(GET, "listModules", "Every module.")
             .returnsListOf(ModuleResponse.class)
             .handler(
-                params ->
-                    services.moduleStore().listModules().stream()
-                        .map(ModuleResponse::of)
-                        .toList()));
+                params -> {
+                  var links = new ModuleLinks(services.moduleStore());
+                  return services.moduleStore().listModules().stream()
+                      .map(module -> ModuleResponse.of(module, links))
+                      .toList();
+                }));
+  }
+
+  private ModuleResponse response(PythonModule module) {
+    return ModuleResponse.of(module, new ModuleLinks(services.moduleStore()));
   }
 }

@@ -147,7 +147,7 @@ final class StepRoutes {
             .findPipeline(step.pipelineId())
             .map(pipeline -> pipeline.name())
             .orElse(null);
-    return PipelineStepResponse.of(step, pipelineName);
+    return PipelineStepResponse.of(step, pipelineName, new ModuleLinks(services.moduleStore()));
   }
 
   private static StepSpec spec(Params params) {

@@ -98,7 +98,13 @@ final class Views {
 
   private void writePipeline(Streamed.Sink target, Pipeline pipeline) throws IOException {
     var steps = services.pipelines().listSteps(pipeline.id());
-    var fields = PipelineResponse.of(pipeline, steps, null, Warnings.of(pipeline, steps));
+    var fields =
+        PipelineResponse.of(
+            pipeline,
+            steps,
+            null,
+            Warnings.of(pipeline, steps),
+            new ModuleLinks(services.moduleStore()));
     var latest = services.runs().versionIds(pipeline.id(), 1);
     JsonGenerator json = target.open();
     RunJson.startObjectWithout(json, fields, "latestPipelineVersion");

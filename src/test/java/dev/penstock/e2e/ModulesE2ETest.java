@@ -116,6 +116,41 @@ class ModulesE2ETest {
     assertThat(outputValue(next, "greet", "greeting").asText()).isEqualTo("hello penstock?");
   }
 
+  /** The SDK's PythonFunction.validate_locally fetches codeSource.moduleDependencies first. */
+  @Test
+  void a_function_and_a_step_name_the_modules_they_import_for_the_sdk_to_fetch() {
+    String tools = "tools_" + System.nanoTime();
+    String helpers = "helpers_" + System.nanoTime();
+    client.call("createModule", params("name", helpers, "sourceCode", "X = 1\n"));
+    client.call(
+        "createModule", params("name", tools, "sourceCode", "import " + helpers + "\nY = 2\n"));
+    String source = "import os\nfrom " + tools + " import *\n\ndef f():\n    return Y\n";
+    String function = "uses_" + System.nanoTime();
+    client.call(
+        "createPythonFunction",
+        params("name", function, "sourceCode", source, "functionName", "f"));
+    String pipelineId = createPipeline(client, Steps.uniqueName("dependencies"));
+    StepRequest.named("f").source(source).function("f").addTo(client, pipelineId);
+
+    assertThat(
+            client
+                .call("describePythonFunction", params("name", function))
+                .path("codeSource")
+                .path("moduleDependencies"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(tools, helpers);
+    JsonNode step =
+        client.call(
+            "describePipelineStepByName", params("pipelineId", pipelineId, "stepName", "f"));
+    assertThat(step.path("codeSource").path("moduleDependencies"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(tools, helpers);
+    JsonNode run = Steps.awaitFinished(client, Steps.run(client, pipelineId, List.of()));
+    assertThat(Steps.stepVersion(run, "f").path("codeSource").path("moduleDependencies"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(tools, helpers);
+  }
+
   private String status(String versionId) {
     return client
         .call("describePipelineVersion", params("pipelineVersion", versionId))

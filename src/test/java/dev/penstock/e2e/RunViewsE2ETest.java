@@ -357,6 +357,15 @@ class RunViewsE2ETest {
                 stores.runs().findVersion(latest.get(0)).orElseThrow(),
                 stores.runs().attemptsOfVersion(latest.get(0)));
     return JSON.valueToTree(
-        PipelineResponse.of(pipeline, steps, latestVersion, Warnings.of(pipeline, steps)));
+        PipelineResponse.of(
+            pipeline,
+            steps,
+            latestVersion,
+            Warnings.of(pipeline, steps),
+            source ->
+                List.copyOf(
+                    dev.penstock.engine.definition.ModuleImports.of(
+                            source, name -> stores.modules().findModule(name).orElse(null))
+                        .keySet())));
   }
 }

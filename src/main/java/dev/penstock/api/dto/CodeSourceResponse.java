@@ -14,8 +14,17 @@ public record CodeSourceResponse(
     Object publishingMsg,
     List<String> moduleDependencies) {
 
-  public static CodeSourceResponse text(String sourceCode, List<String> packageRequirements) {
+  public static CodeSourceResponse text(
+      String sourceCode, List<String> packageRequirements, List<String> moduleDependencies) {
     return new CodeSourceResponse(
-        "TEXT", sourceCode, null, null, packageRequirements, "COMPLETE", null, null, List.of());
+        "TEXT",
+        sourceCode,
+        null,
+        null,
+        packageRequirements,
+        "COMPLETE",
+        null,
+        null,
+        moduleDependencies);
   }
 }

@@ -11,12 +11,13 @@ public record ModuleResponse(
     boolean hideModuleCode,
     CodeSourceResponse codeSource) {
 
-  public static ModuleResponse of(PythonModule module) {
+  public static ModuleResponse of(PythonModule module, ModuleDependencies dependencies) {
     return new ModuleResponse(
         module.name(),
         Times.iso(module.createdAt()),
         null,
         false,
-        CodeSourceResponse.text(module.sourceCode(), List.of()));
+        CodeSourceResponse.text(
+            module.sourceCode(), List.of(), dependencies.of(module.sourceCode())));
   }
 }

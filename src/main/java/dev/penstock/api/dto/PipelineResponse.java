@@ -28,7 +28,11 @@ public record PipelineResponse(
     Integer maxConcurrentRuns) {
 
   public static PipelineResponse of(
-      Pipeline pipeline, List<PipelineStep> steps, PipelineVersionResponse latest, String warning) {
+      Pipeline pipeline,
+      List<PipelineStep> steps,
+      PipelineVersionResponse latest,
+      String warning,
+      ModuleDependencies dependencies) {
     return new PipelineResponse(
         pipeline.name(),
         pipeline.id(),
@@ -39,7 +43,9 @@ public record PipelineResponse(
         pipeline.isProd(),
         warning,
         null,
-        steps.stream().map(step -> PipelineStepResponse.of(step, pipeline.name())).toList(),
+        steps.stream()
+            .map(step -> PipelineStepResponse.of(step, pipeline.name(), dependencies))
+            .toList(),
         List.of(),
         latest,
         null,

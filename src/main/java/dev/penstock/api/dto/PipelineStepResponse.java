@@ -26,7 +26,8 @@ public record PipelineStepResponse(
     double retryBackoff,
     String retryOn) {
 
-  public static PipelineStepResponse of(PipelineStep step, String pipelineName) {
+  public static PipelineStepResponse of(
+      PipelineStep step, String pipelineName, ModuleDependencies dependencies) {
     var function = step.function();
     return new PipelineStepResponse(
         step.id(),
@@ -40,8 +41,11 @@ public record PipelineStepResponse(
         step.cpuSize().wire(),
         step.memoryGb(),
         step.timeoutMinutes(),
-        PythonFunctionResponse.of(function),
-        CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()),
+        PythonFunctionResponse.of(function, dependencies),
+        CodeSourceResponse.text(
+            function.sourceCode(),
+            function.packageRequirements(),
+            dependencies.of(function.sourceCode())),
         step.retry().retries(),
         step.retry().delaySeconds(),
         step.retry().backoff(),

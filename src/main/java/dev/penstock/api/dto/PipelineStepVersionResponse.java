@@ -78,7 +78,11 @@ public record PipelineStepVersionResponse(
         step.memoryGb(),
         step.timeoutMinutes(),
         List.of(),
-        CodeSourceResponse.text(step.sourceCode(), step.packageRequirements()),
+        // The run's snapshot of the modules the step imports: what it really ran with.
+        CodeSourceResponse.text(
+            step.sourceCode(),
+            step.packageRequirements(),
+            step.modules() == null ? List.of() : List.copyOf(step.modules().keySet())),
         step.attempt(),
         Times.iso(step.startedAt()),
         Times.iso(step.completedAt()),

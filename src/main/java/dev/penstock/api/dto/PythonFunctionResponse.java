@@ -21,7 +21,8 @@ public record PythonFunctionResponse(
     JsonNode configurations,
     CodeSourceResponse codeSource) {
 
-  public static PythonFunctionResponse of(PythonFunction function) {
+  public static PythonFunctionResponse of(
+      PythonFunction function, ModuleDependencies dependencies) {
     return new PythonFunctionResponse(
         null,
         function.name(),
@@ -36,6 +37,9 @@ public record PythonFunctionResponse(
         function.examples(),
         function.connectors(),
         null,
-        CodeSourceResponse.text(function.sourceCode(), function.packageRequirements()));
+        CodeSourceResponse.text(
+            function.sourceCode(),
+            function.packageRequirements(),
+            dependencies.of(function.sourceCode())));
   }
 }
