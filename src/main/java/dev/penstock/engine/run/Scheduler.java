@@ -128,6 +128,12 @@ public final class Scheduler {
       } catch (InterruptedException stopped) {
         return;
       }
+      if (!running) {
+        // A take can win over the stop's interrupt when a wake signals it first: leave the run
+        // queued (still marked dirty) for the next start instead of planning on a stopped server.
+        queue.offer(runId);
+        return;
+      }
       // Removed before planning, so a wake that arrives while we plan queues another pass.
       dirty.remove(runId);
       ReentrantLock lock = runLocks[Math.floorMod(runId.hashCode(), runLocks.length)];
