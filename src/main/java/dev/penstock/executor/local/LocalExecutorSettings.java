@@ -3,6 +3,7 @@ package dev.penstock.executor.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * How a {@link LocalProcessExecutor} runs steps.
@@ -63,87 +64,78 @@ public record LocalExecutorSettings(
   }
 
   public LocalExecutorSettings withForkServer(boolean enabled) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        environmentsDirectory,
-        environmentsLimitBytes,
-        logCapBytes,
-        killGrace,
-        enabled,
-        pipEnvironment,
-        maxOutputBytes,
-        sandbox);
+    return copy(settings -> settings.forkServer = enabled);
   }
 
   public LocalExecutorSettings withLogCap(long bytes) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        environmentsDirectory,
-        environmentsLimitBytes,
-        bytes,
-        killGrace,
-        forkServer,
-        pipEnvironment,
-        maxOutputBytes,
-        sandbox);
+    return copy(settings -> settings.logCapBytes = bytes);
   }
 
   public LocalExecutorSettings withKillGrace(Duration grace) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        environmentsDirectory,
-        environmentsLimitBytes,
-        logCapBytes,
-        grace,
-        forkServer,
-        pipEnvironment,
-        maxOutputBytes,
-        sandbox);
+    return copy(settings -> settings.killGrace = grace);
   }
 
   public LocalExecutorSettings withEnvironments(
       Path directory, long limitBytes, Map<String, String> pip) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        directory,
-        limitBytes,
-        logCapBytes,
-        killGrace,
-        forkServer,
-        pip,
-        maxOutputBytes,
-        sandbox);
+    return copy(
+        settings -> {
+          settings.environmentsDirectory = directory;
+          settings.environmentsLimitBytes = limitBytes;
+          settings.pipEnvironment = pip;
+        });
   }
 
   public LocalExecutorSettings withMaxOutput(long bytes) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        environmentsDirectory,
-        environmentsLimitBytes,
-        logCapBytes,
-        killGrace,
-        forkServer,
-        pipEnvironment,
-        bytes,
-        sandbox);
+    return copy(settings -> settings.maxOutputBytes = bytes);
   }
 
   public LocalExecutorSettings withSandbox(StepSandbox confinement) {
-    return new LocalExecutorSettings(
-        python,
-        runnerDirectory,
-        environmentsDirectory,
-        environmentsLimitBytes,
-        logCapBytes,
-        killGrace,
-        forkServer,
-        pipEnvironment,
-        maxOutputBytes,
-        confinement);
+    return copy(settings -> settings.sandbox = confinement);
+  }
+
+  /** These settings with what {@code change} sets in a mutable copy of them: one wither each. */
+  private LocalExecutorSettings copy(Consumer<Draft> change) {
+    var draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy, so that each wither names only the fields it changes. Not thread-safe. */
+  private static final class Draft {
+    Path environmentsDirectory;
+    long environmentsLimitBytes;
+    long logCapBytes;
+    Duration killGrace;
+    boolean forkServer;
+    Map<String, String> pipEnvironment;
+    long maxOutputBytes;
+    StepSandbox sandbox;
+    private final LocalExecutorSettings from;
+
+    Draft(LocalExecutorSettings from) {
+      this.from = from;
+      environmentsDirectory = from.environmentsDirectory;
+      environmentsLimitBytes = from.environmentsLimitBytes;
+      logCapBytes = from.logCapBytes;
+      killGrace = from.killGrace;
+      forkServer = from.forkServer;
+      pipEnvironment = from.pipEnvironment;
+      maxOutputBytes = from.maxOutputBytes;
+      sandbox = from.sandbox;
+    }
+
+    LocalExecutorSettings build() {
+      return new LocalExecutorSettings(
+          from.python,
+          from.runnerDirectory,
+          environmentsDirectory,
+          environmentsLimitBytes,
+          logCapBytes,
+          killGrace,
+          forkServer,
+          pipEnvironment,
+          maxOutputBytes,
+          sandbox);
+    }
   }
 }

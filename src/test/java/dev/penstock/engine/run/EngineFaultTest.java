@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
-import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
-import dev.penstock.model.InputMapping;
-import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
-import dev.penstock.model.VariableType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -318,34 +314,7 @@ class EngineFaultTest {
   }
 
   private String pipeline(String... chain) {
-    String pipelineId =
-        engine.definitions().createPipeline("p-" + chain[0], null, null, false).id();
-    String previous = null;
-    for (String name : chain) {
-      var inputs =
-          previous == null
-              ? List.<InputMapping>of()
-              : List.of(
-                  new InputMapping(
-                      "v", VariableType.INTEGER, true, null, "out_" + previous, null, null, null));
-      engine
-          .definitions()
-          .createStep(
-              pipelineId,
-              name,
-              new StepSpec(
-                  "f",
-                  SOURCE,
-                  inputs,
-                  List.of(new OutputMapping("out_" + name, VariableType.INTEGER, null, null, null)),
-                  previous == null ? List.of() : List.of(previous),
-                  null,
-                  null,
-                  null,
-                  null));
-      previous = name;
-    }
-    return pipelineId;
+    return engine.chainPipeline("p-" + chain[0], chain);
   }
 
   private PipelineVersion version(String id) {

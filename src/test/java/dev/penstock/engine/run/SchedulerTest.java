@@ -8,7 +8,6 @@ import dev.penstock.engine.definition.Definitions;
 import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.model.InputMapping;
-import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
@@ -75,31 +74,7 @@ class SchedulerTest {
   }
 
   private String pipelineWith(String... chain) {
-    String pipelineId = definitions.createPipeline("p", null, null, false).id();
-    String previous = null;
-    for (String name : chain) {
-      var inputs =
-          previous == null
-              ? List.<InputMapping>of()
-              : List.of(
-                  new InputMapping(
-                      "v", VariableType.INTEGER, true, null, "out_" + previous, null, null, null));
-      definitions.createStep(
-          pipelineId,
-          name,
-          new StepSpec(
-              "f",
-              SOURCE,
-              inputs,
-              List.of(new OutputMapping("out_" + name, VariableType.INTEGER, null, null, null)),
-              previous == null ? List.of() : List.of(previous),
-              null,
-              null,
-              null,
-              null));
-      previous = name;
-    }
-    return pipelineId;
+    return engine.chainPipeline("p", chain);
   }
 
   private PipelineVersion version(String id) {

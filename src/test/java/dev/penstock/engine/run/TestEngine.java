@@ -4,7 +4,11 @@ import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.Workspace;
 import dev.penstock.engine.definition.Definitions;
+import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.executor.PythonInspector;
+import dev.penstock.model.InputMapping;
+import dev.penstock.model.OutputMapping;
+import dev.penstock.model.VariableType;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.jdbc.JdbcStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,5 +69,37 @@ public record TestEngine(
         new Definitions(stores.pipelines(), ANY_SOURCE_PARSES, clock),
         new Runs(stores.pipelines(), stores.modules(), runStore, scheduler, clock),
         registry);
+  }
+
+  /**
+   * A new pipeline named {@code name} whose steps run one after another, each taking the one
+   * before's output as its input {@code v}; every step runs {@code def f(**kwargs): return 1}.
+   */
+  public String chainPipeline(String name, String... steps) {
+    String pipelineId = definitions.createPipeline(name, null, null, false).id();
+    String previous = null;
+    for (String step : steps) {
+      var inputs =
+          previous == null
+              ? List.<InputMapping>of()
+              : List.of(
+                  new InputMapping(
+                      "v", VariableType.INTEGER, true, null, "out_" + previous, null, null, null));
+      definitions.createStep(
+          pipelineId,
+          step,
+          new StepSpec(
+              "f",
+              "def f(**kwargs):\n    return 1\n",
+              inputs,
+              List.of(new OutputMapping("out_" + step, VariableType.INTEGER, null, null, null)),
+              previous == null ? List.of() : List.of(previous),
+              null,
+              null,
+              null,
+              null));
+      previous = step;
+    }
+    return pipelineId;
   }
 }
