@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StatusCounts;
 import dev.penstock.store.StoreException;
@@ -25,6 +26,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcApiKeyStore apiKeys;
   private final JdbcModuleStore modules;
   private final JdbcStatusCounts statusCounts;
+  private final JdbcRunOverview overview;
 
   private JdbcStores(Dialect dialect, HikariDataSource pool, MeterRegistry registry) {
     this.dialect = dialect;
@@ -35,6 +37,7 @@ public final class JdbcStores implements AutoCloseable {
     this.apiKeys = new JdbcApiKeyStore(database);
     this.modules = new JdbcModuleStore(database);
     this.statusCounts = new JdbcStatusCounts(database);
+    this.overview = new JdbcRunOverview(database);
   }
 
   /**
@@ -92,6 +95,10 @@ public final class JdbcStores implements AutoCloseable {
 
   public StatusCounts statusCounts() {
     return statusCounts;
+  }
+
+  public RunOverview overview() {
+    return overview;
   }
 
   public Dialect dialect() {

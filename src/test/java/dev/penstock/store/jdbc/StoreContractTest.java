@@ -10,6 +10,7 @@ import dev.penstock.store.ApiKey;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StatusCounts;
 import java.sql.DriverManager;
@@ -43,7 +44,8 @@ abstract class StoreContractTest
         StepFaultContract,
         VersionReadContract,
         ApiKeyStoreContract,
-        StatusCountsContract {
+        StatusCountsContract,
+        RunOverviewContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
@@ -69,6 +71,11 @@ abstract class StoreContractTest
     pipelines = stores.pipelines();
     runs = stores.runs();
     apiKeys = stores.apiKeys();
+  }
+
+  @Override
+  public RunOverview overview() {
+    return stores.overview();
   }
 
   @Override

@@ -1,0 +1,37 @@
+package dev.penstock.store;
+
+import dev.penstock.model.PipelineVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reads behind pages that show many runs at once (the web UI's lists, a run's live stream):
+ * runs without their step versions, counts, and the status changes a page has not seen yet. Every
+ * method is one read; implementations are thread-safe.
+ */
+public interface RunOverview {
+
+  /**
+   * A page of the pipeline's versions, newest first, without their step versions ({@code steps()}
+   * empty): {@code limit} of them after skipping {@code offset}. Empty when the pipeline has none.
+   */
+  List<PipelineVersion> versions(String pipelineId, int offset, int limit);
+
+  /** How many versions the pipeline has (0 when the pipeline is unknown). */
+  int versionCount(String pipelineId);
+
+  /** The newest version of every pipeline that has one, by pipeline id, without step versions. */
+  Map<String, PipelineVersion> latestVersions();
+
+  /** How many steps each pipeline that has steps defines, by pipeline id. */
+  Map<String, Integer> stepCounts();
+
+  /**
+   * The version's step versions whose row changed at or after {@code since} (all when null), in
+   * position order, as a live page shows them: status and times, no code, inputs or outputs. A
+   * reader that polls with a {@code since} a little before its previous read sees every change,
+   * whichever node or transaction made it, some more than once.
+   */
+  List<StepProgress> stepProgress(String pipelineVersionId, Instant since);
+}
