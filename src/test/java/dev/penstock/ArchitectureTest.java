@@ -41,6 +41,8 @@ class ArchitectureTest {
           .definedBy("dev.penstock.api.dto..")
           .layer("api")
           .definedBy("dev.penstock.api")
+          .layer("web")
+          .definedBy("dev.penstock.web..")
           .layer("cli")
           .definedBy("dev.penstock.cli..")
           .layer("app")
@@ -63,6 +65,8 @@ class ArchitectureTest {
           .mayOnlyAccessLayers("model")
           .whereLayer("api")
           .mayOnlyAccessLayers("engine", "store", "wire", "model")
+          .whereLayer("web")
+          .mayOnlyAccessLayers("engine", "store", "model")
           .whereLayer("cli")
           .mayOnlyAccessLayers("wire", "model", "app")
           .whereLayer("cli")
@@ -111,10 +115,11 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer..", "java.sql..");
 
+  /** The two faces of the server, the API and the web UI, are the only ones that speak HTTP. */
   static final ArchRule javalin_lives_in_api =
       noClasses()
           .that()
-          .resideOutsideOfPackage("dev.penstock.api")
+          .resideOutsideOfPackages("dev.penstock.api", "dev.penstock.web..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.javalin..");
@@ -167,7 +172,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void javalin_is_used_only_in_api() {
+  void javalin_is_used_only_in_api_and_web() {
     javalin_lives_in_api.check(MAIN_CLASSES);
   }
 

@@ -18,6 +18,7 @@ import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunStore;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +73,23 @@ public final class ApiServer {
   private final Javalin javalin;
   private volatile String baseUrl;
 
+  /** The API alone, with no pages beside it. */
   public ApiServer(Services services, Limits limits, String version, OpsRoutes operations) {
+    this(services, limits, version, operations, config -> {}, null);
+  }
+
+  /**
+   * The API with {@code pages} (the web UI) registered beside it on the same server; {@code
+   * pageNotFound} (null: none) answers a browser's request for a path outside the API that nothing
+   * serves.
+   */
+  public ApiServer(
+      Services services,
+      Limits limits,
+      String version,
+      OpsRoutes operations,
+      Consumer<JavalinConfig> pages,
+      Consumer<Context> pageNotFound) {
     this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs());
     this.limits = limits;
     this.reader = new ParamReader(limits);
@@ -96,6 +114,7 @@ public final class ApiServer {
               config.http.maxRequestSize = limits.maxBodyBytes();
               config.concurrency.useVirtualThreads = true;
               operations.register(config, envelope, auth::checkStoredKey, methods.keySet());
+              pages.accept(config);
               // Before {method}, which would take it for a method's name. It describes the API
               // and holds no data, so it needs no key: tools fetch it without one.
               config.routes.get(API + "openapi.json", ctx -> envelope.raw(ctx, openApi));
@@ -124,7 +143,9 @@ public final class ApiServer {
                   404,
                   "*",
                   ctx -> {
-                    if (!ctx.path().equals("/healthz") && !envelope.answered(ctx)) {
+                    if (pageNotFound != null && wantsPage(ctx)) {
+                      pageNotFound.accept(ctx);
+                    } else if (!ctx.path().equals("/healthz") && !envelope.answered(ctx)) {
                       envelope.failure(
                           ctx,
                           new ApiError(
@@ -221,6 +242,15 @@ public final class ApiServer {
       throw new ApiError(
           400, "InvalidRequest", "Malformed query string: " + malformed.getMessage());
     }
+  }
+
+  /** A browser asking for a page (not the API, not a probe): it reads HTML better than JSON. */
+  private static boolean wantsPage(Context ctx) {
+    String accept = ctx.header("Accept");
+    return !ctx.path().startsWith("/api/")
+        && !ctx.path().equals("/healthz")
+        && accept != null
+        && accept.contains("text/html");
   }
 
   private static Map<String, ApiMethod> byName(Collection<ApiMethod> declared) {

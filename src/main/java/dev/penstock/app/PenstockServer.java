@@ -30,6 +30,7 @@ import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
 import dev.penstock.store.StoreException;
 import dev.penstock.store.jdbc.JdbcStores;
+import dev.penstock.web.WebUi;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -154,6 +155,18 @@ public final class PenstockServer {
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits);
+    var webUi =
+        new WebUi(
+            new WebUi.Services(
+                stores.pipelines(),
+                stores.runs(),
+                stores.overview(),
+                apiKeys,
+                runs,
+                services.control(),
+                services.schedules(),
+                services.logs(),
+                clock));
     this.api =
         new ApiServer(
             services,
@@ -163,7 +176,9 @@ public final class PenstockServer {
                 config.maxValueBytes(),
                 config.maxJsonDepth()),
             VERSION,
-            operations(config));
+            operations(config),
+            webUi,
+            webUi::notFound);
     try {
       api.start(config.host(), config.port());
     } catch (ListenException e) {

@@ -51,6 +51,7 @@ public final class ServerCommand implements Callable<Integer> {
       System.out.println(server.adminKeyNotice());
     }
     System.out.println("Penstock is serving at " + server.url());
+    System.out.println("Open the web UI at " + server.url() + "/ and sign in with an API key");
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,0 +1,74 @@
+package dev.penstock.web;
+
+import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.engine.attempt.StepLogs;
+import dev.penstock.engine.cron.Schedules;
+import dev.penstock.engine.run.RunControl;
+import dev.penstock.engine.run.Runs;
+import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunOverview;
+import dev.penstock.store.RunStore;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The web UI, served at {@code /} beside the API on its port: pages rendered on the server from the
+ * same engine and stores the API uses. Signing in with an API key opens a session (an HTTP-only
+ * cookie); every page needs one, and every form post carries the session's CSRF token. Thread-safe.
+ */
+public final class WebUi implements Consumer<JavalinConfig> {
+
+  /** What the pages read and act through: the API's own objects. */
+  public record Services(
+      PipelineStore pipelines,
+      RunStore runs,
+      RunOverview overview,
+      ApiKeys apiKeys,
+      Runs runner,
+      RunControl control,
+      Schedules schedules,
+      StepLogs logs,
+      InstantSource clock) {}
+
+  private final Services services;
+  private final Sessions sessions;
+  private final Templates templates = new Templates();
+  private final Guard guard;
+
+  public WebUi(Services services) {
+    this.services = services;
+    this.sessions = new Sessions(services.apiKeys(), services.clock());
+    this.guard = new Guard(sessions, templates);
+  }
+
+  @Override
+  public void accept(JavalinConfig config) {
+    config.staticFiles.enableWebjars();
+    config.staticFiles.add(
+        files -> {
+          files.hostedPath = "/static";
+          files.directory = "/web/static";
+          files.location = Location.CLASSPATH;
+          files.headers = Map.of("Cache-Control", "max-age=300");
+        });
+    new SignInRoutes(sessions, templates).register(config);
+    var pipelines = new PipelineListPage(services, templates);
+    page(config, HandlerType.GET, "/", pipelines::show);
+  }
+
+  /** Answers a browser's request for a path nobody serves, in HTML. */
+  public void notFound(Context ctx) {
+    guard.notFound(ctx, "No page at " + ctx.path());
+  }
+
+  /** A route that needs a signed-in session; a post also needs the session's CSRF token. */
+  private void page(JavalinConfig config, HandlerType verb, String path, Handler handler) {
+    config.routes.addHttpHandler(verb, path, ctx -> guard.signedIn(ctx, verb, handler));
+  }
+}
