@@ -60,6 +60,11 @@ public final class WebUi implements Consumer<JavalinConfig> {
     new SignInRoutes(sessions, templates).register(config);
     var pipelines = new PipelineListPage(services, templates);
     page(config, HandlerType.GET, "/", pipelines::show);
+    var pipelinePage = new PipelinePage(services, templates);
+    var pipelineActions = new PipelineActions(services, pipelinePage, guard);
+    page(config, HandlerType.GET, "/pipelines/{pipelineId}", pipelinePage::show);
+    page(config, HandlerType.POST, "/pipelines/{pipelineId}/run", pipelineActions::run);
+    page(config, HandlerType.POST, "/pipelines/{pipelineId}/schedule", pipelineActions::schedule);
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */

@@ -1,0 +1,24 @@
+package dev.penstock.web;
+
+import dev.penstock.model.Pipeline;
+import java.time.Instant;
+
+/**
+ * Everything a pipeline page shows.
+ *
+ * @param graphSvg the steps drawn as SVG markup (user text in it already escaped), or null when
+ *     there are too many to draw and {@code table} lists them instead
+ * @param selected the step panel's step, or null
+ * @param stepProblem why the step the URL names cannot be shown, or null
+ */
+public record PipelineView(
+    Pipeline pipeline,
+    int stepCount,
+    String graphSvg,
+    StepTable table,
+    StepDetail selected,
+    String stepProblem,
+    RunForm form,
+    RunHistory history,
+    PipelineLinks links,
+    Instant now) {}
