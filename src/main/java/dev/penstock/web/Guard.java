@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Guard {
   static final String SESSION_COOKIE = "penstock_session";
   private static final String SESSION = "penstock.session";
+  private static final String ANSWERED = "penstock.web.answered";
   private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
   private final Sessions sessions;
@@ -112,6 +113,7 @@ final class Guard {
     if (status >= 500) {
       log.error("{} {}: {}", ctx.method(), ctx.path(), message);
     }
+    ctx.attribute(ANSWERED, true);
     if (ctx.header("HX-Request") != null) {
       ctx.status(status).contentType("text/plain; charset=utf-8").result(message);
       return;
@@ -131,6 +133,9 @@ final class Guard {
   }
 
   void notFound(Context ctx, String message) {
+    if (ctx.attribute(ANSWERED) != null) {
+      return; // a page said what was not found ("no such pipeline"); keep its words
+    }
     ctx.attribute(SESSION, sessions.find(ctx.cookie(SESSION_COOKIE)).orElse(null));
     error(ctx, 404, message);
   }
