@@ -1,5 +1,6 @@
 package dev.penstock.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.Pipeline;
@@ -45,7 +46,7 @@ final class StepDetails {
   private static StepInput explain(
       InputMapping input, Map<String, InputMapping> variables, String producer) {
     String variableName = input.pipelineVariable();
-    String constant = input.value() == null ? null : RunFormValues.text(input.value());
+    String constant = input.value() == null ? null : compact(input.value());
     if (variableName != null && producer != null) {
       return new StepInput(
           input.name(),
@@ -59,14 +60,14 @@ final class StepDetails {
     }
     if (variableName != null) {
       InputMapping variable = variables.get(variableName);
-      String defaultText = variable == null ? null : RunFormValues.text(variable.value());
+      String defaultText = variable == null ? null : compact(variable.value());
       return new StepInput(
           input.name(),
           input.variableType(),
           input.isRequired(),
           StepInput.Source.VARIABLE,
           variableName,
-          defaultText == null || defaultText.isEmpty() ? null : defaultText,
+          defaultText,
           constant,
           input.description());
     }
@@ -99,6 +100,15 @@ final class StepDetails {
       }
     }
     return null;
+  }
+
+  /** A value on one line, cut short: the panel shows where a value comes from, not all of it. */
+  static String compact(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return null;
+    }
+    String text = value.isTextual() ? value.asText() : value.toString();
+    return text.length() <= 120 ? text : text.substring(0, 117) + "...";
   }
 
   /** Every step this one waits for, directly or not. */
