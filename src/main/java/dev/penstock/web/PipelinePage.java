@@ -35,22 +35,7 @@ final class PipelinePage {
   /** Renders the page, or the fragment htmx asked for, with {@code form} (null: prefilled). */
   void render(Context ctx, int status, RunForm form) {
     Pipeline pipeline = pipeline(ctx.pathParam("pipelineId"));
-    List<PipelineStep> steps = services.pipelines().listSteps(pipeline.id());
     var links = links(ctx, pipeline.id());
-    var view =
-        new PipelineView(
-            pipeline,
-            steps.size(),
-            PipelineGraph.draw(steps, links),
-            stepTable(steps, links.stepsPage()),
-            selected(pipeline, steps, links.step()),
-            links.step() != null && find(steps, links.step()) == null
-                ? "This pipeline has no step named \u201c" + links.step() + "\u201d."
-                : null,
-            form != null ? form : RunForm.prefilled(pipeline),
-            history(pipeline.id(), links.runsPage()),
-            links,
-            services.clock().instant());
     String target = ctx.header("HX-Request") != null ? ctx.header("HX-Target") : null;
     String template =
         switch (target == null ? "" : target) {
@@ -58,7 +43,30 @@ final class PipelinePage {
           case RUN_HISTORY -> "pipeline-runs.jte";
           default -> "pipeline.jte";
         };
-    if (!template.equals("pipeline.jte")) {
+    boolean whole = template.equals("pipeline.jte");
+    // A fragment reads only what it shows: no graph layout to open one step's panel.
+    List<PipelineStep> steps =
+        whole || template.equals("pipeline-step.jte")
+            ? services.pipelines().listSteps(pipeline.id())
+            : List.of();
+    PipelineStep step = links.step() == null ? null : find(steps, links.step());
+    var view =
+        new PipelineView(
+            pipeline,
+            steps.size(),
+            whole ? PipelineGraph.draw(steps, links) : null,
+            whole ? stepTable(steps, links.stepsPage()) : null,
+            step == null ? null : StepDetails.of(pipeline, steps, step),
+            links.step() != null && step == null
+                ? "This pipeline has no step named \u201c" + links.step() + "\u201d."
+                : null,
+            form != null ? form : RunForm.prefilled(pipeline),
+            whole || template.equals("pipeline-runs.jte")
+                ? history(pipeline.id(), links.runsPage())
+                : null,
+            links,
+            services.clock().instant());
+    if (!whole) {
       // The graph's links are plain <a> elements in SVG, which htmx cannot boost; the page's
       // script loads their fragment, and this header keeps the address bar in step with it.
       ctx.header("HX-Push-Url", links.self());
@@ -90,11 +98,6 @@ final class PipelinePage {
         List.copyOf(expanded),
         Paging.page(ctx, "steps"),
         Paging.page(ctx, "runs"));
-  }
-
-  private StepDetail selected(Pipeline pipeline, List<PipelineStep> steps, String nameOrId) {
-    PipelineStep step = nameOrId == null ? null : find(steps, nameOrId);
-    return step == null ? null : StepDetails.of(pipeline, steps, step);
   }
 
   /** The step named {@code nameOrId}, or with that id; null when the pipeline has neither. */
