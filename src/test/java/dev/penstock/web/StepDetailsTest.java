@@ -1,52 +1,21 @@
 package dev.penstock.web;
 
+import static dev.penstock.web.PipelineSteps.NOW;
+import static dev.penstock.web.PipelineSteps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;
-import dev.penstock.model.OutputMapping;
 import dev.penstock.model.Pipeline;
-import dev.penstock.model.PipelineStep;
-import dev.penstock.model.PythonFunction;
-import dev.penstock.model.StepRetry;
 import dev.penstock.model.VariableType;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StepDetailsTest {
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
   private static InputMapping fromVariable(String name, String variable) {
     return new InputMapping(name, VariableType.INTEGER, true, null, variable, null, null, null);
-  }
-
-  private static PipelineStep step(
-      String name, List<InputMapping> inputs, List<String> outputs, List<String> after) {
-    var function =
-        new PythonFunction(
-            "f-" + name,
-            name,
-            name,
-            "def " + name + "(): pass",
-            "STEP_FUNCTION",
-            inputs,
-            outputs.stream()
-                .map(output -> new OutputMapping(output, VariableType.INTEGER, null, null, null))
-                .toList(),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            "s-" + name,
-            NOW,
-            NOW);
-    return new PipelineStep(
-        "s-" + name, "p1", name, function, after, CpuSize.SMALL, 16, 300, StepRetry.NONE, NOW, NOW);
   }
 
   @Test
