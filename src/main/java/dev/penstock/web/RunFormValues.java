@@ -71,7 +71,7 @@ final class RunFormValues {
     };
   }
 
-  /** How a stored value reads in a field of {@code type}: "" for none, JSON text for containers. */
+  /** How a stored value reads in its field: "" for none, indented JSON for containers. */
   static String text(JsonNode value) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return "";
