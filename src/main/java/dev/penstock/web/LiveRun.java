@@ -7,4 +7,9 @@ import java.util.Map;
  * far, its error, and how many steps are in each status (upper-case names).
  */
 public record LiveRun(
-    String status, String duration, String error, boolean open, Map<String, Integer> counts) {}
+    String status,
+    String duration,
+    String completedAt,
+    String error,
+    boolean open,
+    Map<String, Integer> counts) {}

@@ -157,6 +157,7 @@ final class RunProgress {
         new LiveRun(
             run.status().name().toLowerCase(Locale.ROOT),
             Formats.duration(run.startedAt(), run.completedAt(), now),
+            Formats.iso(run.completedAt()),
             run.error(),
             !run.status().terminal(),
             byName);

@@ -60,6 +60,8 @@ public final class WebUi implements Consumer<JavalinConfig> {
     new SignInRoutes(sessions, templates).register(config);
     var pipelines = new PipelineListPage(services, templates);
     page(config, HandlerType.GET, "/", pipelines::show);
+    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent())
+        .register((verb, path, handler) -> page(config, verb, path, handler));
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */
