@@ -30,6 +30,12 @@ function byData(attribute, value) {
 const frame = document.querySelector(".dag-frame");
 const runningNodes = new Map(Object.entries(JSON.parse(frame?.dataset.running || "{}")));
 
+// As the server's GraphSvg draws subtitles: at most 44 characters; the hover title has them whole.
+function shorten(text) {
+  const chars = Array.from(text ?? "");
+  return chars.length <= 44 ? chars.join("") : chars.slice(0, 43).join("").trimEnd() + "…";
+}
+
 function setSubtitle(node, text) {
   if (!node) return;
   let sub = node.querySelector("text.sub");
@@ -45,7 +51,7 @@ function setSubtitle(node, text) {
     label.setAttribute("y", String(y + height / 2 - 3));
     node.appendChild(sub);
   }
-  if (sub) sub.textContent = text || "";
+  if (sub) sub.textContent = shorten(text);
   const title = node.querySelector("title");
   if (title && text) title.textContent = `${node.querySelector("text.label")?.textContent ?? ""}, ${text}`;
 }

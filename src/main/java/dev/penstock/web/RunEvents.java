@@ -55,7 +55,7 @@ final class RunEvents {
     StepTables.page(steps, query, ids -> java.util.Map.of(), now)
         .rows()
         .forEach(row -> shown.add(row.step().id()));
-    DrawnGraph graph = graphs.draw(run, steps, query, now);
+    DrawnGraph graph = graphs.structure(run, steps, query);
     shown.addAll(graph.drawnSteps());
     var progress = new RunProgress(shown::contains, graph.groupOf());
     String sessionId = Guard.session(ctx).id();

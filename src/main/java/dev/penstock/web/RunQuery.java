@@ -63,6 +63,11 @@ public record RunQuery(int stepsPage, StepStatus status, Set<String> expanded, S
     return new RunQuery(stepsPage, status, more, step);
   }
 
+  /** This query with every group drawn collapsed again. */
+  public RunQuery collapsed() {
+    return new RunQuery(stepsPage, status, Set.of(), step);
+  }
+
   /** This query with {@code stepVersionId} selected (null: none). */
   public RunQuery selecting(String stepVersionId) {
     return new RunQuery(stepsPage, status, expanded, stepVersionId);

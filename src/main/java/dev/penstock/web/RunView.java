@@ -27,6 +27,23 @@ public record RunView(
 
   private static final int VALUE_CHARS = 300;
 
+  /** The links of a run page shown with {@code query}. */
+  public record Links(String versionId, RunQuery query) {
+    public String page() {
+      return "/runs/" + Formats.query(versionId);
+    }
+
+    /** This page with {@code stepVersionId} selected. */
+    public String step(String stepVersionId) {
+      return page() + query.selecting(stepVersionId).toQueryString();
+    }
+
+    /** This page with the fan-out group {@code groupId} drawn step by step. */
+    public String expanding(String groupId) {
+      return page() + query.expanding(groupId).toQueryString();
+    }
+  }
+
   /** A variable's value as JSON, cut short when long: a run's page is not the place for 1 MB. */
   public static String value(InputMapping variable) {
     if (variable.value() == null) {
@@ -46,7 +63,16 @@ public record RunView(
   }
 
   public String stepUrl(String stepVersionId) {
-    return url(query.selecting(stepVersionId));
+    return new Links(run.id(), query).step(stepVersionId);
+  }
+
+  /** Whether groups are drawn expanded, which a link can undo. */
+  public boolean expanded() {
+    return !query.expanded().isEmpty();
+  }
+
+  public String collapsedUrl() {
+    return url(query.collapsed());
   }
 
   /** Where the step panel is loaded from (served by the step panel's routes). */

@@ -88,10 +88,15 @@ class RunPageBrowserTest {
     browser.waitFor(driver -> rowStatus("waits").equals("running"));
     script("window.__notReloaded = true;");
     assertThat(rowStatus("after")).isEqualTo("pending");
+    String waits = stepId("waits");
+    String after = stepId("after");
+    assertThat(nodeClasses(waits)).contains("status-running");
 
     touch("release");
 
     browser.waitFor(driver -> rowStatus("after").equals("complete"));
+    browser.waitFor(driver -> nodeClasses(after).contains("status-complete"));
+    assertThat(nodeClasses(waits)).contains("status-complete").doesNotContain("status-running");
     assertThat(rowStatus("waits")).isEqualTo("complete");
     browser.waitFor(driver -> browser.find(By.id("run-status")).getText().equals("COMPLETE"));
     assertThat(script("return window.__notReloaded === true")).isEqualTo(true);
@@ -104,6 +109,28 @@ class RunPageBrowserTest {
                     browser.find(By.cssSelector("section.run")).getDomAttribute("data-stream")));
     assertThat(browser.driver().findElements(By.cssSelector("tr[data-step] .bar.status-complete")))
         .hasSize(2);
+
+    browser.find(By.cssSelector(".dag g.node[data-id='" + waits + "']")).click();
+
+    browser.waitFor(driver -> driver.getCurrentUrl().endsWith("?step=" + waits));
+    assertThat(script("return window.__notReloaded === true"))
+        .as("the panel opens in place")
+        .isEqualTo(true);
+    assertThat(
+            browser.find(By.cssSelector("tr[data-step='" + waits + "']")).getDomAttribute("class"))
+        .contains("selected");
+  }
+
+  private String stepId(String stepName) {
+    return browser
+        .find(By.xpath("//tr[td[@class='name']/a[text()='" + stepName + "']]"))
+        .getDomAttribute("data-step");
+  }
+
+  private String nodeClasses(String stepVersionId) {
+    return browser
+        .find(By.cssSelector(".dag g.node[data-id='" + stepVersionId + "']"))
+        .getDomAttribute("class");
   }
 
   @Test

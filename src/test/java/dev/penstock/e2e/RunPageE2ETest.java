@@ -108,6 +108,8 @@ class RunPageE2ETest {
     assertThat(rows(page.body())).isEqualTo(100);
     assertThat(page.body()).contains("10,000</b> steps", "page 1 of 100");
     assertThat(page.body().length()).as("bytes of the page").isLessThan(400_000);
+    assertThat(page.body()).contains("<svg", "data-id=\"group:", "square ×9,998");
+    assertThat(page.body().split("data-id=\"").length - 1).as("boxes drawn").isEqualTo(3);
     String last = web.get("/runs/" + run.versionId() + "?steps=100").body();
     assertThat(rows(last)).isEqualTo(100);
     assertThat(last).contains(">sink</a>");
@@ -119,7 +121,10 @@ class RunPageE2ETest {
     JsonNode first = JSON.readTree(stream.get(0).data());
     assertThat(first.path("run").path("counts").path("PENDING").asInt())
         .isEqualTo(run.counts().get(StepStatus.PENDING));
-    assertThat(first.path("steps").size()).as("the steps the page shows").isLessThanOrEqualTo(100);
+    assertThat(first.path("steps").size()).as("the steps the page shows").isLessThanOrEqualTo(102);
+    assertThat(first.path("groups").size()).isEqualTo(1);
+    assertThat(first.path("groups").get(0).path("subtitle").asText())
+        .isEqualTo("2 running · 3 failed · 3,995 pending · 5,998 complete");
     assertThat(stream.get(0).data().length()).isLessThan(100_000);
   }
 
