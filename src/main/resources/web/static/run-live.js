@@ -233,30 +233,43 @@ document.addEventListener("click", (event) => {
     event.target.closest("dialog").close();
     return;
   }
-  // A step's node in the graph opens its panel beside the graph, with a URL to share.
-  const link = event.target.closest(".dag-frame a");
+  // A step's row or node opens its panel beside the graph, with a URL to share or reload.
+  const link = event.target.closest("a[data-step-link], .dag-frame a");
   if (link && window.htmx && !event.metaKey && !event.ctrlKey && !event.shiftKey) {
     const href = link.getAttribute("href") ?? "";
     const step = new URL(href, location.href).searchParams.get("step");
     if (!step) return; // a group: its link expands it
     event.preventDefault();
-    window.htmx.ajax("GET", `${location.pathname}/steps/${encodeURIComponent(step)}`, {
-      target: "#step-panel",
-    });
-    history.pushState({}, "", href);
-    select(step);
+    history.pushState({ step }, "", href);
+    openPanel(step);
   }
 });
 
-function select(stepId) {
-  for (const row of table?.querySelectorAll("tr.selected") ?? []) row.classList.remove("selected");
-  table?.querySelector(`tr[data-step="${CSS.escape(stepId)}"]`)?.classList.add("selected");
+function openPanel(step) {
+  const panel = document.getElementById("step-panel");
+  if (step) {
+    window.htmx.ajax("GET", `${location.pathname}/steps/${encodeURIComponent(step)}`, {
+      target: "#step-panel",
+    });
+  } else {
+    panel.innerHTML = "";
+  }
+  select(step);
 }
 
-document.addEventListener("htmx:beforeRequest", (event) => {
-  const row = event.target.closest?.("tr[data-step]");
-  if (row) select(row.dataset.step);
+// Back and forward move between the steps looked at.
+window.addEventListener("popstate", () => {
+  openPanel(new URL(location.href).searchParams.get("step"));
 });
+
+function select(stepId) {
+  for (const element of document.querySelectorAll("tr.selected, .dag .node.selected")) {
+    element.classList.remove("selected");
+  }
+  if (!stepId) return;
+  table?.querySelector(`tr[data-step="${CSS.escape(stepId)}"]`)?.classList.add("selected");
+  frame?.querySelector(`[data-id="${CSS.escape(stepId)}"]`)?.classList.add("selected");
+}
 
 // The runs grid belongs to another page's routes; say so when it is missing rather than "Loading".
 document.addEventListener("htmx:responseError", (event) => {
@@ -265,6 +278,7 @@ document.addEventListener("htmx:responseError", (event) => {
   }
 });
 
+select(new URL(location.href).searchParams.get("step"));
 drawBars();
 connect();
 setInterval(tick, 1000);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Feeds one browser's live stream of a run: a {@code progress} event at once, then one whenever a
  * poll finds a change, a comment when nothing changed for {@link #HEARTBEAT_POLLS} polls (so that
  * neither Jetty's idle timeout nor a proxy closes a quiet stream, and a browser that left is
- * noticed: the write fails), and {@code end} once the run has ended and one more poll found nothing
+ * noticed: a write fails), and {@code end} once the run has ended and one more poll found nothing
  * late. It returns when the run ends, the browser leaves, its session ends or the thread is
  * interrupted; each stream holds one thread (a virtual one) and nothing else. Thread-safe: every
  * call keeps its state to itself.
@@ -23,8 +23,12 @@ import org.slf4j.LoggerFactory;
 final class RunEventStream {
   static final Duration POLL = Duration.ofMillis(400);
 
-  /** Polls between keep-alive comments: 10 s, a third of Jetty's idle timeout. */
-  static final int HEARTBEAT_POLLS = 25;
+  /**
+   * Polls between keep-alive comments: 5 s, well inside Jetty's idle timeout of 30 s. A browser
+   * that left is noticed by the second write after it did (the first still fits in the socket's
+   * buffer), so its stream stops polling within 10 s.
+   */
+  static final int HEARTBEAT_POLLS = 12;
 
   private static final Logger log = LoggerFactory.getLogger(RunEventStream.class);
 

@@ -119,6 +119,13 @@ class RunPageBrowserTest {
     assertThat(
             browser.find(By.cssSelector("tr[data-step='" + waits + "']")).getDomAttribute("class"))
         .contains("selected");
+    assertThat(nodeClasses(waits)).contains("selected");
+
+    browser.driver().navigate().back();
+
+    browser.waitFor(driver -> !driver.getCurrentUrl().contains("step="));
+    browser.waitFor(driver -> !nodeClasses(waits).contains("selected"));
+    assertThat(script("return window.__notReloaded === true")).isEqualTo(true);
   }
 
   private String stepId(String stepName) {
