@@ -7,6 +7,7 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -52,7 +53,7 @@ final class RunEvents {
     var now = services.clock().instant();
     List<StepProgress> steps = services.overview().stepProgress(versionId, null);
     var shown = new HashSet<String>();
-    StepTables.page(steps, query, ids -> java.util.Map.of(), now)
+    StepTables.page(steps, query, ids -> Map.of(), now)
         .rows()
         .forEach(row -> shown.add(row.step().id()));
     DrawnGraph graph = graphs.structure(run, steps, query);

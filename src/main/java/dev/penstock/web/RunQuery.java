@@ -3,9 +3,9 @@ package dev.penstock.web;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.StepStatus;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -75,7 +75,7 @@ public record RunQuery(int stepsPage, StepStatus status, Set<String> expanded, S
 
   /** The query string, "?" included, or "" when everything is at its default. */
   public String toQueryString() {
-    var parts = new java.util.ArrayList<String>();
+    var parts = new ArrayList<String>();
     if (stepsPage > 1) {
       parts.add("steps=" + stepsPage);
     }
@@ -95,9 +95,5 @@ public record RunQuery(int stepsPage, StepStatus status, Set<String> expanded, S
   public String streamQuery() {
     String query = selecting(null).toQueryString();
     return query.isEmpty() ? "" : query.substring(1);
-  }
-
-  static List<StepStatus> statuses() {
-    return List.of(StepStatus.values());
   }
 }

@@ -108,8 +108,4 @@ public record RunView(
   public String duration() {
     return Formats.duration(run.startedAt(), run.completedAt(), now);
   }
-
-  public String statusName() {
-    return run.status().name().toLowerCase(java.util.Locale.ROOT);
-  }
 }
