@@ -114,11 +114,11 @@ final class PipelinePage {
     return byId;
   }
 
-  private static StepTable stepTable(List<PipelineStep> steps, int page) {
+  private static PipelineStepTable stepTable(List<PipelineStep> steps, int page) {
     int pages = Math.max(1, (steps.size() + STEPS_PAGE_SIZE - 1) / STEPS_PAGE_SIZE);
     int shown = Math.min(page, pages);
     int from = (shown - 1) * STEPS_PAGE_SIZE;
-    return new StepTable(
+    return new PipelineStepTable(
         steps.subList(from, Math.min(steps.size(), from + STEPS_PAGE_SIZE)),
         shown,
         pages,

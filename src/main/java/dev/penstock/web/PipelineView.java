@@ -16,7 +16,7 @@ public record PipelineView(
     Pipeline pipeline,
     int stepCount,
     String graphSvg,
-    StepTable table,
+    PipelineStepTable table,
     StepDetail selected,
     String stepProblem,
     RunForm form,

@@ -65,6 +65,8 @@ public final class WebUi implements Consumer<JavalinConfig> {
     page(config, HandlerType.GET, "/pipelines/{pipelineId}", pipelinePage::show);
     page(config, HandlerType.POST, "/pipelines/{pipelineId}/run", pipelineActions::run);
     page(config, HandlerType.POST, "/pipelines/{pipelineId}/schedule", pipelineActions::schedule);
+    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent())
+        .register((verb, path, handler) -> page(config, verb, path, handler));
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */

@@ -1,0 +1,38 @@
+package dev.penstock.web;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.function.Predicate;
+
+/**
+ * The run page's routes: the page, its live stream and its actions, each behind the session guard
+ * (and, for the posts, its CSRF check). Thread-safe.
+ */
+final class RunRoutes {
+  /** Adds a guarded route: WebUi's {@code page}. */
+  interface Pages {
+    void add(HandlerType verb, String path, Handler handler);
+  }
+
+  private final RunPage page;
+  private final RunEvents events;
+  private final RunActions actions;
+
+  RunRoutes(
+      WebUi.Services services, Templates templates, Guard guard, Predicate<String> sessionLive) {
+    var graphs = new RunGraphs(services.overview());
+    this.page = new RunPage(services, templates, graphs);
+    this.events = new RunEvents(services, graphs, sessionLive);
+    this.actions = new RunActions(services, guard);
+  }
+
+  void register(Pages pages) {
+    pages.add(HandlerType.GET, "/runs/{versionId}", page::show);
+    pages.add(HandlerType.GET, "/runs/{versionId}/events", events::stream);
+    pages.add(HandlerType.POST, "/runs/{versionId}/cancel", actions::cancel);
+    pages.add(HandlerType.POST, "/runs/{versionId}/skip-pending", actions::skipPending);
+    pages.add(HandlerType.POST, "/runs/{versionId}/rerun-failed", actions::rerunFailed);
+    pages.add(HandlerType.POST, "/runs/{versionId}/rerun", actions::rerunStep);
+    pages.add(HandlerType.POST, "/runs/{versionId}/rerun-all", actions::rerunAll);
+  }
+}
