@@ -60,6 +60,8 @@ public final class WebUi implements Consumer<JavalinConfig> {
     new SignInRoutes(sessions, templates).register(config);
     var pipelines = new PipelineListPage(services, templates);
     page(config, HandlerType.GET, "/", pipelines::show);
+    new StepViewRoutes(services, templates)
+        .register((path, handler) -> page(config, HandlerType.GET, path, handler));
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */
