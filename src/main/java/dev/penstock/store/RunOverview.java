@@ -1,9 +1,12 @@
 package dev.penstock.store;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepAttempt;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The reads behind pages that show many runs at once (the web UI's lists, a run's live stream):
@@ -34,4 +37,22 @@ public interface RunOverview {
    * whichever node or transaction made it, some more than once.
    */
   List<StepProgress> stepProgress(String pipelineVersionId, Instant since);
+
+  /** The version without its step versions ({@code steps()} empty); empty when there is none. */
+  Optional<PipelineVersion> version(String pipelineVersionId);
+
+  /**
+   * Each step of the version with the names of the steps it depends on, by step name in position
+   * order: the run's graph, which never changes once the run exists. Empty for an unknown version.
+   */
+  Map<String, List<String>> stepDependencies(String pipelineVersionId);
+
+  /**
+   * The ended attempts of the named step versions of the version, by step version id, oldest first,
+   * without their inputs and outputs ({@link StepAttempt#boundInputs()} and {@link
+   * StepAttempt#outputValues()} are null): what a timeline draws. Steps with no ended attempt, and
+   * ids of other versions' steps, are absent.
+   */
+  Map<String, List<StepAttempt>> attemptSpans(
+      String pipelineVersionId, Collection<String> stepVersionIds);
 }

@@ -4,13 +4,17 @@ import static dev.penstock.store.jdbc.Columns.enumValue;
 import static dev.penstock.store.jdbc.Columns.instant;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.StepProgress;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The list and live-view reads of {@link RunOverview}, on either database. Thread-safe. */
 final class JdbcRunOverview implements RunOverview {
@@ -40,6 +44,13 @@ final class JdbcRunOverview implements RunOverview {
       SELECT id, step_name, position, status, attempt, failures, started_at, completed_at,
              updated_at
       FROM step_version WHERE pipeline_version = :versionId AND updated_at >= :since
+      ORDER BY position, id
+      """;
+
+  private static final String VERSION = "SELECT * FROM pipeline_version WHERE id = :id";
+  private static final String DEPENDENCIES =
+      """
+      SELECT step_name, dependencies FROM step_version WHERE pipeline_version = :versionId
       ORDER BY position, id
       """;
 
@@ -125,5 +136,42 @@ final class JdbcRunOverview implements RunOverview {
                             instant(row, "completed_at"),
                             instant(row, "updated_at")))
                 .list());
+  }
+
+  @Override
+  public Optional<PipelineVersion> version(String pipelineVersionId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(VERSION)
+                .bind("id", pipelineVersionId)
+                .map((row, context) -> RunRows.version(row, ""))
+                .findOne());
+  }
+
+  @Override
+  public Map<String, List<String>> stepDependencies(String pipelineVersionId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(DEPENDENCIES)
+                .bind("versionId", pipelineVersionId)
+                .reduceRows(
+                    new LinkedHashMap<String, List<String>>(),
+                    (graph, row) -> {
+                      List<String> dependencies =
+                          JsonColumns.strings(row.getColumn("dependencies", String.class));
+                      graph.put(
+                          row.getColumn("step_name", String.class),
+                          dependencies == null ? List.of() : dependencies);
+                      return graph;
+                    }));
+  }
+
+  @Override
+  public Map<String, List<StepAttempt>> attemptSpans(
+      String pipelineVersionId, Collection<String> stepVersionIds) {
+    return database.withHandle(
+        handle -> StepAttempts.spans(handle, pipelineVersionId, stepVersionIds));
   }
 }

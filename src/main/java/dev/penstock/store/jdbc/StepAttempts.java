@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,15 @@ final class StepAttempts {
        ORDER BY s.position, s.id, a.attempt
       """;
 
+  private static final String SPANS =
+      """
+      SELECT step_version, attempt, status, failure_cause, error, output_errors, started_at,
+             ended_at, reason
+        FROM step_attempt
+       WHERE pipeline_version = :versionId AND step_version IN (<ids>)
+       ORDER BY step_version, attempt
+      """;
+
   private StepAttempts() {}
 
   /** One ended attempt, without its inputs and outputs, and the id of its step version. */
@@ -79,6 +89,43 @@ final class StepAttempts {
                         instant(row, "ended_at"),
                         row.getString("reason"))))
         .iterator();
+  }
+
+  /**
+   * The ended attempts of the given step versions of the version, without their inputs and outputs,
+   * by step version id, oldest first.
+   */
+  static Map<String, List<StepAttempt>> spans(
+      Handle handle, String pipelineVersionId, Collection<String> stepVersionIds) {
+    var byStep = new HashMap<String, List<StepAttempt>>();
+    if (stepVersionIds.isEmpty()) {
+      return byStep; // "IN ()" is not SQL
+    }
+    handle
+        .createQuery(SPANS)
+        .bind("versionId", pipelineVersionId)
+        .bindList("ids", List.copyOf(stepVersionIds))
+        .map((row, context) -> Map.entry(row.getString("step_version"), summary(row)))
+        .forEach(
+            entry ->
+                byStep
+                    .computeIfAbsent(entry.getKey(), id -> new ArrayList<>())
+                    .add(entry.getValue()));
+    return byStep;
+  }
+
+  private static StepAttempt summary(ResultSet row) throws SQLException {
+    return new StepAttempt(
+        row.getInt("attempt"),
+        row.getString("status"),
+        enumValue(FailureCause.class, row.getString("failure_cause")),
+        row.getString("error"),
+        row.getString("output_errors"),
+        null,
+        null,
+        instant(row, "started_at"),
+        instant(row, "ended_at"),
+        row.getString("reason"));
   }
 
   /** Records how attempt {@code attempt} of the step ended; call before the row is reset. */

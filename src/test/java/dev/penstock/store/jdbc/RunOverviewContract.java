@@ -4,11 +4,16 @@ import static dev.penstock.store.jdbc.StoreFixtures.at;
 import static dev.penstock.store.jdbc.StoreFixtures.step;
 import static dev.penstock.store.jdbc.StoreFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import dev.penstock.model.FailureCause;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunOverview;
+import dev.penstock.store.StepCompletion;
 import dev.penstock.store.StepProgress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,5 +78,69 @@ interface RunOverviewContract extends StoreAccess {
     assertThat(changed.get(0).attempt()).isEqualTo(1);
     assertThat(changed.get(0).startedAt()).isEqualTo(at(20));
     assertThat(overview().stepProgress(version.id(), at(21))).isEmpty();
+  }
+
+  @Test
+  default void a_version_is_read_alone_without_its_steps() {
+    PipelineVersion version = createVersion("a", "b");
+
+    var read = overview().version(version.id()).orElseThrow();
+
+    assertThat(read.id()).isEqualTo(version.id());
+    assertThat(read.pipelineId()).isEqualTo(version.pipelineId());
+    assertThat(read.status()).isEqualTo(RunStatus.PENDING);
+    assertThat(read.steps()).isEmpty();
+    assertThat(overview().version("no-such-version")).isEmpty();
+  }
+
+  @Test
+  default void step_dependencies_are_read_by_name_in_position_order() {
+    PipelineVersion version = createVersion("first", "second", "third");
+
+    assertThat(overview().stepDependencies(version.id()))
+        .containsExactly(
+            entry("first", List.of()),
+            entry("second", List.of("upstream")),
+            entry("third", List.of("upstream")));
+    assertThat(overview().stepDependencies("no-such-version")).isEmpty();
+  }
+
+  @Test
+  default void attempt_spans_are_the_ended_attempts_of_the_named_steps_without_values() {
+    PipelineVersion version = createVersion("a", "b");
+    PipelineVersion other = createVersion("a");
+    String a = version.steps().get(0).id();
+    String b = version.steps().get(1).id();
+    runs().admitVersion(version.id(), at(1));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThat(runs().claimStep(a, attempt, "node", null, at(10 + attempt * 10))).isTrue();
+      assertThat(
+              runs()
+                  .retryStep(
+                      new StepCompletion(
+                          a,
+                          attempt + 1,
+                          StepStatus.FAILED,
+                          null,
+                          null,
+                          "boom " + attempt,
+                          FailureCause.USER_CODE,
+                          at(15 + attempt * 10)),
+                      at(16 + attempt * 10),
+                      "retry"))
+          .isTrue();
+    }
+
+    var spans = overview().attemptSpans(version.id(), List.of(a, b, other.steps().get(0).id()));
+
+    assertThat(spans).containsOnlyKeys(a);
+    assertThat(spans.get(a)).extracting(StepAttempt::attempt).containsExactly(1, 2);
+    StepAttempt first = spans.get(a).get(0);
+    assertThat(first.startedAt()).isEqualTo(at(10));
+    assertThat(first.endedAt()).isEqualTo(at(15));
+    assertThat(first.error()).isEqualTo("boom 0");
+    assertThat(first.boundInputs()).isNull();
+    assertThat(first.outputValues()).isNull();
+    assertThat(overview().attemptSpans(version.id(), List.of())).isEmpty();
   }
 }
