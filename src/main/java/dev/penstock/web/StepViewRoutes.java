@@ -11,10 +11,14 @@ import java.util.function.BiConsumer;
 final class StepViewRoutes {
   private final StepPanelPage panel;
   private final StepLogRoutes logs;
+  private final ComparePage compare;
+  private final GridPage grid;
 
   StepViewRoutes(WebUi.Services services, Templates templates) {
     this.panel = new StepPanelPage(services, templates);
     this.logs = new StepLogRoutes(services);
+    this.compare = new ComparePage(services, templates);
+    this.grid = new GridPage(services, templates);
   }
 
   /** Registers every route through {@code get}, which guards them as pages. */
@@ -24,5 +28,7 @@ final class StepViewRoutes {
     get.accept(step + "/value", panel::value);
     get.accept(step + "/log", logs::chunk);
     get.accept(step + "/log/stream", logs::stream);
+    get.accept("/compare", compare::show);
+    get.accept("/pipelines/{pipelineId}/grid", grid::show);
   }
 }
