@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Guard {
   static final String SESSION_COOKIE = "penstock_session";
+
+  /**
+   * Set once a page has answered: the server's 404 handler, which runs after any handler that
+   * answered 404, then leaves the answer alone (the API's envelope marks its answers the same way).
+   */
+  static final String ANSWERED = "penstock.answered";
+
   private static final String SESSION = "penstock.session";
   private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
@@ -109,6 +116,7 @@ final class Guard {
 
   /** An error page (or, for htmx, the message alone) with {@code status}. */
   void error(Context ctx, int status, String message) {
+    ctx.attribute(ANSWERED, true);
     if (status >= 500) {
       log.error("{} {}: {}", ctx.method(), ctx.path(), message);
     }

@@ -66,6 +66,9 @@ public final class WebUi implements Consumer<JavalinConfig> {
 
   /** Answers a browser's request for a path nobody serves, in HTML. */
   public void notFound(Context ctx) {
+    if (ctx.attribute(Guard.ANSWERED) != null) {
+      return; // a page said what was not found
+    }
     guard.notFound(ctx, "No page at " + ctx.path());
   }
 
