@@ -142,9 +142,13 @@ export function attach(view) {
     const source = new EventSource(view.dataset.streamUrl);
     tail.source = source;
     source.addEventListener("open", () => {
-      if (view.dataset.live === "true") say("● live");
+      say(view.dataset.live === "true" ? "● live" : "");
     });
-    source.addEventListener("chunk", (event) => append(JSON.parse(event.data)));
+    source.addEventListener("waiting", () => say("waiting for the step to start…"));
+    source.addEventListener("chunk", (event) => {
+      say(view.dataset.live === "true" ? "● live" : "");
+      append(JSON.parse(event.data));
+    });
     source.addEventListener("end", (event) => ended(JSON.parse(event.data)));
     source.addEventListener("error", () => {
       if (tail.source === source) say("connection lost; reconnecting…");

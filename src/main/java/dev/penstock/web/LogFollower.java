@@ -10,16 +10,19 @@ import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import io.javalin.http.sse.SseClient;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 
 /**
  * Streams one attempt's log to a browser as server-sent events: first its tail (or, when the
  * browser resumes with Last-Event-ID, everything after that offset), then what is written as it is
- * written, polling the file, until the attempt has ended and its last bytes were sent. Events:
- * {@code chunk} (a {@link LogChunk} as JSON; its id is the chunk's end offset) and one {@code end}
- * ({@code {attempt, latest, status}}). Comments every ten seconds keep proxies and Jetty's idle
- * timeout from closing a quiet stream; a write that fails (the reader left) ends the loop. One
- * virtual thread per stream; thread-safe.
+ * written, polling the file, until the attempt has ended and its last bytes were sent. An attempt
+ * not started yet is waited for while its step is pending. Events: {@code waiting} (the attempt has
+ * not started), {@code chunk} (a {@link LogChunk} as JSON; its id is the chunk's end offset) and
+ * one {@code end} ({@code {attempt, latest, status}}). Comments every ten seconds keep proxies and
+ * Jetty's idle timeout from closing a quiet stream; a write that fails (the reader left) ends the
+ * loop. One virtual thread per stream; thread-safe.
  */
 final class LogFollower {
   static final int TAIL_BYTES = 64 * 1024;
@@ -40,10 +43,12 @@ final class LogFollower {
 
   private final StepLogs logs;
   private final RunStore runs;
+  private final InstantSource clock;
 
-  LogFollower(StepLogs logs, RunStore runs) {
+  LogFollower(StepLogs logs, RunStore runs, InstantSource clock) {
     this.logs = logs;
     this.runs = runs;
+    this.clock = clock;
   }
 
   /** Follows {@code attempt} of {@code step} from {@code resumeFrom} (negative: from its tail). */
@@ -61,7 +66,7 @@ final class LogFollower {
       long offset = chunk.end();
       long lastWrite = System.currentTimeMillis();
       long lastStatus = 0;
-      long endedAt = -1;
+      long endedAt = longOver(current, attempt) ? lastWrite - GRACE_MILLIS : -1;
       while (!client.terminated()) {
         chunk = logs.read(current, attempt, offset, CHUNK_BYTES);
         long now = System.currentTimeMillis();
@@ -101,6 +106,9 @@ final class LogFollower {
       throws InterruptedException {
     StepVersion current = step;
     long lastWrite = System.currentTimeMillis();
+    if (current.attempt() < attempt && current.status() == StepStatus.PENDING) {
+      client.sendEvent("waiting", json(Map.of("status", current.status().name())));
+    }
     while (current.attempt() < attempt) {
       if (current.status() != StepStatus.PENDING) {
         end(client, attempt, current);
@@ -120,6 +128,17 @@ final class LogFollower {
       }
     }
     return current;
+  }
+
+  /** Whether {@code attempt} ended long enough ago that no late bytes can come: no grace needed. */
+  private boolean longOver(StepVersion step, int attempt) {
+    if (step.attempt() > attempt) {
+      return true;
+    }
+    Instant end = step.completedAt();
+    return ended(step, attempt)
+        && end != null
+        && end.isBefore(clock.instant().minusMillis(GRACE_MILLIS));
   }
 
   /** Whether {@code attempt} can write no more: a later one began, or the step is not running. */

@@ -20,7 +20,7 @@ final class StepLogRoutes {
 
   StepLogRoutes(WebUi.Services services) {
     this.services = services;
-    this.follower = new LogFollower(services.logs(), services.runs());
+    this.follower = new LogFollower(services.logs(), services.runs(), services.clock());
   }
 
   void chunk(Context ctx) {
