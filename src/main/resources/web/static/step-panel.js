@@ -82,6 +82,8 @@ function init(panel) {
       const url = new URL(location.href);
       for (const key of ["step", "tab", "attempt"]) url.searchParams.delete(key);
       history.pushState(history.state, "", url);
+      // The run page follows the URL on back and forward; now it may follow this change too.
+      window.dispatchEvent(new PopStateEvent("popstate", { state: history.state }));
     });
   }
   // The run page may load the panel without the tab its own URL names.

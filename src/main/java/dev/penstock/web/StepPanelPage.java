@@ -2,6 +2,7 @@ package dev.penstock.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.InputMapping;
+import dev.penstock.model.MissingParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.Pipeline;
@@ -62,6 +63,9 @@ final class StepPanelPage {
   void value(Context ctx) {
     StepVersion step = stepOfRun(services, ctx);
     String name = ctx.queryParam("name");
+    if (name == null) {
+      throw new MissingParameterException("Name the value to show: ?io=input|output&name=<name>.");
+    }
     boolean output = "output".equals(ctx.queryParam("io"));
     JsonNode value =
         (output ? outputValue(step, name) : inputValue(step, name))
