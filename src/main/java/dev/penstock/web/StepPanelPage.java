@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -101,7 +102,7 @@ final class StepPanelPage {
                     "No step " + stepVersionId + " in the run " + versionId + "."));
   }
 
-  private static java.util.Optional<JsonNode> inputValue(StepVersion step, String name) {
+  private static Optional<JsonNode> inputValue(StepVersion step, String name) {
     List<InputMapping> inputs = step.boundInputs() != null ? step.boundInputs() : step.inputs();
     return inputs.stream()
         .filter(input -> input.name().equals(name) && input.value() != null)
@@ -109,9 +110,9 @@ final class StepPanelPage {
         .findFirst();
   }
 
-  private static java.util.Optional<JsonNode> outputValue(StepVersion step, String name) {
+  private static Optional<JsonNode> outputValue(StepVersion step, String name) {
     return step.outputValues() == null
-        ? java.util.Optional.empty()
+        ? Optional.empty()
         : step.outputValues().stream()
             .filter(output -> output.name().equals(name) && output.value() != null)
             .map(OutputMapping::value)
