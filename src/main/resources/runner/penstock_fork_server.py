@@ -85,8 +85,13 @@ def main(argv):
     children.fork_spares()
     send({"event": "ready", "pid": os.getpid()})
     pending = b""
+    # poll, not select: select fails on fds past 1023, and the sandbox's
+    # Landlock rules hold an fd per readable path, which can be over a thousand.
+    poller = select.poll()
+    poller.register(0, select.POLLIN)
+    poller.register(wake_read, select.POLLIN)
     while True:
-        readable, _, _ = select.select([0, wake_read], [], [])
+        readable = [fd for fd, _ in poller.poll()]
         if wake_read in readable:
             drain(wake_read)
             children.reap()

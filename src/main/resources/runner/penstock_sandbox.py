@@ -191,7 +191,9 @@ def take_limits(settings, own_pid_namespace=False, lifeline=None):
     # then make sure the parent did not die in between.
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if lifeline is not None:
-        readable, _, _ = select.select([lifeline], [], [], 0)
+        poller = select.poll()  # select fails on fds past 1023 (see Rules)
+        poller.register(lifeline, select.POLLIN)
+        readable = poller.poll(0)
         os.close(lifeline)
         if readable:
             os._exit(SIGNAL_EXIT_BASE + signal.SIGKILL)

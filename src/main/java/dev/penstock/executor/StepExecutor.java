@@ -1,5 +1,6 @@
 package dev.penstock.executor;
 
+import dev.penstock.model.LogChunk;
 import java.nio.file.Path;
 
 /** Runs step attempts. Implementations are thread-safe. */
@@ -21,4 +22,18 @@ public interface StepExecutor {
    * while the attempt is still writing.
    */
   String readLog(Path logFile);
+
+  /**
+   * At most {@code maxBytes} bytes of an attempt's log, from offset {@code from}, without reading
+   * the rest of it (see {@link LogChunk} for what offsets count). A {@code from} before the first
+   * byte still kept reads from that byte; one at or past the end gives an empty chunk at the end.
+   * The chunk's text is whole UTF-8 characters: a start inside a character moves forward to the
+   * next one, and an end inside one moves back before it (bytes that are not UTF-8 decode to
+   * U+FFFD), so a chunk of 4 bytes or more holds at least one character whenever one lies after
+   * {@code from}; chunks that start where the previous one ended read the log without gaps or
+   * overlaps. A log that does not exist yet reads as {@link LogChunk#EMPTY}; one that cannot be
+   * read throws {@link ExecutorException}. Safe to call while the attempt is still writing: the
+   * chunk is consistent with one moment of the log.
+   */
+  LogChunk readLog(Path logFile, long from, int maxBytes);
 }

@@ -31,6 +31,25 @@ public interface RunOverview {
   Map<String, Integer> stepCounts();
 
   /**
+   * The names of the steps the given versions have, each once, ordered by the smallest position any
+   * of them gives it (then by name): a page of {@code limit} after skipping {@code offset}, so that
+   * runs of a pipeline whose steps changed line up by step name. Unknown version ids add nothing;
+   * no ids, no names.
+   */
+  List<String> stepNames(Collection<String> pipelineVersionIds, int offset, int limit);
+
+  /** How many names {@link #stepNames} lists for these versions in all. */
+  int stepNameCount(Collection<String> pipelineVersionIds);
+
+  /**
+   * Where the named steps stand in each of the given versions, in one read: by version id, the step
+   * versions whose name is among {@code stepNames}, in position order, as {@link #stepProgress}
+   * reads them. A version with none of them (or unknown) has no entry.
+   */
+  Map<String, List<StepProgress>> stepProgressByVersion(
+      Collection<String> pipelineVersionIds, Collection<String> stepNames);
+
+  /**
    * The version's step versions whose row changed at or after {@code since} (all when null), in
    * position order, as a live page shows them: status and times, no code, inputs or outputs. A
    * reader that polls with a {@code since} a little before its previous read sees every change,

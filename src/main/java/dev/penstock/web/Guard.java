@@ -21,8 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Guard {
   static final String SESSION_COOKIE = "penstock_session";
+
+  /**
+   * Set once a page has answered: the server's 404 handler, which runs after any handler that
+   * answered 404, then leaves the answer alone (the API's envelope marks its answers the same way).
+   */
+  static final String ANSWERED = "penstock.answered";
+
   private static final String SESSION = "penstock.session";
-  private static final String ANSWERED = "penstock.web.answered";
   private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
   private final Sessions sessions;

@@ -67,6 +67,8 @@ public final class WebUi implements Consumer<JavalinConfig> {
     page(config, HandlerType.POST, "/pipelines/{pipelineId}/schedule", pipelineActions::schedule);
     new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent())
         .register((verb, path, handler) -> page(config, verb, path, handler));
+    new StepViewRoutes(services, templates)
+        .register((path, handler) -> page(config, HandlerType.GET, path, handler));
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */

@@ -130,4 +130,20 @@ final class FakeRunOverview implements RunOverview {
       String pipelineVersionId, Collection<String> stepVersionIds) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<String> stepNames(Collection<String> pipelineVersionIds, int offset, int limit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int stepNameCount(Collection<String> pipelineVersionIds) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Map<String, List<StepProgress>> stepProgressByVersion(
+      Collection<String> pipelineVersionIds, Collection<String> stepNames) {
+    throw new UnsupportedOperationException();
+  }
 }

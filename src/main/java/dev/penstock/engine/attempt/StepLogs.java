@@ -1,9 +1,10 @@
 package dev.penstock.engine.attempt;
 
 import dev.penstock.executor.StepExecutor;
+import dev.penstock.model.LogChunk;
 import dev.penstock.model.StepVersion;
 
-/** Reads a step version's logs: every attempt's, oldest first. Thread-safe. */
+/** Reads a step version's logs: whole, or a range of one attempt's. Thread-safe. */
 public final class StepLogs {
   private final StepExecutor executor;
   private final Workspace workspace;
@@ -13,6 +14,7 @@ public final class StepLogs {
     this.workspace = workspace;
   }
 
+  /** Every attempt's log as kept, oldest attempt first. */
   public String of(StepVersion step) {
     var text = new StringBuilder();
     for (int attempt = 1; attempt <= step.attempt(); attempt++) {
@@ -20,5 +22,29 @@ public final class StepLogs {
           executor.readLog(workspace.logFile(step.pipelineVersionId(), step.id(), attempt)));
     }
     return text.toString();
+  }
+
+  /**
+   * At most {@code maxBytes} bytes of attempt {@code attempt}'s log from offset {@code from}, as
+   * {@link StepExecutor#readLog(java.nio.file.Path, long, int)} reads them: whole characters, no
+   * gaps between chunks that follow one another, {@link LogChunk#EMPTY} for an attempt that has no
+   * log (it has not started, or its number is not one of the step's).
+   */
+  public LogChunk read(StepVersion step, int attempt, long from, int maxBytes) {
+    if (attempt < 1 || attempt > step.attempt()) {
+      return LogChunk.EMPTY;
+    }
+    return executor.readLog(
+        workspace.logFile(step.pipelineVersionId(), step.id(), attempt), from, maxBytes);
+  }
+
+  /**
+   * The end of attempt {@code attempt}'s log: its last {@code maxBytes} bytes or fewer, read
+   * without reading the rest, however long the log is. A log still being written may have grown by
+   * the time the chunk is read; its {@code size} says so.
+   */
+  public LogChunk tail(StepVersion step, int attempt, int maxBytes) {
+    LogChunk end = read(step, attempt, Long.MAX_VALUE, 0);
+    return read(step, attempt, Math.max(end.earliest(), end.size() - maxBytes), maxBytes);
   }
 }

@@ -1,6 +1,7 @@
 package dev.penstock.executor.local;
 
 import dev.penstock.executor.python.BuildLog;
+import dev.penstock.model.LogChunk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,16 @@ final class CappedLog implements AutoCloseable, BuildLog {
     }
   }
 
+  /** A range of the log, like {@link LogRange#read}, consistent with concurrent writes. */
+  LogChunk read(long from, int maxBytes) throws IOException {
+    lock.lock();
+    try {
+      return LogRange.read(file, from, maxBytes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void close() throws IOException {
     lock.lock();
@@ -201,7 +212,12 @@ final class CappedLog implements AutoCloseable, BuildLog {
     return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  private static Path previousOf(Path file) {
+  /** How many bytes of the log were rotated away, which is where {@code .1} starts. */
+  static long droppedBytes(Path file) throws IOException {
+    return Dropped.read(file).bytes();
+  }
+
+  static Path previousOf(Path file) {
     return file.resolveSibling(file.getFileName() + ".1");
   }
 

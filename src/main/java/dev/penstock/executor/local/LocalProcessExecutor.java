@@ -1,6 +1,7 @@
 package dev.penstock.executor.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.StepExecutor;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
@@ -9,6 +10,7 @@ import dev.penstock.executor.python.PythonEnvironments;
 import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.executor.python.VirtualEnvironmentBuilder;
 import dev.penstock.model.FailureCause;
+import dev.penstock.model.LogChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -125,6 +127,16 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   public String readLog(Path logFile) {
     CappedLog open = openLogs.get(logKey(logFile));
     return open != null ? open.read(logCapBytes) : CappedLog.read(logFile, logCapBytes);
+  }
+
+  @Override
+  public LogChunk readLog(Path logFile, long from, int maxBytes) {
+    CappedLog open = openLogs.get(logKey(logFile));
+    try {
+      return open != null ? open.read(from, maxBytes) : LogRange.read(logFile, from, maxBytes);
+    } catch (IOException | RuntimeException e) {
+      throw new ExecutorException("the log " + logFile + " cannot be read: " + e, null, e);
+    }
   }
 
   /** How many fork servers are alive now; 0 when steps start as fresh processes. */

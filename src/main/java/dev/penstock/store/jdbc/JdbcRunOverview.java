@@ -39,6 +39,21 @@ final class JdbcRunOverview implements RunOverview {
 
   private static final String STEP_COUNTS =
       "SELECT pipeline_id, COUNT(*) AS n FROM pipeline_step GROUP BY pipeline_id";
+  private static final String STEP_NAMES =
+      """
+      SELECT step_name FROM step_version WHERE pipeline_version IN (<versionIds>)
+      GROUP BY step_name ORDER BY MIN(position), step_name LIMIT :limit OFFSET :offset
+      """;
+  private static final String STEP_NAME_COUNT =
+      "SELECT COUNT(DISTINCT step_name) FROM step_version WHERE pipeline_version IN (<versionIds>)";
+  private static final String PROGRESS_BY_VERSION =
+      """
+      SELECT pipeline_version, id, step_name, position, status, attempt, failures, started_at,
+             completed_at, updated_at
+      FROM step_version
+      WHERE pipeline_version IN (<versionIds>) AND step_name IN (<stepNames>)
+      ORDER BY position, id
+      """;
   private static final String PROGRESS =
       """
       SELECT id, step_name, position, status, attempt, failures, started_at, completed_at,
@@ -112,6 +127,69 @@ final class JdbcRunOverview implements RunOverview {
                           row.getColumn("pipeline_id", String.class),
                           row.getColumn("n", Integer.class));
                       return counts;
+                    }));
+  }
+
+  @Override
+  public List<String> stepNames(Collection<String> pipelineVersionIds, int offset, int limit) {
+    if (pipelineVersionIds.isEmpty() || limit <= 0) {
+      return List.of();
+    }
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(STEP_NAMES)
+                .bindList("versionIds", List.copyOf(pipelineVersionIds))
+                .bind("limit", limit)
+                .bind("offset", Math.max(0, offset))
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Override
+  public int stepNameCount(Collection<String> pipelineVersionIds) {
+    if (pipelineVersionIds.isEmpty()) {
+      return 0;
+    }
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(STEP_NAME_COUNT)
+                .bindList("versionIds", List.copyOf(pipelineVersionIds))
+                .mapTo(Integer.class)
+                .one());
+  }
+
+  @Override
+  public Map<String, List<StepProgress>> stepProgressByVersion(
+      Collection<String> pipelineVersionIds, Collection<String> stepNames) {
+    if (pipelineVersionIds.isEmpty() || stepNames.isEmpty()) {
+      return Map.of();
+    }
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(PROGRESS_BY_VERSION)
+                .bindList("versionIds", List.copyOf(pipelineVersionIds))
+                .bindList("stepNames", List.copyOf(stepNames))
+                .reduceResultSet(
+                    new LinkedHashMap<String, List<StepProgress>>(),
+                    (byVersion, row, context) -> {
+                      byVersion
+                          .computeIfAbsent(
+                              row.getString("pipeline_version"), id -> new java.util.ArrayList<>())
+                          .add(
+                              new StepProgress(
+                                  row.getString("id"),
+                                  row.getString("step_name"),
+                                  row.getInt("position"),
+                                  enumValue(StepStatus.class, row.getString("status")),
+                                  row.getInt("attempt"),
+                                  row.getInt("failures"),
+                                  instant(row, "started_at"),
+                                  instant(row, "completed_at"),
+                                  instant(row, "updated_at")));
+                      return byVersion;
                     }));
   }
 

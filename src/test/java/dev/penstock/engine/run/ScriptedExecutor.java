@@ -8,6 +8,7 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
+import dev.penstock.model.LogChunk;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,6 +57,11 @@ public final class ScriptedExecutor implements StepExecutor {
   @Override
   public String readLog(Path logFile) {
     return "";
+  }
+
+  @Override
+  public LogChunk readLog(Path logFile, long from, int maxBytes) {
+    return LogChunk.EMPTY;
   }
 
   /** The next launch, waiting up to ten seconds for it. */

@@ -62,6 +62,51 @@ interface RunOverviewContract extends StoreAccess {
   }
 
   @Test
+  default void step_names_of_several_versions_line_up_by_name_in_position_order_a_page_at_a_time() {
+    Pipeline pipeline = createPipeline();
+    PipelineVersion older = version(pipeline, at(1), "a", "b", "c");
+    PipelineVersion newer = version(pipeline, at(2), "a", "c", "d");
+    runs().createVersion(older);
+    runs().createVersion(newer);
+    var both = List.of(older.id(), newer.id(), "no-such-version");
+
+    assertThat(overview().stepNames(both, 0, 10)).containsExactly("a", "b", "c", "d");
+    assertThat(overview().stepNames(both, 1, 2)).containsExactly("b", "c");
+    assertThat(overview().stepNameCount(both)).isEqualTo(4);
+    assertThat(overview().stepNames(List.of(newer.id()), 0, 10)).containsExactly("a", "c", "d");
+    assertThat(overview().stepNames(List.of(), 0, 10)).isEmpty();
+    assertThat(overview().stepNameCount(List.of())).isZero();
+  }
+
+  @Test
+  default void the_named_steps_of_several_versions_are_read_at_once_by_version() {
+    Pipeline pipeline = createPipeline();
+    PipelineVersion older = version(pipeline, at(1), "a", "b", "c");
+    PipelineVersion newer = version(pipeline, at(2), "a", "c", "d");
+    runs().createVersion(older);
+    runs().createVersion(newer);
+    runs().admitVersion(newer.id(), at(10));
+    runs().claimStep(newer.steps().get(1).id(), 0, "node", null, at(20));
+
+    var progress =
+        overview()
+            .stepProgressByVersion(
+                List.of(older.id(), newer.id(), "no-such-version"), List.of("c", "d", "zz"));
+
+    assertThat(progress).containsOnlyKeys(older.id(), newer.id());
+    assertThat(progress.get(older.id()))
+        .extracting(StepProgress::id, StepProgress::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(older.steps().get(2).id(), StepStatus.PENDING));
+    assertThat(progress.get(newer.id()))
+        .extracting(StepProgress::stepName, StepProgress::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("c", StepStatus.RUNNING),
+            org.assertj.core.groups.Tuple.tuple("d", StepStatus.PENDING));
+    assertThat(overview().stepProgressByVersion(List.of(older.id()), List.of())).isEmpty();
+  }
+
+  @Test
   default void step_progress_lists_the_steps_changed_since_a_time() {
     PipelineVersion version = createVersion("a", "b");
     var steps = version.steps();
