@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -31,6 +32,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private final Map<ConfigKey, String> settings;
   private final InstantSource clock;
   private Path dataDir;
+  private boolean ownsDataDir;
   private PenstockServer server;
   private AbacusClient client;
 
@@ -91,12 +93,13 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   @Override
   public void afterAll(ExtensionContext context) {
-    stop();
+    close();
   }
 
   private void startOnNewDataDir() {
     try {
       dataDir = Files.createTempDirectory("penstock-test-");
+      ownsDataDir = true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -143,8 +146,20 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return Steps.awaitFinished(client(), pipelineVersion);
   }
 
+  /**
+   * Stops the server and deletes the data directory it made. Left behind, they pile up in /tmp, and
+   * a step sandbox holds a descriptor for every entry there.
+   */
   @Override
   public void close() {
     stop();
+    if (ownsDataDir) {
+      try (var paths = Files.walk(dataDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // a file a step left unreadable stays; the next /tmp clean-up takes it
+      }
+      ownsDataDir = false;
+    }
   }
 }
