@@ -53,19 +53,16 @@ class ScreenshotsBrowserTest {
   @BeforeAll
   static void a_pipeline_run_twice() {
     var client = server.client();
-    pipelineId =
-        client
-            .call(
-                "createPipeline",
-                java.util.Map.of(
-                    "pipelineName",
-                    "daily_sales",
-                    "pipelineVariableMappings",
-                    List.of(
-                        Steps.input("day", "STRING", "2026-12-01", null),
-                        Steps.input("limit", "INTEGER", 1000, null))))
-            .path("pipelineId")
-            .asText();
+    pipelineId = Steps.createPipeline(client, "daily_sales");
+    client.call(
+        "updatePipeline",
+        java.util.Map.of(
+            "pipelineId",
+            pipelineId,
+            "pipelineVariableMappings",
+            List.of(
+                Steps.input("day", "STRING", "2026-12-01", null),
+                Steps.input("limit", "INTEGER", 1000, null))));
     StepRequest.named("extract")
         .source(SOURCE)
         .function("extract")

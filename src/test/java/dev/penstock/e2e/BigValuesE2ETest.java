@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.ServerProcess;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,17 +80,7 @@ class BigValuesE2ETest {
                   List.of(Steps.input("big", "STRING", big, null))));
       String versionId = run.path("pipelineVersion").asText();
       String done = Steps.stepVersion(run, "done").path("pipelineStepVersion").asText();
-      await()
-          .atMost(Duration.ofMinutes(10))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  client
-                      .call("describePipelineStepVersion", params("pipelineStepVersion", done))
-                      .path("status")
-                      .asText(),
-              "COMPLETE"::equals);
-
+      awaitStep(server, client, done);
       Seen waited =
           get(server, "waitForPipelineVersion?timeout=25&pipelineVersion=" + versionId, big).get(0);
       Seen described =
@@ -101,6 +93,37 @@ class BigValuesE2ETest {
       assertThat(listed).containsExactly(whole);
       assertThat(server.isAlive()).isTrue();
       assertThat(server.output()).noneMatch(line -> line.contains("OutOfMemoryError"));
+    }
+  }
+
+  /**
+   * Waits for the small last step to end; when it does not, says what the server logged, since
+   * describing this run whole is what a failing server could not do.
+   */
+  private static void awaitStep(ServerProcess server, AbacusClient client, String stepVersion) {
+    try {
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  client
+                      .call(
+                          "describePipelineStepVersion", params("pipelineStepVersion", stepVersion))
+                      .path("status")
+                      .asText(),
+              "COMPLETE"::equals);
+    } catch (ConditionTimeoutException e) {
+      List<String> log = server.output();
+      throw new AssertionError(
+          e.getMessage()
+              + "; the server's last lines:\n"
+              + String.join(
+                  "\n",
+                  log.subList(Math.max(0, log.size() - 40), log.size()).stream()
+                      .map(line -> line.substring(0, Math.min(line.length(), 400)))
+                      .toList()),
+          e);
     }
   }
 
