@@ -1,11 +1,11 @@
 package dev.penstock.engine.definition;
 
+import dev.penstock.executor.PythonImports;
 import dev.penstock.model.PythonModule;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Finds the modules a step's code imports, and the modules those import, so a run can snapshot them
@@ -13,11 +13,6 @@ import java.util.regex.Pattern;
  * through importlib or exec is not seen. Pure and thread-safe.
  */
 public final class ModuleImports {
-  private static final Pattern IMPORT =
-      Pattern.compile(
-          "^\\s*(?:from\\s+([A-Za-z_]\\w*)[\\w.]*\\s+import\\b|import\\s+([^#\\n]+))",
-          Pattern.MULTILINE);
-
   private ModuleImports() {}
 
   /** Name → source of every known module that {@code source} imports, directly or not. */
@@ -26,17 +21,7 @@ public final class ModuleImports {
     var pending = new ArrayDeque<String>();
     pending.add(source == null ? "" : source);
     while (!pending.isEmpty()) {
-      var matcher = IMPORT.matcher(pending.poll());
-      while (matcher.find()) {
-        if (matcher.group(1) != null) {
-          visit(matcher.group(1), lookup, found, pending);
-        } else {
-          for (String part : matcher.group(2).split(",")) {
-            String name = part.trim().split("[\\s.]")[0];
-            visit(name, lookup, found, pending);
-          }
-        }
-      }
+      PythonImports.forEach(pending.poll(), name -> visit(name, lookup, found, pending));
     }
     return found;
   }
