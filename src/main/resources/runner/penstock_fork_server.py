@@ -7,7 +7,9 @@ Usage:
 
 The server imports the runner once; each step then costs a fork instead of an
 interpreter start. It never imports or runs a step's code: only its children
-do, after the fork, so a step cannot leave anything behind in it.
+do, after the fork, so a step cannot leave anything behind in it. It does
+import, when asked, the installed libraries that steps import (pandas, say),
+so that each child finds them loaded instead of paying their import.
 
 It keeps SPARES children forked ahead of time, each of which has already done
 what every step's process does first (its own process group and PID
@@ -35,6 +37,13 @@ on stdout, one JSON object a line:
     -> {"event": "exited", "id": N, "code": X}         X as the JDK reports
            exit codes: 128 + S for a death by signal S
     -> {"event": "failed", "id": N, "message": M}      no child was made
+    <- preload NAME [NAME ...]
+    -> {"event": "preloaded", "loaded": [...], "skipped": {NAME: WHY},
+        "retired": WHY or null}
+           The server imports the named modules itself, so that its
+           children find them loaded (see Preloader), then forks new spares.
+           "retired": a module started threads, after which forking is not
+           safe: every later run fails, and the Java server starts another.
 When stdin ends (the Java server closed it or died), the server kills its
 children's process groups and exits.
 
@@ -44,6 +53,8 @@ Standard library only; Python 3.9 or later; Linux (/proc, process groups).
 import collections
 import faulthandler
 import gc
+import importlib
+import importlib.util
 import json
 import os
 import select
@@ -62,11 +73,14 @@ CONTROL = os.dup(1)  # events go here; a child's fd 1 becomes its log pipe
 SIGNAL_EXIT_BASE = 128
 CHILD_FAILED_EXIT_CODE = 70
 SPARES = 2
+PRELOAD_SECONDS = 20  # the most one preload line may take, all its modules
 
 
 def main(argv):
     server = os.environ.pop(penstock_runner.PARENT_PID_VARIABLE, None)
     sandbox = Sandbox(json.loads(argv[2]) if argv[1:2] == ["--sandbox"] else {})
+    # What a preloaded module prints goes to stderr, never among the events.
+    os.dup2(2, 1)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
@@ -109,6 +123,8 @@ def main(argv):
                 children.run(int(request_id), payload)
             elif op == b"release":
                 children.release(int(rest))
+            elif op == b"preload":
+                children.preload(rest.decode("utf-8", "replace").split())
     children.kill_all()
     return 0
 
@@ -131,9 +147,14 @@ class Children:
         self.running = {}  # child pid -> request id
         self.pipes = {}  # request id -> read end of the child's output pipe
         self.spares = collections.deque()
+        self.retired = None  # why no step may be forked any more, if so
 
     def run(self, request_id, payload):
         """Hands the run's JSON (its bytes) to a spare; forks a new one."""
+        if self.retired:
+            send({"event": "failed", "id": request_id,
+                  "message": f"the fork server was retired: {self.retired}"})
+            return
         payload += b"\n"
         for _ in range(SPARES + 1):
             if not self.spares:
@@ -159,6 +180,20 @@ class Children:
     def fork_spares(self):
         while len(self.spares) < SPARES and self.fork_spare() is None:
             pass
+
+    def preload(self, names):
+        """Imports names here, then replaces the spares forked without them."""
+        loaded, skipped, retired = Preloader(PRELOAD_SECONDS).load(names)
+        if loaded or retired:
+            for spare in list(self.spares):  # each exits on its request's end
+                close_all(spare.requests, spare.output)
+            self.spares.clear()
+            gc.freeze()  # as at start: children's collections skip it all
+            self.retired = retired
+            if not retired:
+                self.fork_spares()
+        send({"event": "preloaded", "loaded": loaded, "skipped": skipped,
+              "retired": retired})
 
     def release(self, request_id):
         fd = self.pipes.pop(request_id, None)
@@ -220,6 +255,95 @@ class Children:
         pids = list(self.running) + [spare.pid for spare in self.spares]
         for pid in pids:
             kill_group(pid)
+
+
+class Preloader:
+    """Imports modules into the fork server, so that steps find them loaded.
+
+    A step that imports pandas then pays a fork instead of the import (as
+    multiprocessing's forkserver does with set_forkserver_preload). Only
+    modules of the interpreter's own installation are loaded: in a virtual
+    environment built for a step's packageRequirements, its packages would
+    run their code here, outside the sandbox the steps are confined to. A
+    module that is missing, raises, or takes too long is skipped with the
+    reason, and never fails a step: the step imports it itself, as without
+    preloading.
+    """
+
+    def __init__(self, seconds):
+        self.deadline = seconds
+
+    def load(self, names):
+        """Returns the names loaded, the skipped ones with why, and why no
+        child may be forked any more (a module started threads), if so."""
+        loaded, skipped = [], {}
+        previous = signal.signal(signal.SIGALRM, _out_of_time)
+        signal.alarm(self.deadline)
+        try:
+            for index, name in enumerate(names):
+                why = self.load_one(name)
+                if why is not None:
+                    skipped[name] = why
+                    continue
+                retired = threads_started(name)
+                if retired:
+                    skipped[name] = retired
+                    for later in names[index + 1:]:
+                        skipped[later] = "not tried: " + retired
+                    return loaded, skipped, retired
+                loaded.append(name)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+        return loaded, skipped, None
+
+    @staticmethod
+    def load_one(name):
+        if not name.isidentifier():
+            return "not a module name"
+        if name in sys.modules:
+            return None
+        try:
+            spec = importlib.util.find_spec(name)
+            if spec is None:
+                return "not installed"
+            if in_virtual_environment(spec):
+                return ("installed for the step's packageRequirements: loaded"
+                        " only inside the step's sandbox")
+            importlib.import_module(name)
+            return None
+        except PreloadTimeout:
+            return f"took longer than {PRELOAD_SECONDS} s to import"
+        except BaseException as exc:  # its SystemExit too: never the server's
+            return f"{type(exc).__name__}: {exc}"[:500]
+
+
+class PreloadTimeout(Exception):
+    pass
+
+
+def _out_of_time(signum, frame):
+    raise PreloadTimeout()
+
+
+def in_virtual_environment(spec):
+    """Whether the module comes from a virtual environment's own packages."""
+    if sys.prefix == sys.base_prefix:
+        return False
+    places = [spec.origin] if spec.origin else []
+    places += list(spec.submodule_search_locations or [])
+    prefix = os.path.join(os.path.realpath(sys.prefix), "")
+    return any(os.path.realpath(place).startswith(prefix) for place in places)
+
+
+def threads_started(name):
+    """Why forking is no longer safe, or None: the module left threads
+    running, and a child forked now could inherit a lock one of them held."""
+    threading = sys.modules.get("threading")
+    if threading is None or threading.active_count() <= 1:
+        return None
+    return (f"preloading {name} started threads, after which forking is"
+            f" unsafe")
 
 
 def hand_over(requests, payload):
@@ -331,10 +455,29 @@ def run_child(output, requests, server_pid, sandbox):
     # started long before, so it puts those folders on its path itself.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[0:0] = extra
+    forget_shadowed_modules(extra)
     sys.argv = [os.path.join(os.path.dirname(penstock_runner.__file__),
                              "penstock_runner.py"), work_dir]
     return penstock_runner.run_step(work_dir, launcher_group,
                                     request.get("request"))
+
+
+def forget_shadowed_modules(folders):
+    """Unloads preloaded modules that a step's own modules shadow.
+
+    A fresh interpreter would import the run's module from PYTHONPATH, ahead
+    of an installed one of the same name; a child of a server that preloaded
+    the installed one must not find it in sys.modules instead.
+    """
+    names = set()
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        names.update(entry.split(".", 1)[0] for entry in entries)
+    for loaded in [m for m in sys.modules if m.split(".", 1)[0] in names]:
+        del sys.modules[loaded]
 
 
 def read_line(fd):

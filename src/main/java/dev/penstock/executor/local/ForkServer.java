@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ final class ForkServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration FORK_TIMEOUT = Duration.ofSeconds(30);
+  // Generous: a step's fork may wait behind a preload (up to 20 s a line, in the script).
+  private static final Duration FORK_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path python;
   private final Process process;
@@ -51,12 +53,15 @@ final class ForkServer implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<Long, ForkedStepProcess> children = new LinkedHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
+  private final Consumer<List<String>> onPreloaded;
   private volatile boolean dead;
+  private volatile String retired;
   private volatile long lastUsedNanos = System.nanoTime();
 
-  private ForkServer(Path python, Process process) {
+  private ForkServer(Path python, Process process, Consumer<List<String>> onPreloaded) {
     this.python = python;
     this.process = process;
+    this.onPreloaded = onPreloaded;
     this.requests = process.getOutputStream();
     this.stderr = StderrTail.start(process, "penstock-fork-server-" + process.pid());
     // Platform, like every reader of a pipe: see LogPump.
@@ -70,8 +75,10 @@ final class ForkServer implements AutoCloseable {
    * Starts a fork server on {@code python} and waits until it is warm.
    *
    * @param sandbox penstock_sandbox's settings for its children, or null for none
+   * @param onPreloaded told the modules each {@link #preload} loaded
    */
-  static ForkServer start(Path python, Path script, Map<String, Object> sandbox)
+  static ForkServer start(
+      Path python, Path script, Map<String, Object> sandbox, Consumer<List<String>> onPreloaded)
       throws StartException {
     var command = new ArrayList<>(List.of(python.toString(), "-u", script.toString()));
     if (sandbox != null) {
@@ -94,7 +101,7 @@ final class ForkServer implements AutoCloseable {
     } catch (IOException e) {
       throw new StartException(PythonVersion.cannotStart(python, e.getMessage()));
     }
-    var server = new ForkServer(python, process);
+    var server = new ForkServer(python, process, onPreloaded);
     try {
       server.ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -149,8 +156,19 @@ final class ForkServer implements AutoCloseable {
     return child;
   }
 
+  /**
+   * Asks the server to import {@code modules} before it forks the next step: steps that import them
+   * then find them loaded. Requests sent after this wait for it.
+   */
+  void preload(List<String> modules) {
+    if (!modules.isEmpty()) {
+      send(("preload " + String.join(" ", modules)).getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+  }
+
+  /** Whether it takes steps: not dead, and not retired by a preload that made forking unsafe. */
   boolean alive() {
-    return !dead && process.isAlive();
+    return !dead && retired == null && process.isAlive();
   }
 
   long pid() {
@@ -201,6 +219,10 @@ final class ForkServer implements AutoCloseable {
       ready.complete(null);
       return;
     }
+    if (kind.equals("preloaded")) {
+      preloaded(event);
+      return;
+    }
     long id = event.path("id").asLong();
     ForkedStepProcess child = child(id);
     switch (kind) {
@@ -214,10 +236,35 @@ final class ForkServer implements AutoCloseable {
       case "failed" -> {
         forget(id);
         if (child != null) {
-          child.startFailed("the fork server could not start the step: " + event.path("message"));
+          child.startFailed(
+              "the fork server could not start the step: " + event.path("message").asText());
         }
       }
       default -> LOG.warn("Unknown event from the fork server for {}: {}", python, event);
+    }
+  }
+
+  private void preloaded(JsonNode event) {
+    var loaded = new ArrayList<String>();
+    event.path("loaded").forEach(name -> loaded.add(name.asText()));
+    if (!loaded.isEmpty()) {
+      LOG.info("The fork server for {} preloaded {}", python, String.join(", ", loaded));
+      onPreloaded.accept(loaded);
+    }
+    event
+        .path("skipped")
+        .properties()
+        .forEach(
+            skip ->
+                LOG.info(
+                    "The fork server for {} did not preload {}: {}",
+                    python,
+                    skip.getKey(),
+                    skip.getValue().asText()));
+    if (event.path("retired").isTextual()) {
+      retired = event.path("retired").asText();
+      LOG.warn("Retiring the fork server for {} (pid {}): {}", python, process.pid(), retired);
+      closeWhenIdle();
     }
   }
 
@@ -272,6 +319,22 @@ final class ForkServer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    if (retired != null) {
+      closeWhenIdle();
+    }
+  }
+
+  /** A retired server ends once the steps it runs have: closing it would kill them. */
+  private void closeWhenIdle() {
+    lock.lock();
+    try {
+      if (!children.isEmpty()) {
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    close();
   }
 
   /**

@@ -25,6 +25,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
   private final StepSandbox sandbox;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Path, ForkServer> servers = new HashMap<>();
+  private final Preloads preloads = new Preloads();
   private boolean closed;
 
   /**
@@ -43,6 +44,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
   @Override
   public StepProcess start(StepLaunch launch, Path python) throws StartException {
     ForkServer server = serverFor(python);
+    server.preload(preloads.toOffer(python, launch));
     try {
       return server.fork(launch, RunnerRequest.of(launch, maxOutputBytes));
     } catch (StartException e) {
@@ -73,6 +75,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
     } finally {
       lock.unlock();
     }
+    preloads.forget(python);
     if (server != null) {
       server.close();
     }
@@ -103,10 +106,16 @@ final class ForkServers implements StepStarter, AutoCloseable {
         return server;
       }
       if (server != null) {
-        LOG.warn("The fork server for {} (pid {}) died; starting another", python, server.pid());
+        LOG.warn("The fork server for {} (pid {}) ended; starting another", python, server.pid());
       }
       // Started under the lock: concurrent first steps must not each start a server.
-      server = ForkServer.start(python, script, sandbox.settings("make", script.getParent()));
+      server =
+          ForkServer.start(
+              python,
+              script,
+              sandbox.settings("make", script.getParent()),
+              loaded -> preloads.loaded(python, loaded));
+      server.preload(preloads.loadedBy(python));
       servers.put(python, server);
       return server;
     } finally {
