@@ -136,6 +136,25 @@ def define_sleep(client):
                     None)
 
 
+def define_pandas(client, width=50):
+    # WORKLOADS.md W4, its step as written there: the import is the step's own.
+    src = ("def frame_step(i):\n"
+           "    import pandas as pd\n"
+           "    df = pd.DataFrame({'a': range(1000), 'b': range(1000)})\n"
+           "    return int(df[df.a % 50 == i].b.sum())\n\n"
+           "def sink_step(**values):\n    return sum(values.values())\n")
+    p = pipeline(client, "pandas-fan-out-50")
+
+    def frame(i):
+        step(client, p, f"fr{i}", src, "frame_step", [arg("i", "INTEGER", i)], [out(f"v{i}", "INTEGER")])
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(frame, range(width)))
+    step(client, p, "sink", src, "sink_step", [arg(f"v{i}", "INTEGER", None, f"v{i}") for i in range(width)],
+         [out("total", "INTEGER")], [f"fr{i}" for i in range(width)])
+    return Workload(p, width + 1, 0.0, lambda v: output(v, "sink", "total") == 499500, "sink")
+
+
 def output(version, step_name, output_name):
     for sv in version["stepVersions"]:
         if sv["stepName"] == step_name:
@@ -305,6 +324,7 @@ def main():
         "chain-100": define_chain,
         "fan-out-200": define_fanout,
         "parallel-sleep": define_sleep,
+        "pandas-fan-out-50": define_pandas,
         "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}"),
     }
     unknown = [w for w in args.workloads if w not in workloads]
