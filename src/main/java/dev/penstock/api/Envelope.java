@@ -70,7 +70,15 @@ final class Envelope {
   }
 
   void failure(Context ctx, Throwable error) {
-    String requestId = requestId(ctx);
+    String requestId;
+    try {
+      requestId = requestId(ctx);
+    } catch (IllegalStateException recycled) {
+      // The exchange is over (a stream whose server stopped, say): there is no one to answer,
+      // and throwing here would only hand Javalin an error about its own error handler.
+      log.debug("No response left for {} {}: {}", ctx.method(), ctx.path(), error.toString());
+      return;
+    }
     if (error instanceof HttpResponseException http && http.getStatus() == 413) {
       error = tooLarge();
     }

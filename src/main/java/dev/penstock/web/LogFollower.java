@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams one attempt's log to a browser as server-sent events: first its tail (or, when the
@@ -40,6 +42,8 @@ final class LogFollower {
   /** ASCII only: the event stream is written as text, and JSON escapes say every character. */
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
 
   private final StepLogs logs;
   private final RunStore runs;
@@ -95,6 +99,9 @@ final class LogFollower {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // The server stopping closes the store under a stream; the browser will reconnect.
+      LOG.debug("log stream of step {} ended: {}", step.id(), e.toString());
     }
   }
 
