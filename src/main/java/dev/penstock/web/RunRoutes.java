@@ -1,6 +1,5 @@
 package dev.penstock.web;
 
-import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.function.Predicate;
 
@@ -9,11 +8,6 @@ import java.util.function.Predicate;
  * (and, for the posts, its CSRF check). Thread-safe.
  */
 final class RunRoutes {
-  /** Adds a guarded route: WebUi's {@code page}. */
-  interface Pages {
-    void add(HandlerType verb, String path, Handler handler);
-  }
-
   private final RunPage page;
   private final RunEvents events;
   private final RunActions actions;
