@@ -8,6 +8,6 @@ import io.javalin.http.HandlerType;
  * guard (and, for a post, its CSRF check). Each family of pages registers its routes through one.
  */
 @FunctionalInterface
-interface Pages {
+public interface Pages {
   void add(HandlerType verb, String path, Handler handler);
 }

@@ -8,6 +8,7 @@ import dev.penstock.engine.run.Runs;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
+import dev.penstock.web.pipeline.PipelineRoutes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

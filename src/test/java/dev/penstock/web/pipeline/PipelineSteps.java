@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;

@@ -1,8 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.StepRetry;
+import dev.penstock.web.Formats;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

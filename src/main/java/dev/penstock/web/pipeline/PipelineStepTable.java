@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.PipelineStep;
 import java.util.List;

@@ -1,7 +1,7 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
-import static dev.penstock.web.PipelineSteps.NOW;
-import static dev.penstock.web.PipelineSteps.step;
+import static dev.penstock.web.pipeline.PipelineSteps.NOW;
+import static dev.penstock.web.pipeline.PipelineSteps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

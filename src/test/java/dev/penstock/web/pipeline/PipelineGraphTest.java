@@ -1,6 +1,6 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
-import static dev.penstock.web.PipelineSteps.step;
+import static dev.penstock.web.pipeline.PipelineSteps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.penstock.model.PipelineStep;

@@ -1,8 +1,13 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Paging;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

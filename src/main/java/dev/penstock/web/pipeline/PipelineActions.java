@@ -1,7 +1,10 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.Pipeline;
+import dev.penstock.web.Formats;
+import dev.penstock.web.Guard;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 

@@ -1,5 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
+import dev.penstock.web.Guard;
+import dev.penstock.web.Pages;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.HandlerType;
 
 /**
@@ -7,18 +11,18 @@ import io.javalin.http.HandlerType;
  * or resume the schedule), each behind the session guard (and, for the posts, its CSRF check).
  * Thread-safe.
  */
-final class PipelineRoutes {
+public final class PipelineRoutes {
   private final PipelineListPage list;
   private final PipelinePage page;
   private final PipelineActions actions;
 
-  PipelineRoutes(WebUi.Services services, Templates templates, Guard guard) {
+  public PipelineRoutes(WebUi.Services services, Templates templates, Guard guard) {
     this.list = new PipelineListPage(services, templates);
     this.page = new PipelinePage(services, templates);
     this.actions = new PipelineActions(services, page, guard);
   }
 
-  void register(Pages pages) {
+  public void register(Pages pages) {
     pages.add(HandlerType.GET, "/", list::show);
     pages.add(HandlerType.GET, "/pipelines/{pipelineId}", page::show);
     pages.add(HandlerType.POST, "/pipelines/{pipelineId}/run", actions::run);

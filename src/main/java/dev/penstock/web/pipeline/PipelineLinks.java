@@ -1,5 +1,6 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
+import dev.penstock.web.Formats;
 import java.util.ArrayList;
 import java.util.List;
 

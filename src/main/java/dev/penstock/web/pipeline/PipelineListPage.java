@@ -1,6 +1,11 @@
-package dev.penstock.web;
+package dev.penstock.web.pipeline;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Paging;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.util.Comparator;
 import java.util.List;
