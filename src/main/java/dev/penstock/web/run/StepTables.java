@@ -1,8 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Formats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

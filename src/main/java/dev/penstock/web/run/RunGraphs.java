@@ -1,8 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Formats;
 import dev.penstock.web.graph.FanOutGroups;
 import dev.penstock.web.graph.Graph;
 import dev.penstock.web.graph.GraphEdge;

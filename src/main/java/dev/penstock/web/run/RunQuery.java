@@ -1,7 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.StepStatus;
+import dev.penstock.web.Formats;
+import dev.penstock.web.Paging;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;

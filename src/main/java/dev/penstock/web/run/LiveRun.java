@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import java.util.Map;
 

@@ -1,5 +1,6 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
+import dev.penstock.web.Formats;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Guard;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;

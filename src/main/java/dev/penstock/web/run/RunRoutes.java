@@ -1,5 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
+import dev.penstock.web.Guard;
+import dev.penstock.web.Pages;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.HandlerType;
 import java.util.function.Predicate;
 
@@ -7,12 +11,12 @@ import java.util.function.Predicate;
  * The run page's routes: the page, its live stream and its actions, each behind the session guard
  * (and, for the posts, its CSRF check). Thread-safe.
  */
-final class RunRoutes {
+public final class RunRoutes {
   private final RunPage page;
   private final RunEvents events;
   private final RunActions actions;
 
-  RunRoutes(
+  public RunRoutes(
       WebUi.Services services, Templates templates, Guard guard, Predicate<String> sessionLive) {
     var graphs = new RunGraphs(services.overview());
     this.page = new RunPage(services, templates, graphs);
@@ -20,7 +24,7 @@ final class RunRoutes {
     this.actions = new RunActions(services, guard);
   }
 
-  void register(Pages pages) {
+  public void register(Pages pages) {
     pages.add(HandlerType.GET, "/runs/{versionId}", page::show);
     pages.add(HandlerType.GET, "/runs/{versionId}/events", events::stream);
     pages.add(HandlerType.POST, "/runs/{versionId}/cancel", actions::cancel);

@@ -1,8 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepStatus;
+import dev.penstock.web.Formats;
 import java.time.Instant;
 
 /**

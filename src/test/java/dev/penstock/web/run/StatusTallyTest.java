@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

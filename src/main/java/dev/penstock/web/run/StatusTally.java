@@ -1,6 +1,7 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.StepStatus;
+import dev.penstock.web.Formats;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,9 +1,10 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Formats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.store.StepProgress;
 import java.util.List;

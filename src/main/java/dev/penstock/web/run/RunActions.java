@@ -1,9 +1,12 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.ConflictException;
 import dev.penstock.model.MissingParameterException;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Formats;
+import dev.penstock.web.Guard;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;

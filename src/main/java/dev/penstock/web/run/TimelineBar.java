@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 /**
  * One attempt drawn on a step's row of the timeline: where it sits on the page's time window (in

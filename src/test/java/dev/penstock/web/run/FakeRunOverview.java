@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;

@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 /**
  * One step as the live stream sends it to a run page: its status (lower case, the CSS suffix), its

@@ -1,10 +1,15 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Session;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;

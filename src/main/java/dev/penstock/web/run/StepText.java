@@ -1,7 +1,8 @@
-package dev.penstock.web;
+package dev.penstock.web.run;
 
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Formats;
 import java.time.Instant;
 import java.util.Locale;
 
