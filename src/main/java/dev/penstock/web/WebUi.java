@@ -10,6 +10,7 @@ import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
 import dev.penstock.web.pipeline.PipelineRoutes;
 import dev.penstock.web.run.RunRoutes;
+import dev.penstock.web.step.StepRoutes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.InputMapping;
@@ -9,6 +9,12 @@ import dev.penstock.model.Pipeline;
 import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
+import dev.penstock.web.Formats;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Templates;
+import dev.penstock.web.ValueText;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;

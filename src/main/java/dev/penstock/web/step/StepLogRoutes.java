@@ -1,8 +1,9 @@
-package dev.penstock.web;
+package dev.penstock.web.step;
 
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.LogChunk;
 import dev.penstock.model.StepVersion;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
 

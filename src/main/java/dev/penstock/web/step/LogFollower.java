@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.step;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;

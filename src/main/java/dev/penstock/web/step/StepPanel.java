@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.step;
 
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.StepVersion;
