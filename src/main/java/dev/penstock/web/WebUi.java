@@ -8,6 +8,7 @@ import dev.penstock.engine.run.Runs;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
+import dev.penstock.web.compare.CompareRoutes;
 import dev.penstock.web.pipeline.PipelineRoutes;
 import dev.penstock.web.run.RunRoutes;
 import dev.penstock.web.step.StepRoutes;

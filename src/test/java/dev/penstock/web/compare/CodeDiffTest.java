@@ -1,8 +1,8 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.penstock.web.CodeDiff.Line;
+import dev.penstock.web.compare.CodeDiff.Line;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
+import dev.penstock.web.Formats;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import dev.penstock.model.StepVersion;
 import java.util.ArrayList;

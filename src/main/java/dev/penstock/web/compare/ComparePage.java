@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.InputMapping;
@@ -10,6 +10,12 @@ import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Paging;
+import dev.penstock.web.Templates;
+import dev.penstock.web.ValueText;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;

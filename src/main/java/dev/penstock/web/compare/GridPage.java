@@ -1,10 +1,15 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.store.StepProgress;
+import dev.penstock.web.Guard;
+import dev.penstock.web.Page;
+import dev.penstock.web.Paging;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
-package dev.penstock.web;
+package dev.penstock.web.compare;
 
+import dev.penstock.web.Pages;
+import dev.penstock.web.Templates;
+import dev.penstock.web.WebUi;
 import io.javalin.http.HandlerType;
 
 /**
@@ -7,17 +10,17 @@ import io.javalin.http.HandlerType;
  * by step. Each answers an htmx request with a fragment and any other with a whole page.
  * Thread-safe.
  */
-final class CompareRoutes {
+public final class CompareRoutes {
   private final ComparePage compare;
   private final GridPage grid;
 
-  CompareRoutes(WebUi.Services services, Templates templates) {
+  public CompareRoutes(WebUi.Services services, Templates templates) {
     this.compare = new ComparePage(services, templates);
     this.grid = new GridPage(services, templates);
   }
 
   /** Registers every route through {@code pages}, which guards them. */
-  void register(Pages pages) {
+  public void register(Pages pages) {
     pages.add(HandlerType.GET, "/compare", compare::show);
     pages.add(HandlerType.GET, "/pipelines/{pipelineId}/grid", grid::show);
   }
