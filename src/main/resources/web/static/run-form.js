@@ -1,5 +1,5 @@
 // The run form's inline checks: each field is read as its variable's type while the person types,
-// with the rules the server applies again on submit (dev.penstock.web.RunFormValues), and a form
+// with the rules the server applies again on submit (dev.penstock.web.pipeline.RunFormValues), and a form
 // with a wrong value is not sent.
 const STRING_LIKE = (type) => !["INTEGER", "FLOAT", "BOOLEAN", "JSON", "LIST"].includes(type);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

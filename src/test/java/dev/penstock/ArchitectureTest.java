@@ -1,5 +1,8 @@
 package dev.penstock;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -107,6 +110,46 @@ class ArchitectureTest {
           .whereLayer("upkeep")
           .mayOnlyAccessLayers("run", "attempt", "definition");
 
+  /**
+   * The web UI's rooms (STYLE.md §3b): the pipeline, run, step and compare pages each stand on the
+   * frame (dev.penstock.web: sessions, guard, templates, formats) and on web.graph, never on one
+   * another; what two rooms share belongs in the frame. The frame names no room but WebUi, which
+   * wires each room's routes and which nothing in the web UI names. The templates, compiled into
+   * one package for every room, are named by file and left out.
+   */
+  static final ArchRule web_rooms_depend_one_way =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .withOptionalLayers(true)
+          .layer("wiring")
+          .definedBy(name("dev.penstock.web.WebUi"))
+          .layer("frame")
+          .definedBy(resideInAPackage("dev.penstock.web").and(not(name("dev.penstock.web.WebUi"))))
+          .layer("graph")
+          .definedBy("dev.penstock.web.graph..")
+          .layer("pipeline")
+          .definedBy("dev.penstock.web.pipeline..")
+          .layer("run")
+          .definedBy("dev.penstock.web.run..")
+          .layer("step")
+          .definedBy("dev.penstock.web.step..")
+          .layer("compare")
+          .definedBy("dev.penstock.web.compare..")
+          .whereLayer("wiring")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("frame")
+          .mayNotAccessAnyLayer()
+          .whereLayer("graph")
+          .mayNotAccessAnyLayer()
+          .whereLayer("pipeline")
+          .mayOnlyAccessLayers("frame", "graph")
+          .whereLayer("run")
+          .mayOnlyAccessLayers("frame", "graph")
+          .whereLayer("step")
+          .mayOnlyAccessLayers("frame", "graph")
+          .whereLayer("compare")
+          .mayOnlyAccessLayers("frame", "graph");
+
   static final ArchRule jdbc_lives_in_store_jdbc =
       noClasses()
           .that()
@@ -164,6 +207,11 @@ class ArchitectureTest {
   @Test
   void engine_rooms_depend_one_way() {
     engine_rooms_depend_one_way.check(MAIN_CLASSES);
+  }
+
+  @Test
+  void web_rooms_depend_one_way() {
+    web_rooms_depend_one_way.check(MAIN_CLASSES);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * What stands before every page: a session (else the sign-in page), for a post the session's CSRF
  * token and a same-origin request, and errors shown as pages rather than stack traces. Thread-safe.
  */
-final class Guard {
+public final class Guard {
   static final String SESSION_COOKIE = "penstock_session";
 
   /**
@@ -66,7 +66,7 @@ final class Guard {
     }
   }
 
-  static Session session(Context ctx) {
+  public static Session session(Context ctx) {
     return ctx.attribute(SESSION);
   }
 
@@ -115,7 +115,7 @@ final class Guard {
   }
 
   /** An error page (or, for htmx, the message alone) with {@code status}. */
-  void error(Context ctx, int status, String message) {
+  public void error(Context ctx, int status, String message) {
     if (status >= 500) {
       log.error("{} {}: {}", ctx.method(), ctx.path(), message);
     }

@@ -3,14 +3,14 @@ package dev.penstock.web;
 import io.javalin.http.Context;
 
 /** Reads a page number from a query string: 1 for a missing, malformed or negative one. */
-final class Paging {
+public final class Paging {
   private Paging() {}
 
-  static int page(Context ctx) {
+  public static int page(Context ctx) {
     return page(ctx, "page");
   }
 
-  static int page(Context ctx, String parameter) {
+  public static int page(Context ctx, String parameter) {
     String value = ctx.queryParam(parameter);
     if (value == null) {
       return 1;

@@ -10,19 +10,19 @@ import java.util.Map;
  * Renders the templates of {@code src/main/jte}, compiled to classes with the rest of the code (the
  * jte Maven plugin), so that a template that does not type-check fails the build. Thread-safe.
  */
-final class Templates {
+public final class Templates {
   private final TemplateEngine engine =
       TemplateEngine.createPrecompiled(
           null, ContentType.Html, Templates.class.getClassLoader(), "dev.penstock.web.templates");
 
   /** Renders {@code template} with {@code params} as the HTML answer, with {@code status}. */
-  void render(Context ctx, int status, String template, Map<String, Object> params) {
+  public void render(Context ctx, int status, String template, Map<String, Object> params) {
     var output = new StringOutput(16 * 1024);
     engine.render(template, params, output);
     ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
   }
 
-  void render(Context ctx, String template, Map<String, Object> params) {
+  public void render(Context ctx, String template, Map<String, Object> params) {
     render(ctx, 200, template, params);
   }
 }

@@ -8,6 +8,10 @@ import dev.penstock.engine.run.Runs;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
+import dev.penstock.web.compare.CompareRoutes;
+import dev.penstock.web.pipeline.PipelineRoutes;
+import dev.penstock.web.run.RunRoutes;
+import dev.penstock.web.step.StepRoutes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -58,17 +62,11 @@ public final class WebUi implements Consumer<JavalinConfig> {
           files.headers = Map.of("Cache-Control", "max-age=300");
         });
     new SignInRoutes(sessions, templates).register(config);
-    var pipelines = new PipelineListPage(services, templates);
-    page(config, HandlerType.GET, "/", pipelines::show);
-    var pipelinePage = new PipelinePage(services, templates);
-    var pipelineActions = new PipelineActions(services, pipelinePage, guard);
-    page(config, HandlerType.GET, "/pipelines/{pipelineId}", pipelinePage::show);
-    page(config, HandlerType.POST, "/pipelines/{pipelineId}/run", pipelineActions::run);
-    page(config, HandlerType.POST, "/pipelines/{pipelineId}/schedule", pipelineActions::schedule);
-    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent())
-        .register((verb, path, handler) -> page(config, verb, path, handler));
-    new StepViewRoutes(services, templates)
-        .register((path, handler) -> page(config, HandlerType.GET, path, handler));
+    Pages pages = (verb, path, handler) -> page(config, verb, path, handler);
+    new PipelineRoutes(services, templates, guard).register(pages);
+    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent()).register(pages);
+    new StepRoutes(services, templates).register(pages);
+    new CompareRoutes(services, templates).register(pages);
   }
 
   /** Answers a browser's request for a path nobody serves, in HTML. */

@@ -1,4 +1,0 @@
-package dev.penstock.web;
-
-/** A fan-out group's node as the live stream rewrites it: its status and counts by status. */
-public record LiveGroup(String id, String status, String subtitle) {}
