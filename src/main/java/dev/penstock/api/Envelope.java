@@ -71,12 +71,14 @@ final class Envelope {
 
   void failure(Context ctx, Throwable error) {
     String requestId;
+    String request;
     try {
       requestId = requestId(ctx);
-    } catch (IllegalStateException recycled) {
-      // The exchange is over (a stream whose server stopped, say): there is no one to answer,
+      request = ctx.method() + " " + ctx.path();
+    } catch (RuntimeException recycled) {
+      // The exchange is over (a stream that outlived its server, say): there is no one to answer,
       // and throwing here would only hand Javalin an error about its own error handler.
-      log.debug("No response left for {} {}: {}", ctx.method(), ctx.path(), error.toString());
+      log.debug("No request left to answer with {}", error.toString());
       return;
     }
     if (error instanceof HttpResponseException http && http.getStatus() == 413) {
@@ -84,7 +86,7 @@ final class Envelope {
     }
     var mapped = ErrorMapper.map(error);
     if (mapped.logged()) {
-      log.error("Request {} {} {} failed", requestId, ctx.method(), ctx.path(), error);
+      log.error("Request {} {} failed", requestId, request, error);
     }
     write(
         ctx, mapped.status(), new Failure(false, mapped.message(), mapped.errorType(), requestId));

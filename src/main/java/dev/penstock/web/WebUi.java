@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ import java.util.function.Consumer;
  * cookie); every page needs one, and every form post carries the session's CSRF token. Thread-safe.
  */
 public final class WebUi implements Consumer<JavalinConfig> {
+  private static final Duration STREAMS_STOP_WAIT = Duration.ofSeconds(3);
 
   /** What the pages read and act through: the API's own objects. */
   public record Services(
@@ -44,6 +46,7 @@ public final class WebUi implements Consumer<JavalinConfig> {
   private final Sessions sessions;
   private final Templates templates = new Templates();
   private final Guard guard;
+  private final LiveStreams streams = new LiveStreams();
 
   public WebUi(Services services) {
     this.services = services;
@@ -64,8 +67,11 @@ public final class WebUi implements Consumer<JavalinConfig> {
     new SignInRoutes(sessions, templates).register(config);
     Pages pages = (verb, path, handler) -> page(config, verb, path, handler);
     new PipelineRoutes(services, templates, guard).register(pages);
-    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent()).register(pages);
-    new StepRoutes(services, templates).register(pages);
+    new RunRoutes(services, templates, guard, id -> sessions.find(id).isPresent(), streams)
+        .register(pages);
+    new StepRoutes(services, templates, streams).register(pages);
+    // Before Jetty stops: a stream must return while its exchange still exists.
+    config.events.serverStopping(() -> streams.stop(STREAMS_STOP_WAIT));
     new CompareRoutes(services, templates).register(pages);
   }
 

@@ -3,6 +3,8 @@ package dev.penstock.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,6 +51,25 @@ public final class SignedInHttp {
 
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(server + path)).GET());
+  }
+
+  /**
+   * Opens a live stream (Server-Sent Events) as a browser's EventSource does; read it as it comes.
+   */
+  public HttpResponse<InputStream> stream(String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(server + path))
+              .header("Accept", "text/event-stream")
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The CSRF token a page of this session carries. */

@@ -3,10 +3,10 @@ package dev.penstock.web.run;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.store.StepProgress;
 import dev.penstock.web.Guard;
+import dev.penstock.web.LiveStreams;
 import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +23,19 @@ final class RunEvents {
   private final RunGraphs graphs;
   private final RunEventStream stream;
   private final Predicate<String> sessionLive;
+  private final LiveStreams streams;
 
   /**
    * @param sessionLive whether the session with this id still holds: a stream ends soon after its
    *     browser signs out
    */
-  RunEvents(WebUi.Services services, RunGraphs graphs, Predicate<String> sessionLive) {
+  RunEvents(
+      WebUi.Services services,
+      RunGraphs graphs,
+      Predicate<String> sessionLive,
+      LiveStreams streams) {
     this.services = services;
+    this.streams = streams;
     this.graphs = graphs;
     this.sessionLive = sessionLive;
     this.stream =
@@ -63,15 +69,15 @@ final class RunEvents {
     var progress = new RunProgress(shown::contains, graph.groupOf());
     String sessionId = Guard.session(ctx).id();
     Long resumeFrom = lastEventId;
-    new SseHandler(
-            client ->
-                stream.stream(
-                    versionId,
-                    progress,
-                    resumeFrom,
-                    channel(client),
-                    () -> sessionLive.test(sessionId)))
-        .handle(ctx);
+    streams.serve(
+        ctx,
+        client ->
+            stream.stream(
+                versionId,
+                progress,
+                resumeFrom,
+                channel(client),
+                () -> sessionLive.test(sessionId)));
   }
 
   /** An event id this stream sent (epoch millis), or null for none or another's. */
@@ -87,7 +93,7 @@ final class RunEvents {
     }
   }
 
-  private static RunEventStream.Channel channel(SseClient client) {
+  private RunEventStream.Channel channel(SseClient client) {
     return new RunEventStream.Channel() {
       @Override
       public void send(String event, String data, long id) {
@@ -101,7 +107,7 @@ final class RunEvents {
 
       @Override
       public boolean closed() {
-        return client.terminated();
+        return streams.over(client);
       }
     };
   }

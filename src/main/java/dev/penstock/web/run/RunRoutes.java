@@ -1,6 +1,7 @@
 package dev.penstock.web.run;
 
 import dev.penstock.web.Guard;
+import dev.penstock.web.LiveStreams;
 import dev.penstock.web.Pages;
 import dev.penstock.web.Templates;
 import dev.penstock.web.WebUi;
@@ -17,10 +18,14 @@ public final class RunRoutes {
   private final RunActions actions;
 
   public RunRoutes(
-      WebUi.Services services, Templates templates, Guard guard, Predicate<String> sessionLive) {
+      WebUi.Services services,
+      Templates templates,
+      Guard guard,
+      Predicate<String> sessionLive,
+      LiveStreams streams) {
     var graphs = new RunGraphs(services.overview());
     this.page = new RunPage(services, templates, graphs);
-    this.events = new RunEvents(services, graphs, sessionLive);
+    this.events = new RunEvents(services, graphs, sessionLive, streams);
     this.actions = new RunActions(services, guard);
   }
 

@@ -8,6 +8,7 @@ import dev.penstock.model.LogChunk;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
+import dev.penstock.web.LiveStreams;
 import io.javalin.http.sse.SseClient;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -48,11 +49,13 @@ final class LogFollower {
   private final StepLogs logs;
   private final RunStore runs;
   private final InstantSource clock;
+  private final LiveStreams streams;
 
-  LogFollower(StepLogs logs, RunStore runs, InstantSource clock) {
+  LogFollower(StepLogs logs, RunStore runs, InstantSource clock, LiveStreams streams) {
     this.logs = logs;
     this.runs = runs;
     this.clock = clock;
+    this.streams = streams;
   }
 
   /** Follows {@code attempt} of {@code step} from {@code resumeFrom} (negative: from its tail). */
@@ -71,7 +74,7 @@ final class LogFollower {
       long lastWrite = System.currentTimeMillis();
       long lastStatus = 0;
       long endedAt = longOver(current, attempt) ? lastWrite - GRACE_MILLIS : -1;
-      while (!client.terminated()) {
+      while (!streams.over(client)) {
         chunk = logs.read(current, attempt, offset, CHUNK_BYTES);
         long now = System.currentTimeMillis();
         if (chunk.end() > offset) {
@@ -121,7 +124,7 @@ final class LogFollower {
         end(client, attempt, current);
         return null;
       }
-      if (client.terminated()) {
+      if (streams.over(client)) {
         return null;
       }
       if (System.currentTimeMillis() - lastWrite >= HEARTBEAT_MILLIS) {

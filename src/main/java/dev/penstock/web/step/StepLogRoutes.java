@@ -3,9 +3,9 @@ package dev.penstock.web.step;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.LogChunk;
 import dev.penstock.model.StepVersion;
+import dev.penstock.web.LiveStreams;
 import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseHandler;
 
 /**
  * An attempt's log for the step panel's script: {@code .../log?attempt=N} answers one chunk as JSON
@@ -18,10 +18,12 @@ final class StepLogRoutes {
 
   private final WebUi.Services services;
   private final LogFollower follower;
+  private final LiveStreams streams;
 
-  StepLogRoutes(WebUi.Services services) {
+  StepLogRoutes(WebUi.Services services, LiveStreams streams) {
     this.services = services;
-    this.follower = new LogFollower(services.logs(), services.runs(), services.clock());
+    this.streams = streams;
+    this.follower = new LogFollower(services.logs(), services.runs(), services.clock(), streams);
   }
 
   void chunk(Context ctx) {
@@ -52,7 +54,7 @@ final class StepLogRoutes {
           "The step " + step.stepName() + " has no attempt " + attempt + ".");
     }
     long resumeFrom = resumePoint(ctx);
-    new SseHandler(client -> follower.follow(client, step, attempt, resumeFrom)).handle(ctx);
+    streams.serve(ctx, client -> follower.follow(client, step, attempt, resumeFrom));
   }
 
   /** Where a stream resumes: after the last chunk the browser got (Last-Event-ID), else -1. */

@@ -1,5 +1,6 @@
 package dev.penstock.web.step;
 
+import dev.penstock.web.LiveStreams;
 import dev.penstock.web.Pages;
 import dev.penstock.web.Templates;
 import dev.penstock.web.WebUi;
@@ -13,9 +14,9 @@ public final class StepRoutes {
   private final StepPanelPage panel;
   private final StepLogRoutes logs;
 
-  public StepRoutes(WebUi.Services services, Templates templates) {
+  public StepRoutes(WebUi.Services services, Templates templates, LiveStreams streams) {
     this.panel = new StepPanelPage(services, templates);
-    this.logs = new StepLogRoutes(services);
+    this.logs = new StepLogRoutes(services, streams);
   }
 
   /** Registers every route through {@code pages}, which guards them. */
