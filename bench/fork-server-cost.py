@@ -10,7 +10,7 @@ wall time and the CPU time of the fork server itself and of its children
 10 ms / steps).
 
 Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
-                                 [--input-size 0] [--sandbox MODES]
+                                 [--input-size 0] [--sandbox MODES] [--pandas]
                                  [--rounds 1] [--runner-dir DIR]
                                  [--baseline DIR] [--data-parent DIR]
     --input-size N gives each step an N-element list as an input, as the
@@ -26,6 +26,10 @@ Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
     --runner-dir DIR takes the scripts from DIR instead of this tree's.
     --baseline DIR adds a mode "baseline": plain, with the scripts of DIR (an
     older build's src/main/resources/runner), taking its turn with the others.
+    --pandas runs WORKLOADS.md W4's frame step (import pandas, group 1,000
+    rows) instead of the trivial one, after asking the fork server to
+    preload pandas as the Java server does, so that the Python side of a
+    real data step is measured alone (Debian's python3-pandas).
     --data-parent DIR makes the data directory there (default: the system's
     temporary directory). Landlock's rules are one per entry beside the way
     down to the data directory, so a crowded parent costs each step more.
@@ -42,6 +46,10 @@ import time
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           "..", "src", "main", "resources", "runner")
 SOURCE = "def step(x, seed):\n    return x + len(seed)\n"
+PANDAS_SOURCE = ("def step(x, seed):\n"
+                 "    import pandas as pd\n"
+                 "    df = pd.DataFrame({'a': range(1000), 'b': range(1000)})\n"
+                 "    return int(df[df.a % 50 == x % 50].b.sum()) * 0 + x + len(seed)\n")
 
 
 def cpu_ms(pid):
@@ -87,6 +95,10 @@ def run_steps(args, mode, root):
         return json.loads(server.stdout.readline())
 
     assert event()["event"] == "ready"
+    if args.pandas:
+        send("preload pandas")
+        reply = event()
+        assert reply["loaded"] == ["pandas"], reply
     seed = list(range(args.input_size))
     runs = os.path.join(root, "runs")
     os.mkdir(runs)
@@ -99,7 +111,8 @@ def run_steps(args, mode, root):
         os.mkdir(work_dir, 0o700)
         if settings:
             os.chown(work_dir, *settings["user"])
-        request = {"source_code": SOURCE, "function_name": "step",
+        request = {"source_code": PANDAS_SOURCE if args.pandas else SOURCE,
+                   "function_name": "step",
                    "kwargs": {"x": step, "seed": seed},
                    "memory_gb": 0, "cpu_seconds": 0}
         send(f"run {step} " + json.dumps(
@@ -136,6 +149,7 @@ def main():
     parser.add_argument("--runner-dir", default=RUNNER_DIR)
     parser.add_argument("--baseline")
     parser.add_argument("--data-parent")
+    parser.add_argument("--pandas", action="store_true")
     args = parser.parse_args()
     args.runner_dir = os.path.abspath(args.runner_dir)
     modes = args.sandbox.split(",")
@@ -147,7 +161,7 @@ def main():
             with tempfile.TemporaryDirectory(dir=args.data_parent) as root:
                 wall, cpu = run_steps(args, mode, root)
             user, system, child_user, child_system = cpu
-            print(f"fork-server {mode} steps {args.steps} input-size "
+            print(f"fork-server {mode}{' pandas' if args.pandas else ''} steps {args.steps} input-size "
                   f"{args.input_size}: wall {wall:.1f} ms/step; CPU ms/step: "
                   f"server {user + system:.1f} (user {user:.1f}, system "
                   f"{system:.1f}), children {child_user + child_system:.1f} "
