@@ -99,7 +99,7 @@ public final class ApiServer {
     declared.addAll(new MetaRoutes(() -> baseUrl, version).methods());
     declared.addAll(new FunctionRoutes(services).methods());
     declared.addAll(new PipelineRoutes(services, views).methods());
-    declared.addAll(new StepRoutes(services, views).methods());
+    declared.addAll(new StepRoutes(services, views, reader).methods());
     declared.addAll(new VersionRoutes(services, views).methods());
     declared.addAll(new ModuleRoutes(services).methods());
     declared.addAll(new KeyRoutes(services).methods());

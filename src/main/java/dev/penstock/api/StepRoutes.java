@@ -7,6 +7,7 @@ import static dev.penstock.api.ApiMethod.Verb.POST;
 import static dev.penstock.api.ParamType.ARGUMENTS;
 import static dev.penstock.api.ParamType.ID;
 import static dev.penstock.api.ParamType.INTEGER;
+import static dev.penstock.api.ParamType.LIST;
 import static dev.penstock.api.ParamType.NAME;
 import static dev.penstock.api.ParamType.NAMES;
 import static dev.penstock.api.ParamType.NUMBER;
@@ -14,27 +15,61 @@ import static dev.penstock.api.ParamType.OUTPUTS;
 import static dev.penstock.api.ParamType.STRING;
 import static dev.penstock.api.ParamType.STRINGS;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.api.dto.PipelineResponse;
 import dev.penstock.api.dto.PipelineStepResponse;
+import dev.penstock.engine.definition.Definitions;
 import dev.penstock.engine.definition.StepSpec;
+import dev.penstock.model.InvalidParameterException;
+import dev.penstock.model.MissingParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** createPipelineStep and friends (docs/abacus-api.md §2.2). Thread-safe. */
 final class StepRoutes {
   private static final String STEP_ID = "the step's id";
 
+  /** What each of createPipelineSteps' steps holds: createPipelineStep's parameters. */
+  private static final ApiMethod STEP_FIELDS =
+      withSpec(
+              ApiMethod.write(POST, "createPipelineSteps", "one of the steps")
+                  .required("stepName", NAME, "its name, unique in the pipeline"))
+          .handler(params -> null);
+
   private final ApiServer.Services services;
   private final Views views;
+  private final ParamReader reader;
 
-  StepRoutes(ApiServer.Services services, Views views) {
+  StepRoutes(ApiServer.Services services, Views views, ParamReader reader) {
     this.services = services;
     this.views = views;
+    this.reader = reader;
   }
 
   List<ApiMethod> methods() {
     return List.of(
+        ApiMethod.write(
+                POST,
+                "createPipelineSteps",
+                "Adds many steps in one call, all or none; answers with the whole pipeline.")
+            .extension()
+            .requiredExtra("pipelineId", ID, "the pipeline to add them to")
+            .requiredExtra(
+                "steps",
+                LIST,
+                "the steps, each a dict of createPipelineStep's parameters but pipelineId; one"
+                    + " the pipeline has already, defined the same, is left as it is")
+            .returns(PipelineResponse.class)
+            .handler(
+                params -> {
+                  String pipelineId = params.string("pipelineId");
+                  services.definitions().createSteps(pipelineId, newSteps(params.json("steps")));
+                  return views.pipeline(pipelineId);
+                }),
         withSpec(
                 ApiMethod.write(
                         POST,
@@ -117,6 +152,29 @@ final class StepRoutes {
                                       "Pipeline step not found: '%s' in pipeline %s"
                                           .formatted(name, pipelineId))));
                 }));
+  }
+
+  /** createPipelineSteps' steps, each read as createPipelineStep's parameters are. */
+  private List<Definitions.NewStep> newSteps(JsonNode steps) {
+    var read = new ArrayList<Definitions.NewStep>();
+    for (int i = 0; i < steps.size(); i++) {
+      JsonNode step = steps.get(i);
+      String where = "steps[" + i + "]";
+      if (!step.isObject()) {
+        throw new InvalidParameterException(
+            where + " must be a dict of createPipelineStep's parameters, not " + step);
+      }
+      Params fields;
+      try {
+        fields = reader.read(STEP_FIELDS, (ObjectNode) step, Map.of());
+      } catch (MissingParameterException e) {
+        throw new MissingParameterException(where + ": " + e.getMessage());
+      } catch (InvalidParameterException e) {
+        throw new InvalidParameterException(where + ": " + e.getMessage());
+      }
+      read.add(new Definitions.NewStep(fields.string("stepName"), spec(fields)));
+    }
+    return read;
   }
 
   /** The parameters createPipelineStep and updatePipelineStep share. */

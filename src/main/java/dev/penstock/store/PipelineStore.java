@@ -100,6 +100,12 @@ public interface PipelineStore {
   void createStep(PipelineStep step);
 
   /**
+   * Stores new steps and their functions, all in one transaction: all of them, or, when one of them
+   * cannot be stored (a name taken, the pipeline gone), none, with that one's exception.
+   */
+  void createSteps(List<PipelineStep> steps);
+
+  /**
    * Replaces the step's row and its function's row in one transaction (name changes included).
    * AlreadyExistsException on a name taken in the pipeline; NotFoundException when missing.
    */

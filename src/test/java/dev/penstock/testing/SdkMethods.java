@@ -142,6 +142,7 @@ public final class SdkMethods {
           delete("deleteApiKey", "apiKeyId"),
           // Penstock extension methods, called the way the SDK calls its own POST methods.
           body("POST", "cancelPipelineVersion", "pipelineVersion"),
+          body("POST", "createPipelineSteps", "pipelineId", "steps"),
           body("POST", "createApiKey"),
           get("waitForPipelineVersion", "pipelineVersion", "timeout"));
 

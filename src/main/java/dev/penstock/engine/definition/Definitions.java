@@ -13,11 +13,16 @@ import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.model.StepRetry;
 import dev.penstock.store.PipelineStore;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes pipeline definitions: pipelines and their steps. Every input is validated before anything
@@ -141,14 +146,76 @@ public final class Definitions {
       throw new AlreadyExistsException(
           "Pipeline '" + pipeline.name() + "' already has a step named '" + stepName + "'");
     }
+    var step = newStep(pipelineId, stepName, spec, clock.instant());
+    sourceCheck.check(spec.sourceCode(), spec.functionName(), step.function().inputs());
+    checkGraph(steps, stepName, step.dependencies());
+    store.createStep(step);
+    return step;
+  }
+
+  /** A step to add with {@link #createSteps}: its name and the rest as createStep takes them. */
+  public record NewStep(String name, StepSpec spec) {}
+
+  /**
+   * Adds many steps at once (the createPipelineSteps extension), all or none: every step is checked
+   * as createStep checks it, and their dependencies as one graph with the pipeline's steps, before
+   * any is stored, in one transaction. A step whose name the pipeline has already, defined the
+   * same, is left as it is, so the same call made twice adds nothing the second time; one defined
+   * otherwise fails the call. A source shared by many steps is inspected once. Returns the steps
+   * added.
+   */
+  public List<PipelineStep> createSteps(String pipelineId, List<NewStep> wanted) {
+    var pipeline = pipeline(pipelineId);
+    var existing = new LinkedHashMap<String, PipelineStep>();
+    store.listSteps(pipelineId).forEach(step -> existing.put(step.name(), step));
     var now = clock.instant();
+    var added = new ArrayList<PipelineStep>();
+    var names = new LinkedHashSet<String>();
+    var inspected = new HashSet<List<Object>>();
+    for (NewStep next : wanted) {
+      requireName(next.name(), "stepName");
+      if (!names.add(next.name())) {
+        throw new InvalidParameterException("steps names '" + next.name() + "' more than once");
+      }
+      PipelineStep step;
+      try {
+        step = newStep(pipelineId, next.name(), next.spec(), now);
+      } catch (InvalidParameterException e) {
+        throw new InvalidParameterException("step '" + next.name() + "': " + e.getMessage());
+      }
+      PipelineStep old = existing.get(next.name());
+      if (old != null) {
+        if (!sameDefinition(old, step)) {
+          throw new AlreadyExistsException(
+              "Pipeline '%s' already has a step named '%s', defined otherwise; no step was added"
+                  .formatted(pipeline.name(), next.name()));
+        }
+        continue;
+      }
+      var function = step.function();
+      var inputNames = function.inputs().stream().map(InputMapping::name).toList();
+      if (inspected.add(
+          Arrays.asList(function.sourceCode(), function.functionName(), inputNames))) {
+        try {
+          sourceCheck.check(function.sourceCode(), function.functionName(), function.inputs());
+        } catch (InvalidParameterException e) {
+          throw new InvalidParameterException("step '" + next.name() + "': " + e.getMessage());
+        }
+      }
+      added.add(step);
+    }
+    checkGraph(existing.values(), added);
+    store.createSteps(added);
+    return added;
+  }
+
+  /** A new step of the pipeline from {@code spec}, its mappings checked; not stored. */
+  private static PipelineStep newStep(
+      String pipelineId, String stepName, StepSpec spec, Instant now) {
     String stepId = Ids.newId();
     var inputs = orEmpty(spec.inputs());
     var outputs = orEmpty(spec.outputs());
     SourceCheck.checkMappings(inputs, outputs);
-    sourceCheck.check(spec.sourceCode(), spec.functionName(), inputs);
-    var dependencies = distinct(orEmpty(spec.dependencies()));
-    checkGraph(steps, stepName, dependencies);
     var function =
         new PythonFunction(
             Ids.newId(),
@@ -166,21 +233,34 @@ public final class Definitions {
             stepId,
             now,
             now);
-    var step =
-        new PipelineStep(
-            stepId,
-            pipelineId,
-            stepName,
-            function,
-            dependencies,
-            StepLimits.cpuSize(spec.cpuSize(), CpuSize.SMALL),
-            StepLimits.memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
-            StepLimits.timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
-            RetrySpec.merge(spec, StepRetry.NONE),
-            now,
-            now);
-    store.createStep(step);
-    return step;
+    return new PipelineStep(
+        stepId,
+        pipelineId,
+        stepName,
+        function,
+        distinct(orEmpty(spec.dependencies())),
+        StepLimits.cpuSize(spec.cpuSize(), CpuSize.SMALL),
+        StepLimits.memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
+        StepLimits.timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
+        RetrySpec.merge(spec, StepRetry.NONE),
+        now,
+        now);
+  }
+
+  /** Whether two steps of one name do the same: all but their ids and times agree. */
+  private static boolean sameDefinition(PipelineStep a, PipelineStep b) {
+    var f = a.function();
+    var g = b.function();
+    return Objects.equals(f.functionName(), g.functionName())
+        && Objects.equals(f.sourceCode(), g.sourceCode())
+        && f.inputs().equals(g.inputs())
+        && f.outputs().equals(g.outputs())
+        && f.packageRequirements().equals(g.packageRequirements())
+        && a.dependencies().equals(b.dependencies())
+        && a.cpuSize() == b.cpuSize()
+        && a.memoryGb() == b.memoryGb()
+        && a.timeoutMinutes() == b.timeoutMinutes()
+        && a.retry().equals(b.retry());
   }
 
   public PipelineStep updateStep(String stepId, StepSpec spec) {
@@ -284,8 +364,7 @@ public final class Definitions {
     store.deleteStep(stepId);
   }
 
-  private static PipelineStep withDependencies(
-      PipelineStep step, List<String> deps, java.time.Instant now) {
+  private static PipelineStep withDependencies(PipelineStep step, List<String> deps, Instant now) {
     return new PipelineStep(
         step.id(),
         step.pipelineId(),
@@ -298,6 +377,29 @@ public final class Definitions {
         step.retry(),
         step.createdAt(),
         now);
+  }
+
+  /** The new steps' dependencies, all known and making no cycle with the pipeline's steps. */
+  private static void checkGraph(Collection<PipelineStep> existing, List<PipelineStep> added) {
+    var graph = new LinkedHashMap<String, List<String>>();
+    added.forEach(step -> graph.put(step.name(), step.dependencies()));
+    existing.forEach(step -> graph.putIfAbsent(step.name(), step.dependencies()));
+    for (PipelineStep step : added) {
+      for (String dep : step.dependencies()) {
+        if (!graph.containsKey(dep)) {
+          throw new InvalidParameterException(
+              "step '%s' depends on '%s', which is neither a step of this pipeline nor among steps"
+                  .formatted(step.name(), dep));
+        }
+      }
+    }
+    Dag.of(graph)
+        .findCycle()
+        .ifPresent(
+            cycle -> {
+              throw new InvalidParameterException(
+                  "stepDependencies would make a cycle: " + String.join(" → ", cycle));
+            });
   }
 
   private static void checkGraph(

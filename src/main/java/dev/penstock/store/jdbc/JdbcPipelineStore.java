@@ -11,6 +11,7 @@ import dev.penstock.store.PipelineStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /** PipelineStore on SQLite or PostgreSQL. Thread-safe. */
@@ -255,19 +256,31 @@ public final class JdbcPipelineStore implements PipelineStore {
 
   @Override
   public void createStep(PipelineStep step) {
+    database.inTransaction(handle -> insertStep(handle, step));
+  }
+
+  @Override
+  public void createSteps(List<PipelineStep> steps) {
     database.inTransaction(
         handle -> {
-          functions.insert(handle, step.function(), step.id());
-          var insert =
-              handle
-                  .createUpdate(INSERT_STEP)
-                  .bind("id", step.id())
-                  .bind("pipelineId", step.pipelineId())
-                  .bind("functionId", step.function().id())
-                  .bind("createdAt", millis(step.createdAt()));
-          String missingPipeline = "No pipeline with id '" + step.pipelineId() + "'";
-          return database.execute(bindFields(insert, step), alreadyExists(step), missingPipeline);
+          for (PipelineStep step : steps) {
+            insertStep(handle, step);
+          }
+          return null;
         });
+  }
+
+  private int insertStep(Handle handle, PipelineStep step) {
+    functions.insert(handle, step.function(), step.id());
+    var insert =
+        handle
+            .createUpdate(INSERT_STEP)
+            .bind("id", step.id())
+            .bind("pipelineId", step.pipelineId())
+            .bind("functionId", step.function().id())
+            .bind("createdAt", millis(step.createdAt()));
+    String missingPipeline = "No pipeline with id '" + step.pipelineId() + "'";
+    return database.execute(bindFields(insert, step), alreadyExists(step), missingPipeline);
   }
 
   @Override

@@ -227,6 +227,30 @@ interface PipelineStoreContract extends StoreAccess {
   }
 
   @Test
+  default void steps_created_together_are_all_stored_or_none_when_one_cannot_be() {
+    Pipeline pipeline = pipeline("together");
+    pipelines().createPipeline(pipeline);
+    pipelines().createStep(step(pipeline, "taken", List.of()));
+    PipelineStep first = step(pipeline, "first", List.of());
+    PipelineStep clash = step(pipeline, "taken", List.of("first"));
+
+    assertThatThrownBy(() -> pipelines().createSteps(List.of(first, clash)))
+        .isInstanceOf(AlreadyExistsException.class);
+    assertThat(pipelines().listSteps(pipeline.id()))
+        .extracting(PipelineStep::name)
+        .containsExactly("taken");
+    assertThat(pipelines().findFunction(first.function().id())).isEmpty();
+
+    pipelines()
+        .createSteps(
+            List.of(
+                step(pipeline, "a", List.of()), first, step(pipeline, "b", List.of("a", "first"))));
+    assertThat(pipelines().listSteps(pipeline.id()))
+        .extracting(PipelineStep::name)
+        .containsExactlyInAnyOrder("taken", "a", "first", "b");
+  }
+
+  @Test
   default void a_step_of_a_missing_pipeline_is_not_found() {
     PipelineStep orphan = step(pipeline("never_created"), "load", List.of());
 
