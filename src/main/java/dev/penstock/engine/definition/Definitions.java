@@ -384,39 +384,37 @@ public final class Definitions {
     var graph = new LinkedHashMap<String, List<String>>();
     added.forEach(step -> graph.put(step.name(), step.dependencies()));
     existing.forEach(step -> graph.putIfAbsent(step.name(), step.dependencies()));
-    for (PipelineStep step : added) {
-      for (String dep : step.dependencies()) {
-        if (!graph.containsKey(dep)) {
-          throw new InvalidParameterException(
-              "step '%s' depends on '%s', which is neither a step of this pipeline nor among steps"
-                  .formatted(step.name(), dep));
-        }
-      }
-    }
-    Dag.of(graph)
-        .findCycle()
-        .ifPresent(
-            cycle -> {
-              throw new InvalidParameterException(
-                  "stepDependencies would make a cycle: " + String.join(" → ", cycle));
-            });
+    checkGraph(graph, added.size(), "neither a step of this pipeline nor among steps");
   }
 
   private static void checkGraph(
       List<PipelineStep> others, String stepName, List<String> dependencies) {
-    // The step being written goes first, so a cycle is reported starting from it.
     var graph = new LinkedHashMap<String, List<String>>();
     graph.put(stepName, dependencies);
     for (PipelineStep other : others) {
       graph.putIfAbsent(other.name(), other.dependencies());
     }
-    for (String dep : dependencies) {
-      if (!graph.containsKey(dep)) {
-        throw new InvalidParameterException(
-            "step '%s' depends on '%s', which is not a step of this pipeline"
-                .formatted(stepName, dep));
-      }
-    }
+    checkGraph(graph, 1, "not a step of this pipeline");
+  }
+
+  /**
+   * The first {@code written} steps of {@code graph} (the ones being written go first, so a cycle
+   * is reported starting from one of them) depend on steps it holds, and it has no cycle.
+   */
+  private static void checkGraph(
+      LinkedHashMap<String, List<String>> graph, int written, String unknown) {
+    graph.entrySet().stream()
+        .limit(written)
+        .forEach(
+            step -> {
+              for (String dep : step.getValue()) {
+                if (!graph.containsKey(dep)) {
+                  throw new InvalidParameterException(
+                      "step '%s' depends on '%s', which is %s"
+                          .formatted(step.getKey(), dep, unknown));
+                }
+              }
+            });
     Dag.of(graph)
         .findCycle()
         .ifPresent(
