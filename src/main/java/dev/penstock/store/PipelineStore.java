@@ -5,6 +5,7 @@ import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,6 +93,12 @@ public interface PipelineStore {
    * each pipeline in its turn rather than every pipeline's variables at once.
    */
   List<String> pipelineIds(String projectId);
+
+  /**
+   * Each step's name and the names it depends on, in the pipeline's order: what a check of names
+   * and of the graph needs, without the steps' code and mappings.
+   */
+  Map<String, List<String>> stepDependencies(String pipelineId);
 
   /**
    * Stores a new step and its function (step.function(), whose ownerStepId is the step's id) in one

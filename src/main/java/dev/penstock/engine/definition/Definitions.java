@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -141,14 +142,16 @@ public final class Definitions {
   public PipelineStep createStep(String pipelineId, String stepName, StepSpec spec) {
     requireName(stepName, "stepName");
     var pipeline = pipeline(pipelineId);
-    var steps = store.listSteps(pipelineId);
-    if (steps.stream().anyMatch(step -> step.name().equals(stepName))) {
+    // Names and dependencies only: each step added re-reading every step whole made defining n
+    // steps cost n² rows of code and mappings.
+    var graph = store.stepDependencies(pipelineId);
+    if (graph.containsKey(stepName)) {
       throw new AlreadyExistsException(
           "Pipeline '" + pipeline.name() + "' already has a step named '" + stepName + "'");
     }
     var step = newStep(pipelineId, stepName, spec, clock.instant());
     sourceCheck.check(spec.sourceCode(), spec.functionName(), step.function().inputs());
-    checkGraph(steps, stepName, step.dependencies());
+    checkGraph(graph, stepName, step.dependencies());
     store.createStep(step);
     return step;
   }
@@ -390,10 +393,18 @@ public final class Definitions {
   private static void checkGraph(
       List<PipelineStep> others, String stepName, List<String> dependencies) {
     var graph = new LinkedHashMap<String, List<String>>();
-    graph.put(stepName, dependencies);
     for (PipelineStep other : others) {
-      graph.putIfAbsent(other.name(), other.dependencies());
+      graph.put(other.name(), other.dependencies());
     }
+    checkGraph(graph, stepName, dependencies);
+  }
+
+  /** {@code others} maps each other step's name to its dependencies. */
+  private static void checkGraph(
+      Map<String, List<String>> others, String stepName, List<String> dependencies) {
+    var graph = new LinkedHashMap<String, List<String>>();
+    graph.put(stepName, dependencies);
+    others.forEach(graph::putIfAbsent);
     checkGraph(graph, 1, "not a step of this pipeline");
   }
 

@@ -9,7 +9,9 @@ import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.store.PipelineStore;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -99,6 +101,9 @@ public final class JdbcPipelineStore implements PipelineStore {
       SELECT_STEPS + " WHERE s.pipeline_id = :pipelineId AND s.name = :name";
   private static final String LIST_STEPS =
       SELECT_STEPS + " WHERE s.pipeline_id = :pipelineId ORDER BY s.position";
+  private static final String STEP_DEPENDENCIES =
+      "SELECT name, dependencies FROM pipeline_step WHERE pipeline_id = :pipelineId"
+          + " ORDER BY position";
 
   private final Database database;
   private final FunctionTable functions;
@@ -326,6 +331,24 @@ public final class JdbcPipelineStore implements PipelineStore {
                 .bind("name", stepName)
                 .map((row, context) -> DefinitionRows.step(row))
                 .findOne());
+  }
+
+  @Override
+  public Map<String, List<String>> stepDependencies(String pipelineId) {
+    return database.withHandle(
+        handle -> {
+          var graph = new LinkedHashMap<String, List<String>>();
+          handle
+              .createQuery(STEP_DEPENDENCIES)
+              .bind("pipelineId", pipelineId)
+              .map(
+                  (row, context) ->
+                      graph.put(
+                          row.getString("name"),
+                          JsonColumns.strings(row.getString("dependencies"))))
+              .list();
+          return graph;
+        });
   }
 
   @Override

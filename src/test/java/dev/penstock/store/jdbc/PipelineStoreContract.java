@@ -25,6 +25,7 @@ import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepCompletion;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The PipelineStore part of the store contract: functions, pipelines, steps, cascade delete. */
@@ -247,7 +248,13 @@ interface PipelineStoreContract extends StoreAccess {
                 step(pipeline, "a", List.of()), first, step(pipeline, "b", List.of("a", "first"))));
     assertThat(pipelines().listSteps(pipeline.id()))
         .extracting(PipelineStep::name)
-        .containsExactlyInAnyOrder("taken", "a", "first", "b");
+        .containsExactly("taken", "a", "first", "b");
+    assertThat(pipelines().stepDependencies(pipeline.id()))
+        .containsExactly(
+            Map.entry("taken", List.of()),
+            Map.entry("a", List.of()),
+            Map.entry("first", List.of()),
+            Map.entry("b", List.of("a", "first")));
   }
 
   @Test
