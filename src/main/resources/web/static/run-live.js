@@ -169,8 +169,11 @@ function applyRun(run) {
     link.querySelector("b").textContent = count.toLocaleString("en-US");
     link.hidden = count === 0;
   }
+  const failed = run.counts.FAILED || 0;
+  for (const element of document.querySelectorAll("[data-when-failed]")) element.hidden = failed === 0;
   if (!run.open) {
     for (const element of document.querySelectorAll("[data-while-open]")) element.hidden = true;
+    for (const element of document.querySelectorAll("[data-when-ended]")) element.hidden = false;
     root.dataset.live = "ended";
   }
 }

@@ -100,6 +100,11 @@ class RunPageBrowserTest {
     assertThat(rowStatus("waits")).isEqualTo("complete");
     browser.waitFor(driver -> browser.find(By.id("run-status")).getText().equals("COMPLETE"));
     assertThat(script("return window.__notReloaded === true")).isEqualTo(true);
+    assertThat(browser.find(By.cssSelector("[data-dialog=confirm-rerun-all]")).isDisplayed())
+        .as("offered once the run has ended, without a reload")
+        .isTrue();
+    assertThat(browser.find(By.cssSelector("[data-dialog=confirm-rerun-failed]")).isDisplayed())
+        .isFalse();
     assertThat(browser.find(By.cssSelector("[data-count=COMPLETE] b")).getText()).isEqualTo("2");
     assertThat(browser.find(By.cssSelector("[data-count=PENDING]")).isDisplayed()).isFalse();
     browser.waitFor(
