@@ -178,7 +178,8 @@ public final class Definitions {
     for (NewStep next : wanted) {
       requireName(next.name(), "stepName");
       if (!names.add(next.name())) {
-        throw new InvalidParameterException("steps names '" + next.name() + "' more than once");
+        throw new InvalidParameterException(
+            "steps holds more than one step named '" + next.name() + "'");
       }
       PipelineStep step;
       try {
