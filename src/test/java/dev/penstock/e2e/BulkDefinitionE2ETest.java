@@ -90,6 +90,14 @@ class BulkDefinitionE2ETest {
         "InvalidParameterError",
         "step 'sq0' depends on 'nowhere'");
 
+    var twice = new ArrayList<>(steps);
+    twice.add(steps.get(1));
+    assertFails(
+        () -> define(pipelineId, twice),
+        400,
+        "InvalidParameterError",
+        "steps holds more than one step named 'sq0'");
+
     assertThat(describePipeline(pipelineId).path("steps")).isEmpty();
   }
 
