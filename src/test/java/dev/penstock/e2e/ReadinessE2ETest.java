@@ -46,7 +46,9 @@ class ReadinessE2ETest {
             .isEqualTo("the database did not answer within 2 s");
         assertThat(hung.path("checks").path("scheduler").asText()).isEqualTo("ok");
         assertThat(HttpGet.get(server.url() + "/healthz").statusCode()).isEqualTo(200);
-        // The counts it cannot read are unknown, and the scrape does not hang on them.
+        // The counts it cannot read are unknown, and the scrape does not hang on them. Counts
+        // read before the stop are kept for their 2 s age: the scrape comes after it.
+        Thread.sleep(2_500);
         var metrics = PrometheusText.parse(HttpGet.get(server.url() + "/metrics").body());
         assertThat(metrics.value("penstock_runs", "status", "COMPLETE")).isNaN();
       } finally {
