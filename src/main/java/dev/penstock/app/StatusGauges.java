@@ -24,7 +24,7 @@ final class StatusGauges {
 
   private record Counts(Map<RunStatus, Long> runs, Map<StepStatus, Long> steps) {}
 
-  /** The counts (null when unknown) and when they were asked for. */
+  /** The counts (null when unknown) and when they were known. */
   private record Read(Counts counts, long atNanos) {}
 
   private final GuardedRead<Counts> read;
@@ -83,7 +83,9 @@ final class StatusGauges {
         Thread.currentThread().interrupt();
         counts = null;
       }
-      last = new Read(counts, now);
+      // Stamped when known, not when asked: a read that waited out its deadline stamped with the
+      // time it began was stale at once, and each of a scrape's ten gauges waited 2 s again.
+      last = new Read(counts, System.nanoTime());
       return counts;
     }
   }

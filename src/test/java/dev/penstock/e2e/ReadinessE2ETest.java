@@ -46,11 +46,15 @@ class ReadinessE2ETest {
             .isEqualTo("the database did not answer within 2 s");
         assertThat(hung.path("checks").path("scheduler").asText()).isEqualTo("ok");
         assertThat(HttpGet.get(server.url() + "/healthz").statusCode()).isEqualTo(200);
-        // The counts it cannot read are unknown, and the scrape does not hang on them. Counts
-        // read before the stop are kept for their 2 s age: the scrape comes after it.
+        // The counts it cannot read are unknown, and the scrape waits for them once, not once a
+        // gauge (ten gauges of 2 s each took 20 s). Counts read before the stop are kept for
+        // their 2 s age: the scrape comes after it.
         Thread.sleep(2_500);
+        long asked = System.nanoTime();
         var metrics = PrometheusText.parse(HttpGet.get(server.url() + "/metrics").body());
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
         assertThat(metrics.value("penstock_runs", "status", "COMPLETE")).isNaN();
+        assertThat(metrics.value("penstock_steps", "status", "FAILED")).isNaN();
       } finally {
         signal("-CONT");
       }
