@@ -2,8 +2,6 @@ package dev.penstock.engine.definition;
 
 import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.AlreadyExistsException;
-import dev.penstock.model.CpuSize;
-import dev.penstock.model.Dag;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.MissingParameterException;
@@ -11,19 +9,15 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
-import dev.penstock.model.StepRetry;
 import dev.penstock.store.PipelineStore;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Writes pipeline definitions: pipelines and their steps. Every input is validated before anything
@@ -149,9 +143,9 @@ public final class Definitions {
       throw new AlreadyExistsException(
           "Pipeline '" + pipeline.name() + "' already has a step named '" + stepName + "'");
     }
-    var step = newStep(pipelineId, stepName, spec, clock.instant());
+    var step = NewSteps.build(pipelineId, stepName, spec, clock.instant());
     sourceCheck.check(spec.sourceCode(), spec.functionName(), step.function().inputs());
-    checkGraph(graph, stepName, step.dependencies());
+    StepGraph.check(graph, stepName, step.dependencies());
     store.createStep(step);
     return step;
   }
@@ -183,13 +177,13 @@ public final class Definitions {
       }
       PipelineStep step;
       try {
-        step = newStep(pipelineId, next.name(), next.spec(), now);
+        step = NewSteps.build(pipelineId, next.name(), next.spec(), now);
       } catch (InvalidParameterException e) {
         throw new InvalidParameterException("step '" + next.name() + "': " + e.getMessage());
       }
       PipelineStep old = existing.get(next.name());
       if (old != null) {
-        if (!sameDefinition(old, step)) {
+        if (!NewSteps.sameDefinition(old, step)) {
           throw new AlreadyExistsException(
               "Pipeline '%s' already has a step named '%s', defined otherwise; no step was added"
                   .formatted(pipeline.name(), next.name()));
@@ -208,63 +202,9 @@ public final class Definitions {
       }
       added.add(step);
     }
-    checkGraph(existing.values(), added);
+    StepGraph.check(existing.values(), added);
     store.createSteps(added);
     return added;
-  }
-
-  /** A new step of the pipeline from {@code spec}, its mappings checked; not stored. */
-  private static PipelineStep newStep(
-      String pipelineId, String stepName, StepSpec spec, Instant now) {
-    String stepId = Ids.newId();
-    var inputs = orEmpty(spec.inputs());
-    var outputs = orEmpty(spec.outputs());
-    SourceCheck.checkMappings(inputs, outputs);
-    var function =
-        new PythonFunction(
-            Ids.newId(),
-            "step_" + stepId,
-            spec.functionName(),
-            spec.sourceCode(),
-            "STEP_FUNCTION",
-            inputs,
-            outputs,
-            orEmpty(spec.packageRequirements()),
-            null,
-            null,
-            null,
-            null,
-            stepId,
-            now,
-            now);
-    return new PipelineStep(
-        stepId,
-        pipelineId,
-        stepName,
-        function,
-        distinct(orEmpty(spec.dependencies())),
-        StepLimits.cpuSize(spec.cpuSize(), CpuSize.SMALL),
-        StepLimits.memory(spec.memoryGb(), PipelineStep.DEFAULT_MEMORY_GB),
-        StepLimits.timeout(spec.timeoutMinutes(), PipelineStep.DEFAULT_TIMEOUT_MINUTES),
-        RetrySpec.merge(spec, StepRetry.NONE),
-        now,
-        now);
-  }
-
-  /** Whether two steps of one name do the same: all but their ids and times agree. */
-  private static boolean sameDefinition(PipelineStep a, PipelineStep b) {
-    var f = a.function();
-    var g = b.function();
-    return Objects.equals(f.functionName(), g.functionName())
-        && Objects.equals(f.sourceCode(), g.sourceCode())
-        && f.inputs().equals(g.inputs())
-        && f.outputs().equals(g.outputs())
-        && f.packageRequirements().equals(g.packageRequirements())
-        && a.dependencies().equals(b.dependencies())
-        && a.cpuSize() == b.cpuSize()
-        && a.memoryGb() == b.memoryGb()
-        && a.timeoutMinutes() == b.timeoutMinutes()
-        && a.retry().equals(b.retry());
   }
 
   public PipelineStep updateStep(String stepId, StepSpec spec) {
@@ -278,10 +218,12 @@ public final class Definitions {
     SourceCheck.checkMappings(inputs, outputs);
     sourceCheck.check(source, functionName, inputs);
     var dependencies =
-        spec.dependencies() != null ? distinct(spec.dependencies()) : current.dependencies();
+        spec.dependencies() != null
+            ? NewSteps.distinct(spec.dependencies())
+            : current.dependencies();
     var others = new ArrayList<>(store.listSteps(current.pipelineId()));
     others.removeIf(step -> step.id().equals(stepId));
-    checkGraph(others, current.name(), dependencies);
+    StepGraph.check(others, current.name(), dependencies);
     var now = clock.instant();
     var updatedFunction =
         new PythonFunction(
@@ -383,59 +325,6 @@ public final class Definitions {
         now);
   }
 
-  /** The new steps' dependencies, all known and making no cycle with the pipeline's steps. */
-  private static void checkGraph(Collection<PipelineStep> existing, List<PipelineStep> added) {
-    var graph = new LinkedHashMap<String, List<String>>();
-    added.forEach(step -> graph.put(step.name(), step.dependencies()));
-    existing.forEach(step -> graph.putIfAbsent(step.name(), step.dependencies()));
-    checkGraph(graph, added.size(), "neither a step of this pipeline nor among steps");
-  }
-
-  private static void checkGraph(
-      List<PipelineStep> others, String stepName, List<String> dependencies) {
-    var graph = new LinkedHashMap<String, List<String>>();
-    for (PipelineStep other : others) {
-      graph.put(other.name(), other.dependencies());
-    }
-    checkGraph(graph, stepName, dependencies);
-  }
-
-  /** {@code others} maps each other step's name to its dependencies. */
-  private static void checkGraph(
-      Map<String, List<String>> others, String stepName, List<String> dependencies) {
-    var graph = new LinkedHashMap<String, List<String>>();
-    graph.put(stepName, dependencies);
-    others.forEach(graph::putIfAbsent);
-    checkGraph(graph, 1, "not a step of this pipeline");
-  }
-
-  /**
-   * The first {@code written} steps of {@code graph} (the ones being written go first, so a cycle
-   * is reported starting from one of them) depend on steps it holds, and it has no cycle.
-   */
-  private static void checkGraph(
-      LinkedHashMap<String, List<String>> graph, int written, String unknown) {
-    graph.entrySet().stream()
-        .limit(written)
-        .forEach(
-            step -> {
-              for (String dep : step.getValue()) {
-                if (!graph.containsKey(dep)) {
-                  throw new InvalidParameterException(
-                      "step '%s' depends on '%s', which is %s"
-                          .formatted(step.getKey(), dep, unknown));
-                }
-              }
-            });
-    Dag.of(graph)
-        .findCycle()
-        .ifPresent(
-            cycle -> {
-              throw new InvalidParameterException(
-                  "stepDependencies would make a cycle: " + String.join(" → ", cycle));
-            });
-  }
-
   private Pipeline pipeline(String pipelineId) {
     requireName(pipelineId, "pipelineId");
     return store
@@ -466,13 +355,5 @@ public final class Definitions {
           "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
     }
     return requested == 0 ? null : requested;
-  }
-
-  private static <T> List<T> orEmpty(List<T> list) {
-    return list == null ? List.of() : List.copyOf(list);
-  }
-
-  private static List<String> distinct(List<String> names) {
-    return List.copyOf(new LinkedHashSet<>(names));
   }
 }
