@@ -310,7 +310,11 @@ class Preloader:
             if in_virtual_environment(spec):
                 return ("installed for the step's packageRequirements: loaded"
                         " only inside the step's sandbox")
-            importlib.import_module(name)
+            _IMPORTING[0] = True
+            try:
+                importlib.import_module(name)
+            finally:
+                _IMPORTING[0] = False
             return None
         except PreloadTimeout:
             return f"took longer than {PRELOAD_SECONDS} s to import"
@@ -322,8 +326,14 @@ class PreloadTimeout(Exception):
     pass
 
 
+# Whether an import is under way: the deadline interrupts only that, never
+# the server's own code around it, where an exception would end the server.
+_IMPORTING = [False]
+
+
 def _out_of_time(signum, frame):
-    raise PreloadTimeout()
+    if _IMPORTING[0]:
+        raise PreloadTimeout()
 
 
 def in_virtual_environment(spec):
