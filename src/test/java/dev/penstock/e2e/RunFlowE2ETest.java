@@ -349,8 +349,8 @@ class RunFlowE2ETest {
             .dataDir()
             .resolve("runs")
             .resolve(versionId)
-            .resolve(stepVersionId)
-            .resolve("work-1");
+            .resolve("work")
+            .resolve(stepVersionId + "-1");
     try {
       java.nio.file.Files.writeString(dir.resolve("release"), "go");
     } catch (java.io.IOException e) {

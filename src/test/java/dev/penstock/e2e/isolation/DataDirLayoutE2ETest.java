@@ -35,10 +35,10 @@ class DataDirLayoutE2ETest {
       JsonNode version = runHello(server.client());
       Path data = server.dataDir();
       JsonNode step = version.path("stepVersions").get(0);
-      Path stepDir =
-          data.resolve("runs")
-              .resolve(step.path("pipelineVersion").asText())
-              .resolve(step.path("pipelineStepVersion").asText());
+      Path runDir = data.resolve("runs").resolve(step.path("pipelineVersion").asText());
+      Path stepDir = runDir.resolve(step.path("pipelineStepVersion").asText());
+      Path workDir =
+          runDir.resolve("work").resolve(step.path("pipelineStepVersion").asText() + "-1");
 
       assertThat(mode(data.resolve("server"))).isEqualTo("rwx------");
       try (Stream<Path> files = Files.list(data.resolve("server"))) {
@@ -62,14 +62,14 @@ class DataDirLayoutE2ETest {
               data,
               data.resolve("runs"),
               data.resolve("python-envs"),
-              stepDir.getParent(),
-              stepDir)) {
+              runDir,
+              workDir.getParent())) {
         assertThat(mode(passable)).as(passable.toString()).isEqualTo("rwx--x--x");
       }
       assertThat(mode(stepDir.resolve("attempt-1"))).isEqualTo("rwx------");
       assertThat(owner(stepDir.resolve("attempt-1"))).isEqualTo(0);
-      assertThat(mode(stepDir.resolve("work-1"))).isEqualTo("rwx------");
-      assertThat(owner(stepDir.resolve("work-1"))).isEqualTo(65534);
+      assertThat(mode(workDir)).isEqualTo("rwx------");
+      assertThat(owner(workDir)).isEqualTo(65534);
     }
   }
 

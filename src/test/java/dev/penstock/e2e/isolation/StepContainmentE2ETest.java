@@ -157,8 +157,8 @@ abstract class StepContainmentE2ETest {
             .dataDir()
             .resolve("runs")
             .resolve(step.path("pipelineVersion").asText())
-            .resolve(step.path("pipelineStepVersion").asText())
-            .resolve("work-1");
+            .resolve("work")
+            .resolve(step.path("pipelineStepVersion").asText() + "-1");
     assertThat(workDir).doesNotExist();
   }
 
