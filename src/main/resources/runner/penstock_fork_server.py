@@ -37,6 +37,14 @@ on stdout, one JSON object a line:
     -> {"event": "exited", "id": N, "code": X}         X as the JDK reports
            exit codes: 128 + S for a death by signal S
     -> {"event": "failed", "id": N, "message": M}      no child was made
+    <- warm N KEY {"work_dir": D, ..., "worker": {"root": R, "max_steps": S}}
+           As run, on a warm worker (penstock_worker) of KEY: one that a
+           step of KEY left free, or a spare that becomes one, confined to
+           R instead of D. Its "exited" event comes when the worker is done
+           with the step, whether it stays or not. KEY names one run (and
+           what the run's process may not change, its memory limit): a
+           worker never serves another. Workers free for WORKER_IDLE_SECONDS
+           exit.
     <- preload NAME [NAME ...]
     -> {"event": "preloaded", "loaded": [...], "skipped": {NAME: WHY},
         "retired": WHY or null}
@@ -59,11 +67,14 @@ import json
 import os
 import select
 import signal
+import socket
 import sys
+import time
 import traceback
 
 import penstock_runner
 import penstock_sandbox
+import penstock_worker
 
 # Imported here so that children find them loaded: most failing steps format
 # a traceback, and the runner imports traceback lazily.
@@ -74,6 +85,8 @@ SIGNAL_EXIT_BASE = 128
 CHILD_FAILED_EXIT_CODE = 70
 SPARES = 2
 PRELOAD_SECONDS = 20  # the most one preload line may take, all its modules
+WORKER_IDLE_SECONDS = 5  # a free worker's run has likely ended by then
+MAX_FREE_WORKERS = 8  # past it, the longest free one exits
 
 
 def main(argv):
@@ -95,20 +108,25 @@ def main(argv):
     # Children inherit it, writing to their own fd 2, the step's log: enabled
     # here once instead of in each child.
     faulthandler.enable()
-    children = Children(int(server) if server else None, sandbox)
-    children.fork_spares()
-    send({"event": "ready", "pid": os.getpid()})
-    pending = b""
     # poll, not select: select fails on fds past 1023, and the sandbox's
     # Landlock rules hold an fd per readable path, which can be over a thousand.
     poller = select.poll()
     poller.register(0, select.POLLIN)
     poller.register(wake_read, select.POLLIN)
+    children = Children(int(server) if server else None, sandbox, poller)
+    children.fork_spares()
+    send({"event": "ready", "pid": os.getpid()})
+    pending = b""
     while True:
-        readable = [fd for fd, _ in poller.poll()]
+        timeout = 1000 if children.free_workers() else None
+        readable = [fd for fd, _ in poller.poll(timeout)]
         if wake_read in readable:
             drain(wake_read)
             children.reap()
+        for fd in readable:
+            if fd in children.workers:
+                children.heard_from(fd)
+        children.end_idle_workers()
         if 0 not in readable:
             continue
         data = os.read(0, 65536)
@@ -121,6 +139,10 @@ def main(argv):
             if op == b"run":
                 request_id, _, payload = rest.partition(b" ")
                 children.run(int(request_id), payload)
+            elif op == b"warm":
+                request_id, _, rest = rest.partition(b" ")
+                key, _, payload = rest.partition(b" ")
+                children.run(int(request_id), payload, key)
             elif op == b"release":
                 children.release(int(rest))
             elif op == b"preload":
@@ -135,27 +157,43 @@ class Spare:
     def __init__(self, pid, output, requests):
         self.pid = pid
         self.output = output  # read end of its stdout and stderr
-        self.requests = requests  # write end of the pipe it waits on
+        self.requests = requests  # this end of the socket it waits on
+
+
+class Worker:
+    """A child that serves one run's steps one after another (penstock_worker)."""
+
+    def __init__(self, pid, key, channel):
+        self.pid = pid
+        self.key = key
+        self.channel = channel  # this end of its socket
+        self.free_since = None  # monotonic time it became free, if it is
 
 
 class Children:
-    """The server's children: the spares, and the steps that run."""
+    """The server's children: the spares, the steps that run, the workers."""
 
-    def __init__(self, server_pid, sandbox):
+    def __init__(self, server_pid, sandbox, poller):
         self.server_pid = server_pid
         self.sandbox = sandbox
+        self.poller = poller
         self.running = {}  # child pid -> request id
         self.pipes = {}  # request id -> read end of the child's output pipe
         self.spares = collections.deque()
+        self.workers = {}  # socket fd -> Worker
+        self.free = collections.OrderedDict()  # socket fd -> Worker, oldest first
         self.retired = None  # why no step may be forked any more, if so
 
-    def run(self, request_id, payload):
-        """Hands the run's JSON (its bytes) to a spare; forks a new one."""
+    def run(self, request_id, payload, key=None):
+        """Hands the run's JSON (its bytes) to a free worker of key, if any,
+        or else to a spare (which becomes key's worker); forks a new spare."""
         if self.retired:
             send({"event": "failed", "id": request_id,
                   "message": f"the fork server was retired: {self.retired}"})
             return
         payload += b"\n"
+        if key is not None and self.run_on_worker(request_id, payload, key):
+            return
         for _ in range(SPARES + 1):
             if not self.spares:
                 problem = self.fork_spare()
@@ -164,18 +202,84 @@ class Children:
                           "message": problem})
                     return
             spare = self.spares.popleft()
-            if hand_over(spare.requests, payload):
+            if hand_over(spare.requests, payload, keep=key is not None):
                 break
             os.close(spare.output)  # it died meanwhile: the next one
         else:
             send({"event": "failed", "id": request_id,
                   "message": "every process forked for the step died at once"})
             return
-        self.running[spare.pid] = request_id
-        self.pipes[request_id] = spare.output
-        send({"event": "started", "id": request_id, "pid": spare.pid,
-              "fd": spare.output})
+        if key is not None:
+            self.workers[spare.requests] = Worker(spare.pid, key, spare.requests)
+            self.poller.register(spare.requests, select.POLLIN)
+        self.started(request_id, spare.pid, spare.output)
         self.fork_spares()
+
+    def started(self, request_id, pid, output):
+        self.running[pid] = request_id
+        self.pipes[request_id] = output
+        send({"event": "started", "id": request_id, "pid": pid, "fd": output})
+
+    def run_on_worker(self, request_id, payload, key):
+        """Hands the request to a free worker of key; False if none took it."""
+        for fd, worker in list(self.free.items()):
+            if worker.key != key:
+                continue
+            del self.free[fd]
+            try:
+                output, output_write = os.pipe()
+            except OSError:
+                return False
+            try:
+                send_request(worker.channel, payload, output_write)
+            except OSError:  # it exited meanwhile: its end is reaped
+                close_all(output)
+                self.forget_worker(fd)
+                continue
+            finally:
+                close_all(output_write)
+            worker.free_since = None
+            self.started(request_id, worker.pid, output)
+            return True
+        return False
+
+    def heard_from(self, fd):
+        """A worker says it is done with a step, or its socket ended."""
+        worker = self.workers[fd]
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            data = b""
+        if not data:
+            self.forget_worker(fd)  # it exited: reap reports a running step
+            return
+        for line in data.decode("ascii", "replace").splitlines():
+            verb, _, code = line.partition(" ")
+            if verb != "done":
+                continue
+            request_id = self.running.pop(worker.pid, None)
+            if request_id is not None:
+                send({"event": "exited", "id": request_id, "code": int(code)})
+            worker.free_since = time.monotonic()
+            self.free[fd] = worker
+        while len(self.free) > MAX_FREE_WORKERS:
+            self.forget_worker(next(iter(self.free)))
+
+    def free_workers(self):
+        return len(self.free)
+
+    def end_idle_workers(self):
+        now = time.monotonic()
+        for fd, worker in list(self.free.items()):
+            if now - worker.free_since > WORKER_IDLE_SECONDS:
+                self.forget_worker(fd)
+
+    def forget_worker(self, fd):
+        """Closes the worker's socket, which makes a free worker exit."""
+        self.free.pop(fd, None)
+        if self.workers.pop(fd, None) is not None:
+            self.poller.unregister(fd)
+            close_all(fd)
 
     def fork_spares(self):
         while len(self.spares) < SPARES and self.fork_spare() is None:
@@ -207,10 +311,13 @@ class Children:
         except OSError as exc:
             return f"cannot make the step's output pipe: {exc}"
         try:
-            request_read, request_write = os.pipe()
+            # A socket, not a pipe: a warm worker answers on it, and is
+            # passed each later step's output pipe through it.
+            request_read, request_write = (
+                end.detach() for end in socket.socketpair())
         except OSError as exc:
             close_all(output_read, output_write)
-            return f"cannot make the step's request pipe: {exc}"
+            return f"cannot make the step's request socket: {exc}"
         try:
             pid = self.sandbox.fork()
         except (OSError, penstock_sandbox.SandboxError) as exc:
@@ -244,6 +351,8 @@ class Children:
                 self.spares.remove(spare)
                 close_all(spare.output, spare.requests)
                 continue
+            for fd in [fd for fd, w in self.workers.items() if w.pid == pid]:
+                self.forget_worker(fd)
             request_id = self.running.pop(pid, None)
             if request_id is None:
                 continue
@@ -253,6 +362,7 @@ class Children:
 
     def kill_all(self):
         pids = list(self.running) + [spare.pid for spare in self.spares]
+        pids += [worker.pid for worker in self.workers.values()]
         for pid in pids:
             kill_group(pid)
 
@@ -356,16 +466,29 @@ def threads_started(name):
             f" unsafe")
 
 
-def hand_over(requests, payload):
-    """Writes a request line to a spare; False if the spare is gone."""
+def hand_over(requests, payload, keep=False):
+    """Writes a request line to a spare; False if the spare is gone. keep:
+    the socket stays open, for a worker's later steps."""
     try:
         while payload:
             payload = payload[os.write(requests, payload):]
         return True
-    except BrokenPipeError:
+    except (BrokenPipeError, ConnectionResetError):
+        keep = False
         return False
     finally:
-        os.close(requests)
+        if not keep:
+            os.close(requests)
+
+
+def send_request(channel, payload, output):
+    """Writes a request line to a free worker, its output pipe alongside."""
+    sock = socket.socket(fileno=channel)
+    try:
+        sent = socket.send_fds(sock, [payload[:1 << 16]], [output])
+        sock.sendall(payload[sent:])
+    finally:
+        sock.detach()  # the fd stays the worker's channel
 
 
 class Sandbox:
@@ -444,23 +567,37 @@ def run_child(output, requests, server_pid, sandbox):
                 os.close(ruleset)
             ruleset = exc  # reported once there is a step to fail
     data = read_line(requests)
-    os.close(requests)
     if not data:
         return 0  # retired unused: the server is ending
     request = json.loads(data)
+    warm = request.get("worker")
+    if not warm:
+        os.close(requests)
+    environment = dict(os.environ)
     work_dir = request["work_dir"]
     os.chdir(work_dir)
     os.environ.update(request.get("environment") or {})
     os.environ["PYTHONUNBUFFERED"] = "1"
     if sandbox.settings:
+        root = warm["root"] if warm else None
         if not penstock_runner.confine(
                 penstock_sandbox, work_dir,
                 lambda rules: penstock_sandbox.enter(sandbox.settings,
-                                                     work_dir, rules),
+                                                     work_dir, rules, root),
                 ruleset):
             return 1
         if not own_namespace:  # after Landlock: it needs a single thread
             penstock_runner.start_parent_watchdog(parent, server_pid)
+    if warm:
+        os.environ.clear()
+        os.environ.update(environment)
+        channel = socket.socket(fileno=requests)
+        settings = sandbox.settings
+        worker = penstock_worker.Worker(
+            channel, launcher_group, int(warm.get("max_steps") or 1),
+            lambda directory: penstock_sandbox.settle(settings, directory)
+            if settings else None)
+        return worker.serve(request)
     # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
     # started long before, so it puts those folders on its path itself.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]

@@ -202,7 +202,7 @@ def flush_output():
         sys.modules["logging"].shutdown()
 
 
-def run_step(work_dir, launcher_group=None, request=None):
+def run_step(work_dir, launcher_group=None, request=None, end_leftovers=None):
     """Runs the step in request, or work_dir/request.json; writes result.json.
 
     Returns the process exit code: 0 when the function returned a value that
@@ -213,6 +213,8 @@ def run_step(work_dir, launcher_group=None, request=None):
     launcher_group is what become_process_group_leader returned; when given,
     the processes the step leaves behind are killed before result.json is
     written, so a result on disk means nothing of the step runs any more.
+    end_leftovers, when given, does that instead (a warm worker, which
+    outlives the step, looks before it kills).
     """
     try:
         if request is None:
@@ -228,7 +230,10 @@ def run_step(work_dir, launcher_group=None, request=None):
     else:
         succeeded, result = execute(
             source_code, function_name, request, work_dir)
-    end_leftover_processes(launcher_group)
+    if end_leftovers is None:
+        end_leftover_processes(launcher_group)
+    else:
+        end_leftovers()
     try:
         write_result(work_dir, result)
     except OSError as exc:

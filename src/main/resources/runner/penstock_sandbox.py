@@ -201,12 +201,19 @@ def take_limits(settings, own_pid_namespace=False, lifeline=None):
         os._exit(SIGNAL_EXIT_BASE + signal.SIGKILL)
 
 
-def enter(settings, work_dir, ruleset=None):
+def enter(settings, work_dir, ruleset=None, root=None):
     """The rest of confine, for the step in work_dir: Landlock, which then
-    lets it write there only, and its TMPDIR and HOME. Closes ruleset.
+    lets it write there only (or, given root, under root: a warm worker's
+    steps each have a folder of their own there), and its TMPDIR and HOME.
+    Closes ruleset.
     """
     if ruleset is not None:
-        penstock_landlock.restrict(settings, work_dir, ruleset)
+        penstock_landlock.restrict(settings, root or work_dir, ruleset)
+    settle(settings, work_dir)
+
+
+def settle(settings, work_dir):
+    """Points the step's TMPDIR, and HOME if asked, into work_dir."""
     temporary = os.path.join(work_dir, "tmp")
     os.makedirs(temporary, exist_ok=True)
     os.environ["TMPDIR"] = temporary

@@ -40,11 +40,11 @@ RESTORED_SIGNALS = [signal.SIGTERM, signal.SIGINT, signal.SIGALRM,
 class Worker:
     """The state a step may change, as it was before the first step."""
 
-    def __init__(self, control, launcher_group, settle, max_steps):
+    def __init__(self, control, launcher_group, max_steps, settle):
         self.control = control  # the socket to the fork server
         self.launcher_group = launcher_group
-        self.settle = settle  # settle(work_dir): the step's TMPDIR and HOME
         self.max_steps = max_steps
+        self.settle = settle  # settle(work_dir): the step's TMPDIR and HOME
         self.environment = dict(os.environ)
         self.path = list(sys.path)
         self.handlers = {s: signal.getsignal(s) for s in RESTORED_SIGNALS}
@@ -109,8 +109,7 @@ class Worker:
     def end_leftovers(self):
         """Called by the runner before it writes the result: what the step
         left running is found here, and ended with the worker."""
-        reap_exited()
-        processes = has_live_children()
+        processes = live_children()
         threads = thread_count() > self.threads
         if processes:
             self.leftovers = "left processes running"
@@ -172,23 +171,16 @@ def thread_count():
     return len(sys._current_frames())
 
 
-def reap_exited():
+def live_children():
+    """Whether a child (or an orphan that came back here) still runs; reaps
+    those that exited."""
     try:
         while True:
             pid, _ = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
-                return
-    except ChildProcessError:
-        return
-
-
-def has_live_children():
-    """Whether a child (or an orphan that came back here) still runs."""
-    try:
-        pid, _ = os.waitpid(-1, os.WNOHANG)
+                return True
     except ChildProcessError:
         return False
-    return pid == 0
 
 
 def forget_modules_from(folders):

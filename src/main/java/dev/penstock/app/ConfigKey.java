@@ -15,10 +15,16 @@ public enum ConfigKey {
   DB_USER("db-user", "", "database user (PostgreSQL)"),
   DB_PASSWORD("db-password", "", "database password (PostgreSQL)"),
   PYTHON("python", "python3", "Python interpreter that runs steps"),
-  FORK_SERVER(
-      "fork-server",
-      "true",
-      "fork each step from a warm Python per environment; false starts a fresh Python per step"),
+  ISOLATION(
+      "isolation",
+      "run",
+      "which steps may share a Python process: run (a run's steps reuse warm workers), step (a"
+          + " fresh fork per step) or process (a fresh interpreter per step); a pipeline may choose"
+          + " its own"),
+  WORKER_MAX_STEPS(
+      "worker-max-steps",
+      "500",
+      "steps a warm worker runs (isolation run) before another takes over"),
   PYTHON_ENVS_LIMIT(
       "python-envs-limit",
       "10GB",

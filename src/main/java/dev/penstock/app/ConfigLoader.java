@@ -3,6 +3,7 @@ package dev.penstock.app;
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.executor.local.StepIsolation;
 import dev.penstock.executor.python.RequirementSet;
+import dev.penstock.model.Isolation;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -106,7 +107,8 @@ public final class ConfigLoader {
         duration(ConfigKey.RETENTION_INTERVAL),
         adminApiKey(),
         duration(ConfigKey.SCHEDULE_TICK),
-        bool(ConfigKey.FORK_SERVER),
+        processIsolation(ConfigKey.ISOLATION),
+        integer(ConfigKey.WORKER_MAX_STEPS, 1, 1_000_000),
         size(ConfigKey.PYTHON_ENVS_LIMIT),
         size(ConfigKey.MAX_OUTPUT_SIZE),
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
@@ -173,6 +175,11 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw bad(key, "expected auto, landlock, bubblewrap or none");
     }
+  }
+
+  private Isolation processIsolation(ConfigKey key) {
+    return Isolation.fromWire(text(key).toLowerCase(Locale.ROOT))
+        .orElseThrow(() -> bad(key, "expected run, step or process"));
   }
 
   private boolean bool(ConfigKey key) {

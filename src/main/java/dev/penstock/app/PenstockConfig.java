@@ -1,6 +1,7 @@
 package dev.penstock.app;
 
 import dev.penstock.executor.local.StepIsolation;
+import dev.penstock.model.Isolation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,8 @@ public record PenstockConfig(
     Duration retentionInterval,
     String adminApiKey,
     Duration scheduleTick,
-    boolean forkServer,
+    Isolation isolation,
+    int workerMaxSteps,
     long pythonEnvsLimitBytes,
     long maxOutputBytes,
     int maxNameLength,

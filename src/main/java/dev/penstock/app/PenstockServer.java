@@ -100,7 +100,8 @@ public final class PenstockServer {
                     Map.of())
                 .withLogCap(config.logCapBytes())
                 .withKillGrace(config.killGrace())
-                .withForkServer(config.forkServer())
+                .withIsolation(config.isolation())
+                .withWorkerMaxSteps(config.workerMaxSteps())
                 .withMaxOutput(config.maxOutputBytes())
                 .withSandbox(sandbox));
     metrics.watchForkServers(executor::forkServersAlive);

@@ -1,6 +1,7 @@
 package dev.penstock.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.Isolation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.Map;
  * outside {@code workDir}, in a directory of the server's that the step cannot write, where the
  * executor also takes the step's result before reading it. {@code kwargs} are the bound arguments,
  * passed as {@code function(**kwargs)}. {@code environment} is added to the process's inherited
- * environment.
+ * environment. {@code runId} names the run the attempt belongs to, whose attempts have their
+ * working directories side by side in one folder that holds nothing else; {@code isolation} says
+ * which steps may share a process (null: the executor's default). With {@link Isolation#RUN}, a
+ * process that ran other steps of the run may run this one, confined to that folder.
  */
 public record StepLaunch(
     String stepVersionId,
@@ -26,4 +30,6 @@ public record StepLaunch(
     List<String> packageRequirements,
     int memoryGb,
     Duration timeout,
-    Map<String, String> environment) {}
+    Map<String, String> environment,
+    String runId,
+    Isolation isolation) {}

@@ -3,6 +3,7 @@ package dev.penstock.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.penstock.model.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ class ConfigLoaderTest {
     assertThat(config.logCapBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.parallelLimit()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.scheduleTick()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(config.forkServer()).isTrue();
+    assertThat(config.isolation()).isEqualTo(Isolation.RUN);
+    assertThat(config.workerMaxSteps()).isEqualTo(500);
     assertThat(config.pythonEnvsLimitBytes()).isEqualTo(10L * 1024 * 1024 * 1024);
     assertThat(config.maxNameLength()).isEqualTo(200);
     assertThat(config.maxValueBytes()).isEqualTo(8L * 1024 * 1024);
@@ -35,13 +37,14 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void the_fork_server_can_be_turned_off_and_a_bad_switch_is_refused() {
+  void the_isolation_can_be_chosen_and_a_bad_one_is_refused() {
     assertThat(
-            ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_FORK_SERVER", "false")).forkServer())
-        .isFalse();
-    assertThatThrownBy(
-            () -> ConfigLoader.load(Map.of(ConfigKey.FORK_SERVER, "maybe"), null, Map.of()))
-        .hasMessage("fork-server=maybe (from --fork-server): expected true or false");
+            ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_ISOLATION", "process")).isolation())
+        .isEqualTo(Isolation.PROCESS);
+    assertThat(ConfigLoader.load(Map.of(ConfigKey.ISOLATION, "Step"), null, Map.of()).isolation())
+        .isEqualTo(Isolation.STEP);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.ISOLATION, "pod"), null, Map.of()))
+        .hasMessage("isolation=pod (from --isolation): expected run, step or process");
   }
 
   @Test

@@ -71,7 +71,9 @@ final class AttemptSetup {
         requirements(step),
         step.memoryGb(),
         Duration.ofMinutes(step.timeoutMinutes()),
-        environment);
+        environment,
+        version.id(),
+        null);
   }
 
   /** The step's own requirements, and those the server gives every step. */

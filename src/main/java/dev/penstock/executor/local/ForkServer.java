@@ -121,8 +121,24 @@ final class ForkServer implements AutoCloseable {
     return server;
   }
 
-  /** Starts the child for {@code launch} with the runner's request; returns once it runs. */
-  StepProcess fork(StepLaunch launch, Map<String, Object> runnerRequest) throws StartException {
+  /**
+   * Which warm worker may run a step: one of {@code key} (a run, and what its process cannot change
+   * between steps), confined to {@code root}, replaced after {@code maxSteps} steps.
+   */
+  record Worker(String key, Path root, int maxSteps) {
+    Worker {
+      if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("a worker key is one word: " + key);
+      }
+    }
+  }
+
+  /**
+   * Starts the child for {@code launch} with the runner's request, or, given {@code worker}, hands
+   * it to a warm worker (see penstock_worker.py); returns once it runs.
+   */
+  StepProcess fork(StepLaunch launch, Map<String, Object> runnerRequest, Worker worker)
+      throws StartException {
     lastUsedNanos = System.nanoTime();
     long id = nextId.incrementAndGet();
     var child = new ForkedStepProcess();
@@ -130,6 +146,12 @@ final class ForkServer implements AutoCloseable {
     request.put("work_dir", launch.workDir().toAbsolutePath().toString());
     request.put("environment", launch.environment() == null ? Map.of() : launch.environment());
     request.put("request", runnerRequest);
+    if (worker != null) {
+      request.put(
+          "worker",
+          Map.of(
+              "root", worker.root().toAbsolutePath().toString(), "max_steps", worker.maxSteps()));
+    }
     lock.lock();
     try {
       if (dead) {
@@ -146,7 +168,8 @@ final class ForkServer implements AutoCloseable {
       forget(id);
       throw new StartException("cannot write the step's request: " + e.getMessage());
     }
-    send(("run " + id + " ").getBytes(StandardCharsets.US_ASCII), json);
+    String head = worker == null ? "run " + id + " " : "warm " + id + " " + worker.key() + " ";
+    send(head.getBytes(StandardCharsets.US_ASCII), json);
     try {
       child.awaitStart(FORK_TIMEOUT);
     } catch (StartException e) {

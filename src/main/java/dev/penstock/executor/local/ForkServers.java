@@ -1,6 +1,7 @@
 package dev.penstock.executor.local;
 
 import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.local.StepStarter.StartException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * idle for {@link #IDLE_LIMIT} are ended, so unused environments cost no memory. Thread-safe: the
  * table is guarded by one lock.
  */
-final class ForkServers implements StepStarter, AutoCloseable {
+final class ForkServers implements AutoCloseable {
   static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(ForkServers.class);
 
@@ -23,6 +24,7 @@ final class ForkServers implements StepStarter, AutoCloseable {
   private final Path basePython;
   private final long maxOutputBytes;
   private final StepSandbox sandbox;
+  private final int workerMaxSteps;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Path, ForkServer> servers = new HashMap<>();
   private final Preloads preloads = new Preloads();
@@ -33,27 +35,46 @@ final class ForkServers implements StepStarter, AutoCloseable {
    * @param basePython the interpreter whose server is never ended for idleness
    * @param maxOutputBytes the most JSON a step may return
    * @param sandbox what the servers' children are confined to
+   * @param workerMaxSteps how many steps a warm worker runs before another takes over
    */
-  ForkServers(Path script, Path basePython, long maxOutputBytes, StepSandbox sandbox) {
+  ForkServers(
+      Path script, Path basePython, long maxOutputBytes, StepSandbox sandbox, int workerMaxSteps) {
     this.script = script;
     this.basePython = basePython;
     this.maxOutputBytes = maxOutputBytes;
     this.sandbox = sandbox;
+    this.workerMaxSteps = workerMaxSteps;
   }
 
-  @Override
-  public StepProcess start(StepLaunch launch, Path python) throws StartException {
+  /**
+   * Starts the step in a child of {@code python}'s server: with {@code warm}, in a worker of its
+   * run (one that ran the run's earlier steps, if one is free), else in a child of its own.
+   */
+  StepProcess start(StepLaunch launch, Path python, boolean warm) throws StartException {
     ForkServer server = serverFor(python);
     server.preload(preloads.toOffer(python, launch));
+    ForkServer.Worker worker = warm && launch.runId() != null ? workerFor(launch) : null;
     try {
-      return server.fork(launch, RunnerRequest.of(launch, maxOutputBytes));
+      return server.fork(launch, RunnerRequest.of(launch, maxOutputBytes), worker);
     } catch (StartException e) {
       if (server.alive()) {
         throw e;
       }
       // It died between our look and the fork: one more try, on a new server.
-      return serverFor(python).fork(launch, RunnerRequest.of(launch, maxOutputBytes));
+      return serverFor(python).fork(launch, RunnerRequest.of(launch, maxOutputBytes), worker);
     }
+  }
+
+  /**
+   * The run's workers are confined to the folder of its working directories. The memory limit is
+   * part of the key: a worker can lower its own, never raise it again.
+   */
+  private ForkServer.Worker workerFor(StepLaunch launch) {
+    String run = launch.runId().replaceAll("\\s", "_");
+    return new ForkServer.Worker(
+        run + "/" + launch.memoryGb() + "GB",
+        launch.workDir().toAbsolutePath().getParent(),
+        workerMaxSteps);
   }
 
   /** How many servers are alive now. */

@@ -1,5 +1,6 @@
 package dev.penstock.executor.local;
 
+import dev.penstock.model.Isolation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,8 +16,9 @@ import java.util.function.Consumer;
  * @param environmentsLimitBytes past this total size, least recently used environments are deleted
  * @param logCapBytes the most log kept per attempt; beyond it only the tail is
  * @param killGrace how long a stopped step has between SIGTERM and SIGKILL
- * @param forkServer whether steps are forked from a warm Python per environment (fast) rather than
- *     started as a fresh interpreter each (full isolation)
+ * @param isolation which steps may share a process when the launch does not say: see {@link
+ *     Isolation}; under bubblewrap every step is a fresh process whatever is asked
+ * @param workerMaxSteps how many steps a warm worker runs before it is replaced
  * @param pipEnvironment variables added to the server's own for venv and pip (PIP_* settings)
  * @param maxOutputBytes the most JSON a step's return value may take; the runner fails a larger
  *     one, and a result.json past it (and some room for an error's text) is never read
@@ -29,7 +31,8 @@ public record LocalExecutorSettings(
     long environmentsLimitBytes,
     long logCapBytes,
     Duration killGrace,
-    boolean forkServer,
+    Isolation isolation,
+    int workerMaxSteps,
     Map<String, String> pipEnvironment,
     long maxOutputBytes,
     StepSandbox sandbox) {
@@ -37,12 +40,16 @@ public record LocalExecutorSettings(
   public static final long DEFAULT_ENVIRONMENTS_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 10L * 1024 * 1024;
+  public static final int DEFAULT_WORKER_MAX_STEPS = 500;
 
   public LocalExecutorSettings {
     if (logCapBytes < 2) {
       throw new IllegalArgumentException("logCapBytes must be at least 2, was " + logCapBytes);
     }
     pipEnvironment = Map.copyOf(pipEnvironment);
+    if (workerMaxSteps < 1) {
+      throw new IllegalArgumentException("workerMaxSteps must be positive, was " + workerMaxSteps);
+    }
     if (maxOutputBytes < 1) {
       throw new IllegalArgumentException("maxOutputBytes must be positive, was " + maxOutputBytes);
     }
@@ -57,14 +64,19 @@ public record LocalExecutorSettings(
         DEFAULT_ENVIRONMENTS_LIMIT_BYTES,
         DEFAULT_LOG_CAP_BYTES,
         DEFAULT_KILL_GRACE,
-        true,
+        Isolation.RUN,
+        DEFAULT_WORKER_MAX_STEPS,
         Map.of(),
         DEFAULT_MAX_OUTPUT_BYTES,
         StepSandbox.unconfined());
   }
 
-  public LocalExecutorSettings withForkServer(boolean enabled) {
-    return copy(settings -> settings.forkServer = enabled);
+  public LocalExecutorSettings withIsolation(Isolation level) {
+    return copy(settings -> settings.isolation = level);
+  }
+
+  public LocalExecutorSettings withWorkerMaxSteps(int steps) {
+    return copy(settings -> settings.workerMaxSteps = steps);
   }
 
   public LocalExecutorSettings withLogCap(long bytes) {
@@ -106,7 +118,8 @@ public record LocalExecutorSettings(
     long environmentsLimitBytes;
     long logCapBytes;
     Duration killGrace;
-    boolean forkServer;
+    Isolation isolation;
+    int workerMaxSteps;
     Map<String, String> pipEnvironment;
     long maxOutputBytes;
     StepSandbox sandbox;
@@ -118,7 +131,8 @@ public record LocalExecutorSettings(
       environmentsLimitBytes = from.environmentsLimitBytes;
       logCapBytes = from.logCapBytes;
       killGrace = from.killGrace;
-      forkServer = from.forkServer;
+      isolation = from.isolation;
+      workerMaxSteps = from.workerMaxSteps;
       pipEnvironment = from.pipEnvironment;
       maxOutputBytes = from.maxOutputBytes;
       sandbox = from.sandbox;
@@ -132,7 +146,8 @@ public record LocalExecutorSettings(
           environmentsLimitBytes,
           logCapBytes,
           killGrace,
-          forkServer,
+          isolation,
+          workerMaxSteps,
           pipEnvironment,
           maxOutputBytes,
           sandbox);

@@ -10,6 +10,7 @@ import dev.penstock.executor.python.PythonEnvironments;
 import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.executor.python.VirtualEnvironmentBuilder;
 import dev.penstock.model.FailureCause;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.LogChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,12 +64,13 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     Path runnerScript = RunnerScript.extractInto(settings.runnerDirectory());
     // bubblewrap makes a fresh process per step: a fork server's children cannot enter it.
     this.forkServers =
-        settings.forkServer() && sandbox.isolation() != StepIsolation.BUBBLEWRAP
+        sandbox.isolation() != StepIsolation.BUBBLEWRAP
             ? new ForkServers(
                 runnerScript.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME),
                 settings.python(),
                 settings.maxOutputBytes(),
-                sandbox)
+                sandbox,
+                settings.workerMaxSteps())
             : null;
     var environments =
         new PythonEnvironments(
@@ -84,12 +86,23 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     this.runtime =
         new LocalStepHandle.Runtime(
             environments,
-            forkServers != null
-                ? forkServers
-                : new FreshProcessStarter(runnerScript, JSON, settings.maxOutputBytes(), sandbox),
+            starter(
+                settings.isolation(),
+                new FreshProcessStarter(runnerScript, JSON, settings.maxOutputBytes(), sandbox)),
             new ResultReader(JSON, settings.maxOutputBytes()),
             settings.killGrace(),
             timer);
+  }
+
+  /** Starts each step as its isolation asks, or as {@code byDefault} when it does not say. */
+  private StepStarter starter(Isolation byDefault, FreshProcessStarter fresh) {
+    return (launch, python) -> {
+      Isolation asked = launch.isolation() != null ? launch.isolation() : byDefault;
+      if (forkServers == null || asked == Isolation.PROCESS) {
+        return fresh.start(launch, python);
+      }
+      return forkServers.start(launch, python, asked == Isolation.RUN);
+    };
   }
 
   @Override

@@ -19,7 +19,8 @@ public final class RunnerScript {
   public static final String FORK_SERVER_FILE_NAME = "penstock_fork_server.py";
   public static final String SANDBOX = "penstock_sandbox.py";
   private static final List<String> SCRIPTS =
-      List.of(FILE_NAME, FORK_SERVER_FILE_NAME, SANDBOX, "penstock_landlock.py");
+      List.of(
+          FILE_NAME, FORK_SERVER_FILE_NAME, SANDBOX, "penstock_landlock.py", "penstock_worker.py");
 
   private RunnerScript() {}
 

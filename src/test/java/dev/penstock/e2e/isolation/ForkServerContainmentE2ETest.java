@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Steps forked by the fork server under Landlock, the default here. */
 class ForkServerContainmentE2ETest extends StepContainmentE2ETest {
   private static final Map<ConfigKey, String> WAY =
-      Map.of(ConfigKey.STEP_ISOLATION, "landlock", ConfigKey.FORK_SERVER, "true");
+      Map.of(ConfigKey.STEP_ISOLATION, "landlock", ConfigKey.ISOLATION, "step");
 
   @RegisterExtension static final TestServer server = TestServer.perClass(settings(WAY));
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FreshProcessContainmentE2ETest extends StepContainmentE2ETest {
   private static final Map<ConfigKey, String> WAY =
-      Map.of(ConfigKey.STEP_ISOLATION, "landlock", ConfigKey.FORK_SERVER, "false");
+      Map.of(ConfigKey.STEP_ISOLATION, "landlock", ConfigKey.ISOLATION, "process");
 
   @RegisterExtension static final TestServer server = TestServer.perClass(settings(WAY));
 

@@ -30,6 +30,7 @@ class ClaimedResultTest {
   @BeforeEach
   void create_executor() {
     executor = new LocalProcessExecutor(mode.settings(root));
+    mode.warmUp(executor, root);
   }
 
   @AfterEach

@@ -41,6 +41,7 @@ class LocalProcessExecutorTest {
   @BeforeEach
   void create_executor() {
     executor = new LocalProcessExecutor(mode.settings(root));
+    mode.warmUp(executor, root);
   }
 
   @AfterEach

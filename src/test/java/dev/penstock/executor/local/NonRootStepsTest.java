@@ -71,6 +71,7 @@ class NonRootStepsTest {
             List.of());
     executor = new LocalProcessExecutor(mode.settings(python, root).withSandbox(sandbox));
     giveToNobody(root.resolve("runner"));
+    mode.warmUp(executor, root, workDir -> giveToNobody(Files.createDirectories(workDir)));
   }
 
   @AfterEach

@@ -52,6 +52,7 @@ class StepProcessEndingTest {
   @BeforeEach
   void create_executor() {
     executor = new LocalProcessExecutor(mode.settings(root).withKillGrace(GRACE));
+    mode.warmUp(executor, root);
   }
 
   @AfterEach

@@ -30,6 +30,7 @@ class StepResultLimitsTest {
   @BeforeEach
   void create_executor() {
     executor = new LocalProcessExecutor(mode.settings(root).withMaxOutput(1024));
+    mode.warmUp(executor, root);
   }
 
   @AfterEach

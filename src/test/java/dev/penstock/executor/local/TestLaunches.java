@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds {@link StepLaunch}es for tests: under a test's temp dir, a working directory and beside it
- * the attempt's directory with the log, as the engine lays them out.
+ * Builds {@link StepLaunch}es for tests, laid out under a test's temp dir as the engine lays out a
+ * run: the working directories side by side under {@code run/work/}, the attempts' directories with
+ * the logs under {@code run/<step version>/}. Every launch under one root belongs to one run, so
+ * that with isolation {@code run} its steps may share a warm worker.
  */
 final class TestLaunches {
   private TestLaunches() {}
@@ -23,45 +25,25 @@ final class TestLaunches {
     return new StepLaunch(
         "sv-1",
         1,
-        root.resolve("steps/sv-1/work-1"),
-        root.resolve("steps/sv-1/attempt-1/log.txt"),
+        workDir(root, "sv-1"),
+        logFile(root, "sv-1"),
         "step",
         source,
         kwargs,
         List.of(),
         0,
         Duration.ofMinutes(5),
-        Map.of());
+        Map.of(),
+        "run-" + root.getFileName(),
+        null);
   }
 
   static StepLaunch withTimeout(StepLaunch launch, Duration timeout) {
-    return new StepLaunch(
-        launch.stepVersionId(),
-        launch.attempt(),
-        launch.workDir(),
-        launch.logFile(),
-        launch.functionName(),
-        launch.sourceCode(),
-        launch.kwargs(),
-        launch.packageRequirements(),
-        launch.memoryGb(),
-        timeout,
-        launch.environment());
+    return copy(launch, launch.workDir(), launch.logFile(), launch.memoryGb(), timeout);
   }
 
   static StepLaunch withMemoryGb(StepLaunch launch, int memoryGb) {
-    return new StepLaunch(
-        launch.stepVersionId(),
-        launch.attempt(),
-        launch.workDir(),
-        launch.logFile(),
-        launch.functionName(),
-        launch.sourceCode(),
-        launch.kwargs(),
-        launch.packageRequirements(),
-        memoryGb,
-        launch.timeout(),
-        launch.environment());
+    return copy(launch, launch.workDir(), launch.logFile(), memoryGb, launch.timeout());
   }
 
   static StepLaunch withRequirements(StepLaunch launch, List<String> requirements) {
@@ -76,7 +58,9 @@ final class TestLaunches {
         requirements,
         launch.memoryGb(),
         launch.timeout(),
-        launch.environment());
+        launch.environment(),
+        launch.runId(),
+        launch.isolation());
   }
 
   static StepLaunch withEnvironment(StepLaunch launch, Map<String, String> environment) {
@@ -91,24 +75,80 @@ final class TestLaunches {
         launch.packageRequirements(),
         launch.memoryGb(),
         launch.timeout(),
-        environment);
+        environment,
+        launch.runId(),
+        launch.isolation());
   }
 
   /**
-   * The launch as another step version, with an attempt directory of its own under {@code root}.
+   * The launch as another step version of the same run, with directories of its own under {@code
+   * root}.
    */
   static StepLaunch withId(Path root, StepLaunch launch, String stepVersionId) {
+    var moved =
+        copy(
+            launch,
+            workDir(root, stepVersionId),
+            logFile(root, stepVersionId),
+            launch.memoryGb(),
+            launch.timeout());
     return new StepLaunch(
         stepVersionId,
+        moved.attempt(),
+        moved.workDir(),
+        moved.logFile(),
+        moved.functionName(),
+        moved.sourceCode(),
+        moved.kwargs(),
+        moved.packageRequirements(),
+        moved.memoryGb(),
+        moved.timeout(),
+        moved.environment(),
+        moved.runId(),
+        moved.isolation());
+  }
+
+  /** The launch as a step of another run: with isolation run, it never shares a worker. */
+  static StepLaunch inRun(StepLaunch launch, String runId) {
+    return new StepLaunch(
+        launch.stepVersionId(),
         launch.attempt(),
-        root.resolve("steps/" + stepVersionId + "/work-1"),
-        root.resolve("steps/" + stepVersionId + "/attempt-1/log.txt"),
+        launch.workDir(),
+        launch.logFile(),
         launch.functionName(),
         launch.sourceCode(),
         launch.kwargs(),
         launch.packageRequirements(),
         launch.memoryGb(),
         launch.timeout(),
-        launch.environment());
+        launch.environment(),
+        runId,
+        launch.isolation());
+  }
+
+  private static Path workDir(Path root, String stepVersionId) {
+    return root.resolve("run/work/" + stepVersionId + "-1");
+  }
+
+  private static Path logFile(Path root, String stepVersionId) {
+    return root.resolve("run/" + stepVersionId + "/attempt-1/log.txt");
+  }
+
+  private static StepLaunch copy(
+      StepLaunch launch, Path workDir, Path logFile, int memoryGb, Duration timeout) {
+    return new StepLaunch(
+        launch.stepVersionId(),
+        launch.attempt(),
+        workDir,
+        logFile,
+        launch.functionName(),
+        launch.sourceCode(),
+        launch.kwargs(),
+        launch.packageRequirements(),
+        memoryGb,
+        timeout,
+        launch.environment(),
+        launch.runId(),
+        launch.isolation());
   }
 }

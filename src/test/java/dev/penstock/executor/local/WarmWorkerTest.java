@@ -1,0 +1,262 @@
+package dev.penstock.executor.local;
+
+import static dev.penstock.executor.local.TestLaunches.inRun;
+import static dev.penstock.executor.local.TestLaunches.launch;
+import static dev.penstock.executor.local.TestLaunches.withEnvironment;
+import static dev.penstock.executor.local.TestLaunches.withId;
+import static dev.penstock.executor.local.TestLaunches.withMemoryGb;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.penstock.executor.StepHandle;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.model.FailureCause;
+import dev.penstock.model.Isolation;
+import dev.penstock.testing.TestPython;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Isolation run: the steps of one run take turns in a warm worker, each with what a fresh process
+ * would give it but the state of imported libraries, and the worker goes whenever a step could have
+ * left something behind in it. Which process ran a step is told by its handle's pid.
+ */
+class WarmWorkerTest {
+  @TempDir Path root;
+  private LocalProcessExecutor executor;
+  private final AtomicInteger steps = new AtomicInteger();
+
+  @BeforeEach
+  void create_executor() {
+    executor = executor(LocalExecutorSettings.DEFAULT_WORKER_MAX_STEPS);
+  }
+
+  @AfterEach
+  void close_executor() {
+    executor.close();
+  }
+
+  @Test
+  void steps_of_a_run_share_a_worker_with_fresh_globals_directory_and_environment()
+      throws Exception {
+    String first =
+        """
+        import json, os
+        seen = "first"
+
+        def step():
+            json.penstock_mark = "set by the first step"
+            os.environ["PENSTOCK_LEAK"] = "1"
+            return os.getcwd()
+        """;
+    String second =
+        """
+        import json, os
+
+        def step():
+            return [os.getcwd(), os.environ.get("STAGE"), os.environ.get("PENSTOCK_LEAK"),
+                    globals().get("seen"), getattr(json, "penstock_mark", None)]
+        """;
+
+    var one = start(withEnvironment(step(first), Map.of("STAGE", "one")));
+    StepOutcome firstOutcome = outcome(one);
+    StepLaunch secondLaunch = withEnvironment(step(second), Map.of("STAGE", "two"));
+    var two = start(secondLaunch);
+    StepOutcome secondOutcome = outcome(two);
+
+    assertThat(firstOutcome.succeeded()).as(firstOutcome.toString()).isTrue();
+    assertThat(secondOutcome.succeeded()).as(secondOutcome.toString()).isTrue();
+    assertThat(two.pid()).as("the same worker").isEqualTo(one.pid());
+    assertThat(secondOutcome.returned().get(0).asText())
+        .isEqualTo(secondLaunch.workDir().toAbsolutePath().toString());
+    assertThat(secondOutcome.returned().get(1).asText()).isEqualTo("two");
+    assertThat(secondOutcome.returned().get(2).isNull())
+        .as("the environment is the step's")
+        .isTrue();
+    assertThat(secondOutcome.returned().get(3).isNull()).as("globals are fresh").isTrue();
+    assertThat(secondOutcome.returned().get(4).asText())
+        .as("a library's state stays within the run")
+        .isEqualTo("set by the first step");
+  }
+
+  @Test
+  void a_step_of_another_run_gets_a_worker_of_its_own() throws Exception {
+    var one = start(step("import json\n\ndef step():\n    json.penstock_mark = 'run one'\n"));
+    outcome(one);
+    var two =
+        start(
+            inRun(
+                step(
+                    "import json\n\ndef step():\n    return getattr(json, 'penstock_mark', None)\n"),
+                "another-run"));
+    StepOutcome outcome = outcome(two);
+
+    assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
+    assertThat(outcome.returned().isNull()).as("nothing of the other run").isTrue();
+    assertThat(two.pid()).isNotEqualTo(one.pid());
+  }
+
+  @Test
+  void a_step_that_leaves_a_thread_running_ends_its_worker() throws Exception {
+    String source =
+        """
+        import threading, time
+
+        def step():
+            threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+            return "started"
+        """;
+    var one = start(step(source));
+    assertThat(outcome(one).succeeded()).isTrue();
+    var two = start(step("def step():\n    return 'next'\n"));
+
+    assertThat(outcome(two).succeeded()).isTrue();
+    assertThat(two.pid()).isNotEqualTo(one.pid());
+    awaitGone(one.pid());
+  }
+
+  @Test
+  void a_step_that_leaves_a_process_running_ends_its_worker_and_the_process() throws Exception {
+    String source =
+        """
+        import subprocess
+
+        def step():
+            return subprocess.Popen(["sleep", "60"]).pid
+        """;
+    var one = start(step(source));
+    StepOutcome first = outcome(one);
+    assertThat(first.succeeded()).as(first.toString()).isTrue();
+    var two = start(step("def step():\n    return 'next'\n"));
+
+    assertThat(outcome(two).succeeded()).isTrue();
+    assertThat(two.pid()).isNotEqualTo(one.pid());
+    awaitGone(first.returned().asLong());
+    awaitGone(one.pid());
+  }
+
+  @Test
+  void a_failed_step_ends_its_worker() throws Exception {
+    var one = start(step("def step():\n    raise ValueError('no')\n"));
+    assertThat(outcome(one).cause()).isEqualTo(FailureCause.USER_CODE);
+    var two = start(step("def step():\n    return 'next'\n"));
+
+    assertThat(outcome(two).succeeded()).isTrue();
+    assertThat(two.pid()).isNotEqualTo(one.pid());
+  }
+
+  @Test
+  void a_worker_killed_mid_step_fails_that_step_only_and_the_next_gets_a_fresh_worker()
+      throws Exception {
+    var warm = start(step("def step():\n    return 'warm'\n"));
+    assertThat(outcome(warm).succeeded()).isTrue();
+    Path started = root.resolve("started");
+    var doomed =
+        start(
+            step(
+                """
+                import pathlib, time
+
+                def step():
+                    pathlib.Path(%s).write_text("yes")
+                    time.sleep(60)
+                """
+                    .formatted("'" + started + "'")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+    assertThat(doomed.pid()).isEqualTo(warm.pid());
+    ProcessHandle.of(doomed.pid()).ifPresent(ProcessHandle::destroyForcibly);
+
+    StepOutcome killed = outcome(doomed);
+    var next = start(step("def step():\n    return 'next'\n"));
+    StepOutcome after = outcome(next);
+
+    assertThat(killed.succeeded()).isFalse();
+    assertThat(killed.error()).contains("137");
+    assertThat(after.succeeded()).as(after.toString()).isTrue();
+    assertThat(next.pid()).isNotEqualTo(doomed.pid());
+  }
+
+  @Test
+  void a_worker_is_replaced_after_its_most_steps() throws Exception {
+    executor.close();
+    executor = executor(2);
+    String source = "def step():\n    return 1\n";
+    var one = start(step(source));
+    outcome(one);
+    var two = start(step(source));
+    outcome(two);
+    var three = start(step(source));
+    assertThat(outcome(three).succeeded()).isTrue();
+
+    assertThat(two.pid()).isEqualTo(one.pid());
+    assertThat(three.pid()).isNotEqualTo(two.pid());
+  }
+
+  @Test
+  void steps_with_other_memory_limits_use_other_workers() throws Exception {
+    String source = "def step():\n    return 1\n";
+    var unlimited = start(step(source));
+    outcome(unlimited);
+    var limited = start(withMemoryGb(step(source), 4));
+
+    assertThat(outcome(limited).succeeded()).isTrue();
+    assertThat(limited.pid()).isNotEqualTo(unlimited.pid());
+  }
+
+  @Test
+  void each_step_imports_the_runs_modules_from_its_own_folder() throws Exception {
+    String source = "import helper\n\ndef step():\n    return helper.VERSION\n";
+    var first = moduleStep(source, "first");
+    var firstHandle = start(first);
+    StepOutcome firstOutcome = outcome(firstHandle);
+    var second = moduleStep(source, "second");
+    var secondHandle = start(second);
+    StepOutcome secondOutcome = outcome(secondHandle);
+
+    assertThat(secondHandle.pid()).isEqualTo(firstHandle.pid());
+    assertThat(firstOutcome.returned().asText()).isEqualTo("first");
+    assertThat(secondOutcome.returned().asText()).isEqualTo("second");
+  }
+
+  private StepLaunch moduleStep(String source, String version) throws Exception {
+    StepLaunch launch = step(source);
+    Path modules = Files.createDirectories(launch.workDir().resolve("modules"));
+    Files.writeString(modules.resolve("helper.py"), "VERSION = '" + version + "'\n");
+    return withEnvironment(launch, Map.of("PYTHONPATH", modules.toString()));
+  }
+
+  private LocalProcessExecutor executor(int maxSteps) {
+    return new LocalProcessExecutor(
+        LocalExecutorSettings.defaults(Path.of(TestPython.path()), root.resolve("runner"))
+            .withIsolation(Isolation.RUN)
+            .withWorkerMaxSteps(maxSteps));
+  }
+
+  /** A step of the test's run, in directories of its own. */
+  private StepLaunch step(String source) {
+    return withId(root, launch(root, source), "sv-" + steps.incrementAndGet());
+  }
+
+  private StepHandle start(StepLaunch launch) {
+    return executor.launch(launch);
+  }
+
+  private static StepOutcome outcome(StepHandle handle) throws Exception {
+    return handle.outcome().get(60, TimeUnit.SECONDS);
+  }
+
+  private static void awaitGone(long pid) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true));
+  }
+}
