@@ -20,6 +20,10 @@ final class PipelineRoutes {
   private static final String PIPELINE_ID = "the pipeline's id";
   private static final String CONCURRENCY =
       "most runs of the pipeline RUNNING at once; more wait PENDING (0: no cap)";
+  private static final String ISOLATION =
+      "which steps of its runs may share a Python process: run (warm workers within a run), step (a"
+          + " fresh fork per step) or process (a fresh interpreter per step); absent: the server's"
+          + " --isolation";
 
   private final ApiServer.Services services;
   private final Views views;
@@ -37,6 +41,7 @@ final class PipelineRoutes {
             .optional("cron", STRING, "a five-field UNIX cron schedule, in UTC, to run it by")
             .optional("isProd", BOOLEAN, "marks it as a production pipeline (kept and shown)")
             .extra("maxConcurrentRuns", INTEGER, CONCURRENCY)
+            .extra("isolation", STRING, ISOLATION)
             .returns(PipelineResponse.class)
             .handler(
                 params ->
@@ -48,7 +53,8 @@ final class PipelineRoutes {
                                 params.string("projectId"),
                                 params.string("cron"),
                                 params.bool("isProd"),
-                                params.integer("maxConcurrentRuns")))),
+                                params.integer("maxConcurrentRuns"),
+                                params.string("isolation")))),
         ApiMethod.read(POST, "describePipeline", "A pipeline with its steps and latest run.")
             .required("pipelineId", ID, PIPELINE_ID)
             .returns(PipelineResponse.class)
@@ -79,6 +85,7 @@ final class PipelineRoutes {
             .optional("cron", STRING, "a new cron schedule, in UTC; its timing starts from now")
             .optional("isProd", BOOLEAN, "a new production flag")
             .extra("maxConcurrentRuns", INTEGER, CONCURRENCY)
+            .extra("isolation", STRING, ISOLATION + "; default goes back to the server's")
             .returns(PipelineResponse.class)
             .handler(
                 params ->
@@ -91,7 +98,8 @@ final class PipelineRoutes {
                                 params.arguments("pipelineVariableMappings"),
                                 params.string("cron"),
                                 params.bool("isProd"),
-                                params.integer("maxConcurrentRuns")))),
+                                params.integer("maxConcurrentRuns"),
+                                params.string("isolation")))),
         ApiMethod.write(PATCH, "renamePipeline", "Gives a pipeline a new name.")
             .required("pipelineId", ID, PIPELINE_ID)
             .required("pipelineName", NAME, "the new name, unique among pipelines")

@@ -7,7 +7,8 @@ import java.util.List;
  * A pipeline definition. {@code variables} are the defaults every run starts from; {@code
  * maxConcurrentRuns} (null: unlimited) caps how many of its runs are RUNNING at once. The schedule
  * is {@code cron} (UTC; null when none), {@code schedulePaused}, and {@code nextRunAt}, when the
- * schedule fires next (null when there is no cron or it is paused).
+ * schedule fires next (null when there is no cron or it is paused). {@code isolation} says which
+ * steps of its runs may share a Python process (null: the server's default).
  */
 public record Pipeline(
     String id,
@@ -20,7 +21,36 @@ public record Pipeline(
     Instant createdAt,
     Instant updatedAt,
     boolean schedulePaused,
-    Instant nextRunAt) {
+    Instant nextRunAt,
+    Isolation isolation) {
+
+  /** A pipeline at the server's default isolation. */
+  public Pipeline(
+      String id,
+      String name,
+      String projectId,
+      String cron,
+      boolean isProd,
+      List<InputMapping> variables,
+      Integer maxConcurrentRuns,
+      Instant createdAt,
+      Instant updatedAt,
+      boolean schedulePaused,
+      Instant nextRunAt) {
+    this(
+        id,
+        name,
+        projectId,
+        cron,
+        isProd,
+        variables,
+        maxConcurrentRuns,
+        createdAt,
+        updatedAt,
+        schedulePaused,
+        nextRunAt,
+        null);
+  }
 
   /** A pipeline whose schedule, if it has a cron, is not paused and not yet timed. */
   public Pipeline(

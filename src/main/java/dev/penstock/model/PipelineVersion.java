@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One run of a pipeline. {@code variables} are the merged variables the run started with; {@code
- * trigger} says what last set it going.
+ * trigger} says what last set it going; {@code isolation} is its pipeline's when it started (null:
+ * the server's default).
  */
 public record PipelineVersion(
     String id,
@@ -19,7 +20,38 @@ public record PipelineVersion(
     Instant updatedAt,
     Instant startedAt,
     Instant completedAt,
-    List<StepVersion> steps) {
+    List<StepVersion> steps,
+    Isolation isolation) {
+
+  /** A run at the server's default isolation. */
+  public PipelineVersion(
+      String id,
+      String pipelineId,
+      String pipelineName,
+      RunStatus status,
+      String error,
+      RunTrigger trigger,
+      List<InputMapping> variables,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant startedAt,
+      Instant completedAt,
+      List<StepVersion> steps) {
+    this(
+        id,
+        pipelineId,
+        pipelineName,
+        status,
+        error,
+        trigger,
+        variables,
+        createdAt,
+        updatedAt,
+        startedAt,
+        completedAt,
+        steps,
+        null);
+  }
 
   /** The same run with other step versions (in position order). */
   public PipelineVersion withSteps(List<StepVersion> newSteps) {
@@ -35,6 +67,7 @@ public record PipelineVersion(
         updatedAt,
         startedAt,
         completedAt,
-        List.copyOf(newSteps));
+        List.copyOf(newSteps),
+        isolation);
   }
 }

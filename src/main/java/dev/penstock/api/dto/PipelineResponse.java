@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The SDK's Pipeline (docs/abacus-api.md §4.1), with its steps and latest version. nextRunTime is
  * null while the schedule is paused (docs/abacus-api.md §2.2, PROPOSED) or there is none.
- * Extension: maxConcurrentRuns (null: no limit).
+ * Extensions: maxConcurrentRuns (null: no limit), isolation (run, step or process; null: the
+ * server's default).
  */
 public record PipelineResponse(
     String pipelineName,
@@ -25,7 +26,8 @@ public record PipelineResponse(
     PipelineVersionResponse latestPipelineVersion,
     CodeSourceResponse codeSource,
     JsonNode pipelineVariableMappings,
-    Integer maxConcurrentRuns) {
+    Integer maxConcurrentRuns,
+    String isolation) {
 
   public static PipelineResponse of(
       Pipeline pipeline,
@@ -50,6 +52,7 @@ public record PipelineResponse(
         latest,
         null,
         Mappings.writeInputs(pipeline.variables()),
-        pipeline.maxConcurrentRuns());
+        pipeline.maxConcurrentRuns(),
+        pipeline.isolation() == null ? null : pipeline.isolation().wireName());
   }
 }

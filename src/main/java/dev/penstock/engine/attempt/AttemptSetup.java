@@ -73,7 +73,7 @@ final class AttemptSetup {
         Duration.ofMinutes(step.timeoutMinutes()),
         environment,
         version.id(),
-        null);
+        version.isolation());
   }
 
   /** The step's own requirements, and those the server gives every step. */

@@ -4,6 +4,7 @@ import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.AlreadyExistsException;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.InvalidParameterException;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.MissingParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
@@ -35,14 +36,23 @@ public final class Definitions {
   }
 
   public Pipeline createPipeline(String name, String projectId, String cron, Boolean isProd) {
-    return createPipeline(name, projectId, cron, isProd, null);
+    return createPipeline(name, projectId, cron, isProd, null, null);
   }
 
-  /** {@code maxConcurrentRuns}: null or 0 for no limit. */
+  /**
+   * {@code maxConcurrentRuns}: null or 0 for no limit. {@code isolation}: run, step or process;
+   * null for the server's default.
+   */
   public Pipeline createPipeline(
-      String name, String projectId, String cron, Boolean isProd, Integer maxConcurrentRuns) {
+      String name,
+      String projectId,
+      String cron,
+      Boolean isProd,
+      Integer maxConcurrentRuns,
+      String isolation) {
     requireName(name, "pipelineName");
     Integer limit = concurrencyLimit(maxConcurrentRuns, null);
+    Isolation level = isolation(isolation, null);
     var schedule = cron == null ? null : CronSchedule.parse(cron);
     if (store.findPipelineByName(name).isPresent()) {
       throw new AlreadyExistsException("A pipeline named '" + name + "' already exists");
@@ -60,14 +70,16 @@ public final class Definitions {
             now,
             now,
             false,
-            schedule == null ? null : schedule.nextAfter(now));
+            schedule == null ? null : schedule.nextAfter(now),
+            level);
     store.createPipeline(pipeline);
     return pipeline;
   }
 
   /**
    * Changes the fields given (null leaves one unchanged). A new cron restarts the schedule's timing
-   * from now (a paused schedule stays paused); the same cron again changes nothing.
+   * from now (a paused schedule stays paused); the same cron again changes nothing. Runs under way
+   * keep the isolation they started with.
    */
   public Pipeline updatePipeline(
       String pipelineId,
@@ -75,8 +87,10 @@ public final class Definitions {
       List<InputMapping> variables,
       String cron,
       Boolean isProd,
-      Integer maxConcurrentRuns) {
+      Integer maxConcurrentRuns,
+      String isolation) {
     var current = pipeline(pipelineId);
+    Isolation level = isolation(isolation, current.isolation());
     if (variables != null) {
       SourceCheck.checkMappings(variables, List.of());
     }
@@ -93,7 +107,10 @@ public final class Definitions {
             variables != null ? List.copyOf(variables) : current.variables(),
             limit,
             current.createdAt(),
-            now);
+            now,
+            current.schedulePaused(),
+            current.nextRunAt(),
+            level);
     store.updatePipeline(updated);
     if (schedule != null && !schedule.expression().equals(current.cron())) {
       var next = current.schedulePaused() ? null : schedule.nextAfter(now);
@@ -122,7 +139,10 @@ public final class Definitions {
             current.variables(),
             current.maxConcurrentRuns(),
             current.createdAt(),
-            clock.instant());
+            clock.instant(),
+            current.schedulePaused(),
+            current.nextRunAt(),
+            current.isolation());
     store.updatePipeline(renamed);
     return pipeline(pipelineId);
   }
@@ -355,5 +375,20 @@ public final class Definitions {
           "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
     }
     return requested == 0 ? null : requested;
+  }
+
+  /** null keeps {@code current}; "default" goes back to the server's; else run, step or process. */
+  private static Isolation isolation(String requested, Isolation current) {
+    if (requested == null) {
+      return current;
+    }
+    if (requested.equals("default")) {
+      return null;
+    }
+    return Isolation.fromWire(requested)
+        .orElseThrow(
+            () ->
+                new InvalidParameterException(
+                    "isolation must be run, step, process or default, not '" + requested + "'"));
   }
 }

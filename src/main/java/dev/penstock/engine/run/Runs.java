@@ -129,7 +129,8 @@ public final class Runs {
             now,
             null,
             null,
-            stepVersions);
+            stepVersions,
+            pipeline.isolation());
     runs.createVersion(version);
     scheduler.wake(versionId);
     return version;

@@ -5,6 +5,7 @@ import static dev.penstock.store.jdbc.Columns.instant;
 import static dev.penstock.store.jdbc.Columns.nullableInt;
 
 import dev.penstock.model.CpuSize;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
@@ -56,7 +57,8 @@ final class DefinitionRows {
         instant(row, "created_at"),
         instant(row, "updated_at"),
         row.getInt("schedule_paused") != 0,
-        instant(row, "next_run_at"));
+        instant(row, "next_run_at"),
+        Isolation.fromWire(row.getString("isolation")).orElse(null));
   }
 
   /** A pipeline_step row joined with its function's columns under {@link #FUNCTION_PREFIX}. */

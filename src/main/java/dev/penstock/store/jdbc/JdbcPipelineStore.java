@@ -21,16 +21,16 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final String INSERT_PIPELINE =
       """
       INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, max_concurrent_runs,
-          created_at, updated_at, schedule_paused, next_run_at)
+          created_at, updated_at, schedule_paused, next_run_at, isolation)
       VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :maxConcurrentRuns,
-          :createdAt, :updatedAt, :schedulePaused, :nextRunAt)
+          :createdAt, :updatedAt, :schedulePaused, :nextRunAt, :isolation)
       """;
   private static final String UPDATE_PIPELINE =
       """
       UPDATE pipeline
          SET name = :name, project_id = :projectId, is_prod = :isProd,
              variables = :variables, max_concurrent_runs = :maxConcurrentRuns,
-             updated_at = :updatedAt
+             isolation = :isolation, updated_at = :updatedAt
        WHERE id = :id
       """;
   private static final String SELECT_PIPELINE_BY_ID = "SELECT * FROM pipeline WHERE id = :key";
@@ -379,6 +379,7 @@ public final class JdbcPipelineStore implements PipelineStore {
         .bind("isProd", pipeline.isProd() ? 1 : 0)
         .bind("variables", JsonColumns.write(pipeline.variables()))
         .bind("maxConcurrentRuns", pipeline.maxConcurrentRuns())
+        .bind("isolation", pipeline.isolation() == null ? null : pipeline.isolation().wireName())
         .bind("updatedAt", millis(pipeline.updatedAt()));
   }
 

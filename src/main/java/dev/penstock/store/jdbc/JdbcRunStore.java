@@ -28,9 +28,9 @@ public final class JdbcRunStore implements RunStore {
   private static final String INSERT_VERSION =
       """
       INSERT INTO pipeline_version (id, pipeline_id, pipeline_name, status, error, trigger,
-          variables, created_at, updated_at, started_at, completed_at)
+          variables, created_at, updated_at, started_at, completed_at, isolation)
       VALUES (:id, :pipelineId, :pipelineName, :status, :error, :trigger,
-          :variables, :createdAt, :updatedAt, :startedAt, :completedAt)
+          :variables, :createdAt, :updatedAt, :startedAt, :completedAt, :isolation)
       """;
   // A new step version is PENDING at attempt 0 with nothing bound, whatever the record says.
   private static final String INSERT_STEP_VERSION =
@@ -49,7 +49,7 @@ public final class JdbcRunStore implements RunStore {
       """
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
              v.status AS v_status, v.error AS v_error, v.trigger AS v_trigger,
-             v.variables AS v_variables,
+             v.variables AS v_variables, v.isolation AS v_isolation,
              v.created_at AS v_created_at, v.updated_at AS v_updated_at,
              v.started_at AS v_started_at, v.completed_at AS v_completed_at, s.*
       """;
@@ -106,6 +106,9 @@ public final class JdbcRunStore implements RunStore {
                   .bind("id", version.id())
                   .bind("pipelineId", version.pipelineId())
                   .bind("pipelineName", version.pipelineName())
+                  .bind(
+                      "isolation",
+                      version.isolation() == null ? null : version.isolation().wireName())
                   .bind("status", version.status().name())
                   .bind("error", version.error())
                   .bind("trigger", version.trigger().name())

@@ -5,6 +5,7 @@ import static dev.penstock.store.jdbc.Columns.instant;
 
 import dev.penstock.model.CpuSize;
 import dev.penstock.model.FailureCause;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
@@ -66,7 +67,8 @@ final class RunRows {
         instant(row, p + "updated_at"),
         instant(row, p + "started_at"),
         instant(row, p + "completed_at"),
-        List.of());
+        List.of(),
+        Isolation.fromWire(row.getString(p + "isolation")).orElse(null));
   }
 
   static StepVersion stepVersion(ResultSet row) throws SQLException {

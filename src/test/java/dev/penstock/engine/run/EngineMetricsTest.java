@@ -106,7 +106,8 @@ class EngineMetricsTest {
   void a_run_over_its_pipeline_s_max_concurrent_runs_is_counted_as_queued_until_admitted()
       throws Exception {
     start(2);
-    String pipelineId = definitions.createPipeline("one-at-a-time", null, null, false, 1).id();
+    String pipelineId =
+        definitions.createPipeline("one-at-a-time", null, null, false, 1, null).id();
     step(pipelineId, "only", List.of());
     String firstRun = engine.runs().run(pipelineId, null).id();
     var first = executor.next();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.penstock.model.CpuSize;
 import dev.penstock.model.InputMapping;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
@@ -126,7 +127,10 @@ final class StoreFixtures {
         inputsOfEveryJsonKind(),
         3,
         at(0),
-        at(0));
+        at(0),
+        false,
+        null,
+        Isolation.STEP);
   }
 
   /**
@@ -183,7 +187,8 @@ final class StoreFixtures {
         createdAt,
         null,
         null,
-        List.copyOf(steps));
+        List.copyOf(steps),
+        pipeline.isolation());
   }
 
   private static StepVersion stepVersion(
