@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.Processes;
 import dev.penstock.testing.ServerProcess;
 import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
@@ -114,6 +115,88 @@ class CrashRecoveryE2ETest {
           .contains(
               "[penstock] attempt 2 of step 'wait' starts: the server shut down while attempt 1 was running");
     }
+  }
+
+  /**
+   * A fan-out run on warm workers (the default isolation), the server killed when part of its steps
+   * are COMPLETE: after the restart every step is COMPLETE with its own value, once, and the sink
+   * sums exactly those values. The killed server's fork servers and workers are gone by then.
+   */
+  @Test
+  void a_warm_fan_out_interrupted_by_kill_9_finishes_with_every_result_once() throws Exception {
+    int width = 30;
+    String source =
+        """
+        import time
+
+        def square(i):
+            time.sleep(0.05)
+            return i * i
+
+        def total(**squares):
+            return sum(squares.values())
+        """;
+    String versionId;
+    try (ServerProcess first = ServerProcess.start(dataDir)) {
+      AbacusClient client = first.client();
+      String pipelineId = createPipeline(client, "warm_fan_out");
+      var sink = StepRequest.named("total").source(source).function("total");
+      for (int i = 0; i < width; i++) {
+        StepRequest.named("square_" + i)
+            .source(source)
+            .function("square")
+            .input("i", "INTEGER", i)
+            .output("sq_" + i, "INTEGER")
+            .addTo(client, pipelineId);
+        sink = sink.fromVariable("sq_" + i, "INTEGER", "sq_" + i);
+      }
+      var squares = new String[width];
+      for (int i = 0; i < width; i++) {
+        squares[i] = "square_" + i;
+      }
+      sink.output("sum", "INTEGER").after(squares).addTo(client, pipelineId);
+      versionId = Steps.run(client, pipelineId, List.of());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  complete(
+                          client.call(
+                              "describePipelineVersion", params("pipelineVersion", versionId)))
+                      >= 5);
+
+      first.kill();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> Processes.forkServersOf(dataDir).isEmpty());
+
+    try (ServerProcess second = ServerProcess.start(dataDir)) {
+      JsonNode version = awaitFinished(second.client(), versionId);
+
+      assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
+      for (int i = 0; i < width; i++) {
+        JsonNode step = stepVersion(version, "square_" + i);
+        assertThat(step.path("status").asText()).isEqualTo("COMPLETE");
+        assertThat(mappingValue(step.path("outputVariableMappings"), "sq_" + i).asInt())
+            .isEqualTo(i * i);
+        assertThat(step.path("attempts"))
+            .filteredOn(attempt -> attempt.path("status").asText().equals("COMPLETE"))
+            .hasSize(1);
+      }
+      int expected = 0;
+      for (int i = 0; i < width; i++) {
+        expected += i * i;
+      }
+      assertThat(Steps.outputValue(version, "total", "sum").asInt()).isEqualTo(expected);
+    }
+  }
+
+  private static long complete(JsonNode version) {
+    long count = 0;
+    for (JsonNode step : version.path("stepVersions")) {
+      count += step.path("status").asText().equals("COMPLETE") ? 1 : 0;
+    }
+    return count;
   }
 
   /** The step that waits for the release file, recording each attempt's pid. */
