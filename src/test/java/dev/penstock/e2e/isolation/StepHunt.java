@@ -80,20 +80,24 @@ final class StepHunt {
     AbacusClient client = server.client();
     Path data = server.dataDir().toRealPath();
     Files.writeString(data.resolve("server/decoy"), "a decoy");
-    String pipelineId = createPipeline(client, Steps.uniqueName("hunt"));
+    // Another run, not an earlier step of the hunt's: at isolation run, steps of one run share
+    // the folder of its working directories.
+    String plantId = createPipeline(client, Steps.uniqueName("plant"));
     StepRequest.named("plant")
         .source(SOURCE)
         .function("plant")
         .output("other_run", "STRING")
-        .addTo(client, pipelineId);
+        .addTo(client, plantId);
+    JsonNode planted = server.awaitFinished(Steps.run(client, plantId, List.of()));
+    String otherRun = outputValue(planted, "plant", "other_run").asText();
+    String pipelineId = createPipeline(client, Steps.uniqueName("hunt"));
     StepRequest.named("hunt")
         .source(SOURCE)
         .function("hunt")
         .input("data", "STRING", data.toString())
-        .fromVariable("other_run", "STRING", "other_run")
+        .input("other_run", "STRING", otherRun)
         .input("pids", "JSON", serverPids(data))
         .output("found", "JSON")
-        .after("plant")
         .addTo(client, pipelineId);
     JsonNode version = server.awaitFinished(Steps.run(client, pipelineId, List.of()));
     assertThat(version.path("status").asText()).as(version.toString()).isEqualTo("COMPLETE");
@@ -104,10 +108,23 @@ final class StepHunt {
     return found;
   }
 
-  /** This JVM, the server, and the fork servers it started for this data directory. */
+  /**
+   * This JVM, the server, and the fork servers it started for this data directory: not their
+   * children (spares, workers), which run as the steps do, one of them the hunting step itself.
+   */
   static List<Long> serverPids(Path data) throws IOException {
-    var pids = new ArrayList<Long>(List.of(ProcessHandle.current().pid()));
-    pids.addAll(forkServers(data));
+    long server = ProcessHandle.current().pid();
+    var pids = new ArrayList<Long>(List.of(server));
+    for (long forkServer : forkServers(data)) {
+      boolean started =
+          ProcessHandle.of(forkServer)
+              .flatMap(ProcessHandle::parent)
+              .filter(parent -> parent.pid() == server)
+              .isPresent();
+      if (started) {
+        pids.add(forkServer);
+      }
+    }
     return pids;
   }
 
