@@ -45,6 +45,10 @@ on stdout, one JSON object a line:
            what the run's process may not change, its memory limit): a
            worker never serves another. Workers free for WORKER_IDLE_SECONDS
            exit.
+    <- signal N S
+           Sends signal S to the process group of request N's child, if it
+           still runs that step: a worker that has moved on to another step
+           of its run is not the step's any more.
     <- preload NAME [NAME ...]
     -> {"event": "preloaded", "loaded": [...], "skipped": {NAME: WHY},
         "retired": WHY or null}
@@ -145,6 +149,9 @@ def main(argv):
                 children.run(int(request_id), payload, key)
             elif op == b"release":
                 children.release(int(rest))
+            elif op == b"signal":
+                request_id, _, signum = rest.partition(b" ")
+                children.signal(int(request_id), int(signum))
             elif op == b"preload":
                 children.preload(rest.decode("utf-8", "replace").split())
     children.kill_all()
@@ -298,6 +305,12 @@ class Children:
                 self.fork_spares()
         send({"event": "preloaded", "loaded": loaded, "skipped": skipped,
               "retired": retired})
+
+    def signal(self, request_id, signum):
+        for pid, running in self.running.items():
+            if running == request_id:
+                kill_group(pid, signum)
+                return
 
     def release(self, request_id):
         fd = self.pipes.pop(request_id, None)
@@ -662,9 +675,9 @@ def close_inherited_descriptors(keep):
     os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
-def kill_group(pid):
-    for target in (lambda: os.killpg(pid, signal.SIGKILL),
-                   lambda: os.kill(pid, signal.SIGKILL)):
+def kill_group(pid, signum=signal.SIGKILL):
+    for target in (lambda: os.killpg(pid, signum),
+                   lambda: os.kill(pid, signum)):
         try:
             target()
         except OSError:

@@ -141,7 +141,14 @@ final class ForkServer implements AutoCloseable {
       throws StartException {
     lastUsedNanos = System.nanoTime();
     long id = nextId.incrementAndGet();
-    var child = new ForkedStepProcess();
+    var child =
+        worker == null
+            ? new ForkedStepProcess()
+            : new ForkedStepProcess(
+                signal ->
+                    send(
+                        ("signal " + id + " " + signal).getBytes(StandardCharsets.US_ASCII),
+                        new byte[0]));
     var request = new LinkedHashMap<String, Object>();
     request.put("work_dir", launch.workDir().toAbsolutePath().toString());
     request.put("environment", launch.environment() == null ? Map.of() : launch.environment());

@@ -10,16 +10,36 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 
 /**
- * A step's process forked by a {@link ForkServer}, which reports its pid, output pipe and exit.
- * Thread-safe: its state is set once, through futures.
+ * A step's process forked by a {@link ForkServer}, which reports its pid, output pipe and exit. For
+ * a step on a warm worker, "exited" means done with the step, and the worker may run the next step
+ * of its run: it is signalled only through its fork server, which knows whether it still runs this
+ * step. Thread-safe: its state is set once, through futures.
  */
 final class ForkedStepProcess implements StepProcess {
   private record Start(long pid, InputStream output) {}
 
+  private static final int SIGTERM = 15;
+  private static final int SIGKILL = 9;
+
   private final CompletableFuture<Start> start = new CompletableFuture<>();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+  private final IntConsumer workerSignal;
+
+  /** A child of its own. */
+  ForkedStepProcess() {
+    this(null);
+  }
+
+  /**
+   * @param workerSignal for a step on a warm worker, sends a signal to the worker's group while it
+   *     runs this step (and to nothing once it has moved on); null for a child of its own
+   */
+  ForkedStepProcess(IntConsumer workerSignal) {
+    this.workerSignal = workerSignal;
+  }
 
   /** Opens this JVM's own end of the output pipe at {@code pipe} (under /proc/<server>/fd). */
   void started(long pid, Path pipe) {
@@ -80,6 +100,18 @@ final class ForkedStepProcess implements StepProcess {
 
   @Override
   public void terminate(Duration grace) {
-    ProcessTree.terminate(pid(), exited, grace);
+    if (workerSignal == null) {
+      ProcessTree.terminate(pid(), exited, grace);
+      return;
+    }
+    workerSignal.accept(SIGTERM);
+    try {
+      exited.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      workerSignal.accept(SIGKILL);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workerSignal.accept(SIGKILL);
+    }
   }
 }

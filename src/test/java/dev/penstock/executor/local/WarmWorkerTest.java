@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.python.RunnerScript;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.Isolation;
 import dev.penstock.testing.TestPython;
@@ -225,6 +226,49 @@ class WarmWorkerTest {
     assertThat(secondHandle.pid()).isEqualTo(firstHandle.pid());
     assertThat(firstOutcome.returned().asText()).isEqualTo("first");
     assertThat(secondOutcome.returned().asText()).isEqualTo("second");
+  }
+
+  @Test
+  void a_late_stop_of_a_finished_step_leaves_its_worker_to_the_next_step() throws Exception {
+    Path runner = RunnerScript.extractInto(root.resolve("fork-runner"));
+    try (var server =
+        ForkServer.start(
+            Path.of(TestPython.path()),
+            runner.resolveSibling(RunnerScript.FORK_SERVER_FILE_NAME),
+            null,
+            loaded -> {})) {
+      StepLaunch first = step("def step():\n    return 1\n");
+      var worker = new ForkServer.Worker("run-1/0GB", first.workDir().getParent(), 10);
+      StepProcess done = fork(server, first, worker);
+      assertThat(done.exited().get(30, TimeUnit.SECONDS)).isZero();
+      StepLaunch second =
+          step(
+              "import os, time\n\ndef step():\n"
+                  + "    while not os.path.exists('go'):\n        time.sleep(0.01)\n");
+      StepProcess next = fork(server, second, worker);
+      assertThat(next.pid()).as("the same worker").isEqualTo(done.pid());
+
+      done.terminate(Duration.ofMillis(300)); // a timeout or cancel that came too late
+      Files.writeString(second.workDir().resolve("go"), "go");
+
+      assertThat(next.exited().get(30, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  private static StepProcess fork(ForkServer server, StepLaunch launch, ForkServer.Worker worker)
+      throws Exception {
+    Files.createDirectories(launch.workDir());
+    StepProcess process = server.fork(launch, RunnerRequest.of(launch, 1 << 20), worker);
+    Thread.ofVirtual().start(() -> drain(process));
+    return process;
+  }
+
+  private static void drain(StepProcess process) {
+    try (var output = process.output()) {
+      output.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (java.io.IOException e) {
+      // the test looks at the exit
+    }
   }
 
   private StepLaunch moduleStep(String source, String version) throws Exception {
