@@ -151,7 +151,7 @@ def main(argv):
                 children.release(int(rest))
             elif op == b"signal":
                 request_id, _, signum = rest.partition(b" ")
-                children.signal(int(request_id), int(signum))
+                children.signal_step(int(request_id), int(signum))
             elif op == b"preload":
                 children.preload(rest.decode("utf-8", "replace").split())
     children.kill_all()
@@ -306,7 +306,7 @@ class Children:
         send({"event": "preloaded", "loaded": loaded, "skipped": skipped,
               "retired": retired})
 
-    def signal(self, request_id, signum):
+    def signal_step(self, request_id, signum):
         for pid, running in self.running.items():
             if running == request_id:
                 kill_group(pid, signum)

@@ -109,19 +109,23 @@ class Worker:
     def end_leftovers(self):
         """Called by the runner before it writes the result: what the step
         left running is found here, and ended with the worker."""
-        processes = live_children()
-        threads = thread_count() > self.threads
-        if processes:
-            self.leftovers = "left processes running"
+        if live_children():
+            self.leftovers = "processes"
             penstock_runner.end_leftover_processes(self.launcher_group)
-        elif threads:
-            self.leftovers = "left threads running"
+        elif thread_count() > self.threads:
+            self.leftovers = "threads"
+        if self.leftovers:
+            # In the step's log, which is still open: why the next step of
+            # the run starts in another process.
+            sys.stderr.write(
+                f"[penstock] the step left {self.leftovers} running: they end"
+                f" with this worker, and the run's next step gets another\n")
 
     def why_retire(self, code, steps):
         if code != 0:
             return "the step failed"
         if self.leftovers:
-            return self.leftovers
+            return f"the step left {self.leftovers} running"
         if steps >= self.max_steps:
             return f"it ran {steps} steps"
         if sys.__stdout__ is None or sys.__stdout__.closed:

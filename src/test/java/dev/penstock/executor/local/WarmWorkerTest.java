@@ -116,13 +116,16 @@ class WarmWorkerTest {
             threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
             return "started"
         """;
-    var one = start(step(source));
+    StepLaunch threaded = step(source);
+    var one = start(threaded);
     assertThat(outcome(one).succeeded()).isTrue();
     var two = start(step("def step():\n    return 'next'\n"));
 
     assertThat(outcome(two).succeeded()).isTrue();
     assertThat(two.pid()).isNotEqualTo(one.pid());
     awaitGone(one.pid());
+    assertThat(executor.readLog(threaded.logFile()))
+        .contains("[penstock] the step left threads running");
   }
 
   @Test
