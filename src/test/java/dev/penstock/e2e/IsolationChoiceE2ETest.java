@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.SignedInHttp;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestServer;
@@ -87,6 +88,12 @@ class IsolationChoiceE2ETest {
             params("pipelineName", Steps.uniqueName("per_step"), "isolation", "step"));
     assertThat(created.path("isolation").asText()).isEqualTo("step");
     String pipelineId = twoSteps(created.path("pipelineId").asText());
+    assertThat(
+            SignedInHttp.signIn(server.url(), TestServer.ADMIN_KEY)
+                .get("/pipelines/" + pipelineId)
+                .body())
+        .as("the pipeline page says so")
+        .contains("isolation step");
 
     JsonNode perStep = run(pipelineId, "one");
     JsonNode updated =
