@@ -22,13 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * Runs each attempt as a local Python process in the attempt's directory, which writes result.json
- * there: a child of a warm fork server per environment, given its request inline, or, with the fork
- * server off or under bubblewrap, a fresh {@code python -u penstock_runner.py <workDir>} that reads
- * request.json. Each confines itself to the {@link StepSandbox} before the step's code runs, and
- * the working directory is held to its disk budget. Steps with packageRequirements run in a cached
- * virtual environment. stdout and stderr go, merged in the order written, into the attempt's log,
- * capped at {@code logCapBytes}. Thread-safe.
+ * Runs each attempt in a local Python process in the attempt's directory, which writes result.json
+ * there, as the attempt's isolation asks: at run, a warm worker of its run forked by the fork
+ * server of its environment (penstock_worker.py); at step, a child of that fork server of its own;
+ * at process, or under bubblewrap, a fresh {@code python -u penstock_runner.py <workDir>} that
+ * reads request.json. The first two get their request inline. Each confines itself to the {@link
+ * StepSandbox} before the step's code runs, and the working directory is held to its disk budget.
+ * Steps with packageRequirements run in a cached virtual environment. stdout and stderr go, merged
+ * in the order written, into the attempt's log, capped at {@code logCapBytes}. Thread-safe.
  */
 public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   public static final long DEFAULT_LOG_CAP_BYTES = LocalExecutorSettings.DEFAULT_LOG_CAP_BYTES;
