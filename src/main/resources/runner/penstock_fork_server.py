@@ -238,13 +238,13 @@ class Children:
             except OSError:
                 return False
             try:
-                send_request(worker.channel, payload, output_write)
-            except OSError:  # it exited meanwhile: its end is reaped
+                delivered = send_request(worker.channel, payload, output_write)
+            finally:
+                close_all(output_write)
+            if not delivered:  # it exited meanwhile: its end is reaped
                 close_all(output)
                 self.forget_worker(fd)
                 continue
-            finally:
-                close_all(output_write)
             worker.free_since = None
             self.started(request_id, worker.pid, output)
             return True
@@ -495,11 +495,25 @@ def hand_over(requests, payload, keep=False):
 
 
 def send_request(channel, payload, output):
-    """Writes a request line to a free worker, its output pipe alongside."""
+    """Writes a request line to a free worker, its output pipe alongside.
+
+    Returns False if the worker was gone before any of it left. Once some
+    has, the request is the worker's, even if the rest cannot follow (it
+    died meanwhile, and its death reports the step): handing it to another
+    process as well would run the step twice.
+    """
     sock = socket.socket(fileno=channel)
     try:
-        sent = socket.send_fds(sock, [payload[:1 << 16]], [output])
-        sock.sendall(payload[sent:])
+        try:
+            sent = socket.send_fds(sock, [payload[:1 << 16]], [output])
+        except OSError:
+            return False
+        if sent < len(payload):  # sendall sends even nothing, and may fail
+            try:
+                sock.sendall(payload[sent:])
+            except OSError:
+                pass
+        return True
     finally:
         sock.detach()  # the fd stays the worker's channel
 
@@ -569,8 +583,9 @@ def run_child(output, requests, server_pid, sandbox):
         os.close(lifeline)
         lifeline, own_namespace = lifeline_of_parent, True
     parent = os.getppid()
+    watchdog = None
     if not sandbox.settings:
-        penstock_runner.start_parent_watchdog(parent, server_pid)
+        watchdog = penstock_runner.start_parent_watchdog(parent, server_pid)
     elif not isinstance(ruleset, Exception):
         try:
             penstock_sandbox.take_limits(sandbox.settings, own_namespace,
@@ -600,7 +615,8 @@ def run_child(output, requests, server_pid, sandbox):
                 ruleset):
             return 1
         if not own_namespace:  # after Landlock: it needs a single thread
-            penstock_runner.start_parent_watchdog(parent, server_pid)
+            watchdog = penstock_runner.start_parent_watchdog(parent,
+                                                             server_pid)
     if warm:
         os.environ.clear()
         os.environ.update(environment)
@@ -609,7 +625,7 @@ def run_child(output, requests, server_pid, sandbox):
         worker = penstock_worker.Worker(
             channel, launcher_group, int(warm.get("max_steps") or 1),
             lambda directory: penstock_sandbox.settle(settings, directory)
-            if settings else None)
+            if settings else None, watchdog)
         return worker.serve(request)
     # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
     # started long before, so it puts those folders on its path itself.

@@ -169,7 +169,7 @@ def start_parent_watchdog(parent, server=None):
     A parent's death shows as a new parent pid. The server's pid, passed in
     PENSTOCK_PARENT_PID, is watched too: it also catches a server that died
     before this started, and one that ran Python through a wrapper that
-    stayed alive as this process's parent.
+    stayed alive as this process's parent. Returns the watching thread's id.
     """
 
     def watch():
@@ -179,7 +179,7 @@ def start_parent_watchdog(parent, server=None):
             os.killpg(os.getpid(), signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    _thread.start_new_thread(watch, ())
+    return _thread.start_new_thread(watch, ())
 
 
 def alive(pid):
@@ -202,7 +202,8 @@ def flush_output():
         sys.modules["logging"].shutdown()
 
 
-def run_step(work_dir, launcher_group=None, request=None, end_leftovers=None):
+def run_step(work_dir, launcher_group=None, request=None, end_leftovers=None,
+             written=None):
     """Runs the step in request, or work_dir/request.json; writes result.json.
 
     Returns the process exit code: 0 when the function returned a value that
@@ -214,7 +215,10 @@ def run_step(work_dir, launcher_group=None, request=None, end_leftovers=None):
     the processes the step leaves behind are killed before result.json is
     written, so a result on disk means nothing of the step runs any more.
     end_leftovers, when given, does that instead (a warm worker, which
-    outlives the step, looks before it kills).
+    outlives the step, looks before it kills). written, when given, is
+    called with the exit code once result.json is written, before the output
+    ends: what it says about the step is said before the server learns the
+    step is over.
     """
     try:
         if request is None:
@@ -240,8 +244,11 @@ def run_step(work_dir, launcher_group=None, request=None, end_leftovers=None):
         sys.stderr.write(f"[penstock] cannot write {RESULT_FILE}: {exc}\n")
         release_output()
         return RESULT_NOT_WRITTEN_EXIT_CODE
+    code = 0 if succeeded else 1
+    if written is not None:
+        written(code)
     release_output()
-    return 0 if succeeded else 1
+    return code
 
 
 def execute(source_code, function_name, request, work_dir):

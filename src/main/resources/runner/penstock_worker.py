@@ -20,6 +20,7 @@ server's "run" object, with the step's output pipe passed alongside
 Standard library only; Python 3.9 or later; Linux.
 """
 
+import _thread
 import ctypes
 import json
 import os
@@ -40,7 +41,8 @@ RESTORED_SIGNALS = [signal.SIGTERM, signal.SIGINT, signal.SIGALRM,
 class Worker:
     """The state a step may change, as it was before the first step."""
 
-    def __init__(self, control, launcher_group, max_steps, settle):
+    def __init__(self, control, launcher_group, max_steps, settle,
+                 watchdog=None):
         self.control = control  # the socket to the fork server
         self.launcher_group = launcher_group
         self.max_steps = max_steps
@@ -55,25 +57,38 @@ class Worker:
         # sees every process a step left behind among its own children.
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        self.threads = thread_count()
+        # Its own threads, by id: a thread just started may not show yet
+        # among those running Python, so they are not counted.
+        self.threads = {_thread.get_ident()} | (
+            {watchdog} if watchdog is not None else set())
         self.leftovers = None  # what the last step left running, if anything
+        self.steps = 0
+        self.staying = False  # whether it told the fork server it is free
 
     def serve(self, request):
         """Runs request and the run's later ones; returns the exit code."""
-        steps = 0
         while True:
-            steps += 1
+            self.steps += 1
+            self.staying = False
             code = self.run_one(request)
-            why = self.why_retire(code, steps)
-            if why is not None:
-                return code
-            try:
-                self.control.sendall(f"done {code}\n".encode("ascii"))
-            except OSError:
+            if not self.staying:
                 return code
             request = self.next_request()
             if request is None:
                 return 0
+
+    def written(self, code):
+        """Called by the runner once the result is written, before the
+        step's output ends: the fork server hears that this worker is free
+        before the server hears the step is over, so the run's next step
+        finds it free."""
+        if self.why_retire(code, self.steps) is not None:
+            return  # it exits, which the fork server reports
+        try:
+            self.control.sendall(f"done {code}\n".encode("ascii"))
+            self.staying = True
+        except OSError:
+            pass
 
     def run_one(self, request):
         work_dir = request["work_dir"]
@@ -83,7 +98,8 @@ class Worker:
         set_cpu_guard(guard)
         self.leftovers = None
         return penstock_runner.run_step(work_dir, self.launcher_group,
-                                        runner_request, self.end_leftovers)
+                                        runner_request, self.end_leftovers,
+                                        self.written)
 
     def reset(self, environment, work_dir):
         """Gives the step what a fresh child would find."""
@@ -112,7 +128,7 @@ class Worker:
         if live_children():
             self.leftovers = "processes"
             penstock_runner.end_leftover_processes(self.launcher_group)
-        elif thread_count() > self.threads:
+        elif threads_running() - self.threads:
             self.leftovers = "threads"
         if self.leftovers:
             # In the step's log, which is still open: why the next step of
@@ -169,10 +185,17 @@ def set_cpu_guard(cpu_seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def thread_count():
-    """Threads that run Python here, whoever started them (threading or
-    _thread); a library's native pool threads are not among them."""
-    return len(sys._current_frames())
+def threads_running():
+    """The ids of the threads that run Python here, whoever started them
+    (threading or _thread); a library's native pool threads are not among
+    them. threading's own list covers its threads that have not run a line
+    yet; one started with _thread an instant before the step returned may be
+    missed."""
+    idents = set(sys._current_frames())
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        idents.update(thread.ident for thread in threading.enumerate())
+    return idents
 
 
 def live_children():

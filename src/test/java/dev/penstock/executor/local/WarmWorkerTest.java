@@ -89,6 +89,24 @@ class WarmWorkerTest {
         .isEqualTo("set by the first step");
   }
 
+  /**
+   * A new worker's own threads (the watchdog of its parent, without a sandbox) are not a step's
+   * leftovers, even when one of them has not run a line yet as the worker starts: each of ten new
+   * workers serves its run's second step.
+   */
+  @Test
+  void a_new_workers_own_threads_are_not_taken_for_a_steps() throws Exception {
+    String source = "def step():\n    return 1\n";
+    for (int run = 0; run < 10; run++) {
+      var first = start(inRun(step(source), "run-" + run));
+      outcome(first);
+      var second = start(inRun(step(source), "run-" + run));
+      assertThat(outcome(second).succeeded()).isTrue();
+
+      assertThat(second.pid()).as("run " + run).isEqualTo(first.pid());
+    }
+  }
+
   @Test
   void a_step_of_another_run_gets_a_worker_of_its_own() throws Exception {
     var one = start(step("import json\n\ndef step():\n    json.penstock_mark = 'run one'\n"));
@@ -187,6 +205,45 @@ class WarmWorkerTest {
     assertThat(killed.error()).contains("137");
     assertThat(after.succeeded()).as(after.toString()).isTrue();
     assertThat(next.pid()).isNotEqualTo(doomed.pid());
+  }
+
+  /**
+   * A worker that dies the instant it has its request must not see the request handed to another
+   * process as well: the step would run twice. The fork server's send is driven here with the
+   * worker's end closed right after the request reached it, which the scheduler makes rare and
+   * timing-dependent in a real run.
+   */
+  @Test
+  void a_request_a_worker_received_before_it_died_is_never_handed_to_another() throws Exception {
+    Path runner = RunnerScript.extractInto(root.resolve("fork-runner"));
+    String script =
+        """
+        import os, socket
+        import penstock_fork_server as server
+
+        ours, theirs = socket.socketpair()
+        real_send_fds = socket.send_fds
+
+        def deliver_then_die(sock, buffers, fds):
+            sent = real_send_fds(sock, buffers, fds)
+            theirs.recv(1 << 16)
+            theirs.close()  # the worker got it, and is gone
+            return sent
+
+        socket.send_fds = deliver_then_die
+        read_end, write_end = os.pipe()
+        channel = ours.detach()
+        print(server.send_request(channel, b'{"work_dir": "/nowhere"}\\n', write_end))
+        """;
+    var process =
+        new ProcessBuilder(TestPython.path(), "-c", script)
+            .directory(runner.getParent().toFile())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(process.getInputStream().readAllBytes()).strip();
+
+    assertThat(process.waitFor()).as(printed).isZero();
+    assertThat(printed).as("delivered: the worker's death reports the step").isEqualTo("True");
   }
 
   @Test
