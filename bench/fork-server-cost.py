@@ -12,7 +12,7 @@ wall time and the CPU time of the fork server itself and of its children
 Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
                                  [--input-size 0] [--sandbox MODES] [--pandas]
                                  [--rounds 1] [--runner-dir DIR]
-                                 [--baseline DIR] [--data-parent DIR]
+                                 [--baseline DIR] [--data-parent DIR] [--warm]
     --input-size N gives each step an N-element list as an input, as the
     squares of a fan-out of N receive their source's list.
     --sandbox MODES, a comma-separated list, runs the steps once per mode
@@ -30,6 +30,9 @@ Usage: bench/fork-server-cost.py [--python /usr/bin/python3] [--steps 200]
     rows) instead of the trivial one, after asking the fork server to
     preload pandas as the Java server does, so that the Python side of a
     real data step is measured alone (Debian's python3-pandas).
+    --warm runs the steps as one run's on a warm worker (isolation run: the
+    "warm" request), not each in a child of its own; a worker's CPU counts
+    among the children's, read from its own /proc entry while it lives.
     --data-parent DIR makes the data directory there (default: the system's
     temporary directory). Landlock's rules are one per entry beside the way
     down to the data directory, so a crowded parent costs each step more.
@@ -104,6 +107,11 @@ def run_steps(args, mode, root):
     os.mkdir(runs)
     os.chmod(root, 0o711)
     os.chmod(runs, 0o711)
+    if args.warm:  # as the server lays out a run: its working directories in one folder
+        runs = os.path.join(runs, "work")
+        os.mkdir(runs)
+        os.chmod(runs, 0o711)
+    workers = set()
     time.sleep(0.5)  # the first spares get ready, as in a server that ran a while
     before, started = cpu_ms(server.pid), time.perf_counter()
     for step in range(args.steps):
@@ -115,10 +123,15 @@ def run_steps(args, mode, root):
                    "function_name": "step",
                    "kwargs": {"x": step, "seed": seed},
                    "memory_gb": 0, "cpu_seconds": 0}
-        send(f"run {step} " + json.dumps(
-            {"work_dir": work_dir, "environment": {}, "request": request}))
+        spec = {"work_dir": work_dir, "environment": {}, "request": request}
+        if args.warm:
+            spec["worker"] = {"root": runs, "max_steps": args.steps}
+            send(f"warm {step} run-1/0GB " + json.dumps(spec))
+        else:
+            send(f"run {step} " + json.dumps(spec))
         reply = event()
         assert reply["event"] == "started", reply
+        workers.add(reply["pid"])
         output = os.open(f"/proc/{server.pid}/fd/{reply['fd']}", os.O_RDONLY)
         send(f"release {step}")
         text = b""
@@ -134,6 +147,10 @@ def run_steps(args, mode, root):
     # spares forked last are not, but those consumed first were forked
     # before the clock started: the two roughly cancel.
     after = cpu_ms(server.pid)
+    if args.warm:  # not reaped yet, so not among the server's children
+        alive = [cpu_ms(pid) for pid in workers if os.path.exists(f"/proc/{pid}")]
+        after = after[:2] + [after[2] + sum(own[0] for own in alive),
+                             after[3] + sum(own[1] for own in alive)]
     server.stdin.close()
     server.wait()
     return wall, [(end - start) / args.steps for start, end in zip(before, after)]
@@ -150,6 +167,7 @@ def main():
     parser.add_argument("--baseline")
     parser.add_argument("--data-parent")
     parser.add_argument("--pandas", action="store_true")
+    parser.add_argument("--warm", action="store_true")
     args = parser.parse_args()
     args.runner_dir = os.path.abspath(args.runner_dir)
     modes = args.sandbox.split(",")
@@ -161,7 +179,8 @@ def main():
             with tempfile.TemporaryDirectory(dir=args.data_parent) as root:
                 wall, cpu = run_steps(args, mode, root)
             user, system, child_user, child_system = cpu
-            print(f"fork-server {mode}{' pandas' if args.pandas else ''} steps {args.steps} input-size "
+            print(f"fork-server {mode}{' pandas' if args.pandas else ''}"
+                  f"{' warm' if args.warm else ''} steps {args.steps} input-size "
                   f"{args.input_size}: wall {wall:.1f} ms/step; CPU ms/step: "
                   f"server {user + system:.1f} (user {user:.1f}, system "
                   f"{system:.1f}), children {child_user + child_system:.1f} "
