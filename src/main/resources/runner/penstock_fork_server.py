@@ -53,7 +53,7 @@ on stdout, one JSON object a line:
     -> {"event": "preloaded", "loaded": [...], "skipped": {NAME: WHY},
         "retired": WHY or null}
            The server imports the named modules itself, so that its
-           children find them loaded (see Preloader), then forks new spares.
+           children find them loaded (see penstock_preloader), then forks new spares.
            "retired": a module started threads, after which forking is not
            safe: every later run fails, and the Java server starts another.
 When stdin ends (the Java server closed it or died), the server kills its
@@ -65,8 +65,6 @@ Standard library only; Python 3.9 or later; Linux (/proc, process groups).
 import collections
 import faulthandler
 import gc
-import importlib
-import importlib.util
 import json
 import os
 import select
@@ -76,9 +74,10 @@ import sys
 import time
 import traceback
 
+import penstock_child
+import penstock_preloader
 import penstock_runner
 import penstock_sandbox
-import penstock_worker
 
 # Imported here so that children find them loaded: most failing steps format
 # a traceback, and the runner imports traceback lazily.
@@ -294,7 +293,8 @@ class Children:
 
     def preload(self, names):
         """Imports names here, then replaces the spares forked without them."""
-        loaded, skipped, retired = Preloader(PRELOAD_SECONDS).load(names)
+        loaded, skipped, retired = penstock_preloader.Preloader(
+            PRELOAD_SECONDS).load(names)
         if loaded or retired:
             for spare in list(self.spares):  # each exits on its request's end
                 close_all(spare.requests, spare.output)
@@ -339,8 +339,8 @@ class Children:
         if pid == 0:
             code = CHILD_FAILED_EXIT_CODE
             try:
-                code = run_child(output_write, request_read, self.server_pid,
-                                 self.sandbox)
+                code = penstock_child.run_child(
+                    output_write, request_read, self.server_pid, self.sandbox)
             except BaseException:  # never return into the server's loop
                 traceback.print_exc()
             finally:
@@ -378,105 +378,6 @@ class Children:
         pids += [worker.pid for worker in self.workers.values()]
         for pid in pids:
             kill_group(pid)
-
-
-class Preloader:
-    """Imports modules into the fork server, so that steps find them loaded.
-
-    A step that imports pandas then pays a fork instead of the import (as
-    multiprocessing's forkserver does with set_forkserver_preload). Only
-    modules of the interpreter's own installation are loaded: in a virtual
-    environment built for a step's packageRequirements, its packages would
-    run their code here, outside the sandbox the steps are confined to. A
-    module that is missing, raises, or takes too long is skipped with the
-    reason, and never fails a step: the step imports it itself, as without
-    preloading.
-    """
-
-    def __init__(self, seconds):
-        self.deadline = seconds
-
-    def load(self, names):
-        """Returns the names loaded, the skipped ones with why, and why no
-        child may be forked any more (a module started threads), if so."""
-        loaded, skipped = [], {}
-        previous = signal.signal(signal.SIGALRM, _out_of_time)
-        signal.alarm(self.deadline)
-        try:
-            for index, name in enumerate(names):
-                why = self.load_one(name)
-                if why is not None:
-                    skipped[name] = why
-                    continue
-                retired = threads_started(name)
-                if retired:
-                    skipped[name] = retired
-                    for later in names[index + 1:]:
-                        skipped[later] = "not tried: " + retired
-                    return loaded, skipped, retired
-                loaded.append(name)
-        finally:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
-        return loaded, skipped, None
-
-    @staticmethod
-    def load_one(name):
-        if not name.isidentifier():
-            return "not a module name"
-        if name in sys.modules:
-            return None
-        try:
-            spec = importlib.util.find_spec(name)
-            if spec is None:
-                return "not installed"
-            if in_virtual_environment(spec):
-                return ("installed for the step's packageRequirements: loaded"
-                        " only inside the step's sandbox")
-            _IMPORTING[0] = True
-            try:
-                importlib.import_module(name)
-            finally:
-                _IMPORTING[0] = False
-            return None
-        except PreloadTimeout:
-            return f"took longer than {PRELOAD_SECONDS} s to import"
-        except BaseException as exc:  # its SystemExit too: never the server's
-            return f"{type(exc).__name__}: {exc}"[:500]
-
-
-class PreloadTimeout(Exception):
-    pass
-
-
-# Whether an import is under way: the deadline interrupts only that, never
-# the server's own code around it, where an exception would end the server.
-_IMPORTING = [False]
-
-
-def _out_of_time(signum, frame):
-    if _IMPORTING[0]:
-        raise PreloadTimeout()
-
-
-def in_virtual_environment(spec):
-    """Whether the module comes from a virtual environment's own packages."""
-    if sys.prefix == sys.base_prefix:
-        return False
-    places = [spec.origin] if spec.origin else []
-    places += list(spec.submodule_search_locations or [])
-    prefix = os.path.join(os.path.realpath(sys.prefix), "")
-    return any(os.path.realpath(place).startswith(prefix) for place in places)
-
-
-def threads_started(name):
-    """Why forking is no longer safe, or None: the module left threads
-    running, and a child forked now could inherit a lock one of them held."""
-    threading = sys.modules.get("threading")
-    if threading is None or threading.active_count() <= 1:
-        return None
-    return (f"preloading {name} started threads, after which forking is"
-            f" unsafe")
 
 
 def hand_over(requests, payload, keep=False):
@@ -545,150 +446,12 @@ class Sandbox:
         return penstock_sandbox.fork_in_pid_namespace(self.namespace_fd)
 
 
-def run_child(output, requests, server_pid, sandbox):
-    """In the child: becomes a step's process, as a fresh runner would.
-
-    Everything up to the wait for the request is the same for every step, so
-    it happens before the step is known. Once it is known, the child takes
-    its sandbox before anything of the step runs.
-    """
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # as when fresh
-    launcher_group = penstock_runner.become_process_group_leader()
-    # The server runs with -u, so sys.stdout and sys.stderr write straight to
-    # fds 1 and 2 without a buffer: pointing the fds at the pipe is enough.
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)  # input() in a step sees end of file, not a hang
-    # Before the server's descriptors go: the rules' paths are among them.
-    try:
-        ruleset = sandbox.rules.ruleset() if sandbox.rules else None
-    except (penstock_sandbox.SandboxError, OSError) as exc:
-        ruleset = exc  # reported once there is a step to fail
-    # Kept to learn, once confined, whether this server died meanwhile.
-    lifeline = sandbox.lifeline if sandbox.settings else None
-    keep = [requests]
-    keep += [lifeline] if lifeline is not None else []
-    keep += [ruleset] if isinstance(ruleset, int) else []
-    close_inherited_descriptors(keep=keep)
-    own_namespace = sandbox.namespace_fd is not None
-    if sandbox.pid_namespace and not own_namespace:
-        # Not root: this child waits outside a namespace made with a user
-        # namespace of its own, and its child runs the step.
-        pid, lifeline_of_parent = penstock_sandbox.make_pid_namespace(True)
-        if pid:
-            penstock_sandbox.supervise(pid)
-        os.close(lifeline)
-        lifeline, own_namespace = lifeline_of_parent, True
-    parent = os.getppid()
-    watchdog = None
-    if not sandbox.settings:
-        watchdog = penstock_runner.start_parent_watchdog(parent, server_pid)
-    elif not isinstance(ruleset, Exception):
-        try:
-            penstock_sandbox.take_limits(sandbox.settings, own_namespace,
-                                         lifeline)
-        except (penstock_sandbox.SandboxError, OSError) as exc:
-            if ruleset is not None:
-                os.close(ruleset)
-            ruleset = exc  # reported once there is a step to fail
-    data = read_line(requests)
-    if not data:
-        return 0  # retired unused: the server is ending
-    request = json.loads(data)
-    warm = request.get("worker")
-    if not warm:
-        os.close(requests)
-    environment = dict(os.environ)
-    work_dir = request["work_dir"]
-    os.chdir(work_dir)
-    os.environ.update(request.get("environment") or {})
-    os.environ["PYTHONUNBUFFERED"] = "1"
-    if sandbox.settings:
-        root = warm["root"] if warm else None
-        if not penstock_runner.confine(
-                penstock_sandbox, work_dir,
-                lambda rules: penstock_sandbox.enter(sandbox.settings,
-                                                     work_dir, rules, root),
-                ruleset):
-            return 1
-        if not own_namespace:  # after Landlock: it needs a single thread
-            watchdog = penstock_runner.start_parent_watchdog(parent,
-                                                             server_pid)
-    if warm:
-        os.environ.clear()
-        os.environ.update(environment)
-        channel = socket.socket(fileno=requests)
-        settings = sandbox.settings
-        worker = penstock_worker.Worker(
-            channel, launcher_group, int(warm.get("max_steps") or 1),
-            lambda directory: penstock_sandbox.settle(settings, directory)
-            if settings else None, watchdog)
-        return worker.serve(request)
-    # A fresh interpreter reads PYTHONPATH at start-up; a forked child was
-    # started long before, so it puts those folders on its path itself.
-    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    sys.path[0:0] = extra
-    forget_shadowed_modules(extra)
-    sys.argv = [os.path.join(os.path.dirname(penstock_runner.__file__),
-                             "penstock_runner.py"), work_dir]
-    return penstock_runner.run_step(work_dir, launcher_group,
-                                    request.get("request"))
-
-
-def forget_shadowed_modules(folders):
-    """Unloads preloaded modules that a step's own modules shadow.
-
-    A fresh interpreter would import the run's module from PYTHONPATH, ahead
-    of an installed one of the same name; a child of a server that preloaded
-    the installed one must not find it in sys.modules instead.
-    """
-    names = set()
-    for folder in folders:
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        names.update(entry.split(".", 1)[0] for entry in entries)
-    for loaded in [m for m in sys.modules if m.split(".", 1)[0] in names]:
-        del sys.modules[loaded]
-
-
-def read_line(fd):
-    """Reads up to a newline, not to the end: spares forked later hold copies
-    of this pipe's write end until they close their inherited descriptors."""
-    chunks = []
-    while True:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b""  # never sent a whole request
-        chunks.append(chunk)
-        if chunk.endswith(b"\n"):
-            return b"".join(chunks)
-
-
 def close_all(*fds):
     for fd in fds:
         try:
             os.close(fd)
         except OSError:
             pass
-
-
-def close_inherited_descriptors(keep):
-    """Closes the server's descriptors: control channel, other steps' pipes.
-
-    By range: Linux closes a range in one call (close_range) however high
-    the JVM raised the limit on open files, where listing /proc/self/fd
-    cost a step a millisecond and a half of CPU.
-    """
-    low = 3
-    for fd in sorted(keep):
-        os.closerange(low, fd)
-        low = fd + 1
-    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def kill_group(pid, signum=signal.SIGKILL):
