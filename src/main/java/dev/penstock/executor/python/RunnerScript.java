@@ -20,8 +20,13 @@ public final class RunnerScript {
   public static final String SANDBOX = "penstock_sandbox.py";
   private static final List<String> SCRIPTS =
       List.of(
-          FILE_NAME, FORK_SERVER_FILE_NAME, SANDBOX, "penstock_landlock.py", "penstock_worker.py",
-          "penstock_child.py", "penstock_preloader.py");
+          FILE_NAME,
+          FORK_SERVER_FILE_NAME,
+          SANDBOX,
+          "penstock_landlock.py",
+          "penstock_worker.py",
+          "penstock_child.py",
+          "penstock_preloader.py");
 
   private RunnerScript() {}
 
