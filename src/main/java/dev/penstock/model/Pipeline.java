@@ -24,34 +24,6 @@ public record Pipeline(
     Instant nextRunAt,
     Isolation isolation) {
 
-  /** A pipeline at the server's default isolation. */
-  public Pipeline(
-      String id,
-      String name,
-      String projectId,
-      String cron,
-      boolean isProd,
-      List<InputMapping> variables,
-      Integer maxConcurrentRuns,
-      Instant createdAt,
-      Instant updatedAt,
-      boolean schedulePaused,
-      Instant nextRunAt) {
-    this(
-        id,
-        name,
-        projectId,
-        cron,
-        isProd,
-        variables,
-        maxConcurrentRuns,
-        createdAt,
-        updatedAt,
-        schedulePaused,
-        nextRunAt,
-        null);
-  }
-
   /** A pipeline whose schedule, if it has a cron, is not paused and not yet timed. */
   public Pipeline(
       String id,
@@ -87,6 +59,7 @@ public record Pipeline(
         createdAt,
         updatedAt,
         false,
+        null,
         null);
   }
 }

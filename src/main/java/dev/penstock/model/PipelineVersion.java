@@ -23,36 +23,6 @@ public record PipelineVersion(
     List<StepVersion> steps,
     Isolation isolation) {
 
-  /** A run at the server's default isolation. */
-  public PipelineVersion(
-      String id,
-      String pipelineId,
-      String pipelineName,
-      RunStatus status,
-      String error,
-      RunTrigger trigger,
-      List<InputMapping> variables,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant startedAt,
-      Instant completedAt,
-      List<StepVersion> steps) {
-    this(
-        id,
-        pipelineId,
-        pipelineName,
-        status,
-        error,
-        trigger,
-        variables,
-        createdAt,
-        updatedAt,
-        startedAt,
-        completedAt,
-        steps,
-        null);
-  }
-
   /** The same run with other step versions (in position order). */
   public PipelineVersion withSteps(List<StepVersion> newSteps) {
     return new PipelineVersion(

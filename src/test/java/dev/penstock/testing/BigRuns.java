@@ -62,7 +62,8 @@ public final class BigRuns {
             start,
             start,
             null,
-            steps);
+            steps,
+            null);
     try (var stores = JdbcStores.open(url, null, null)) {
       stores.runs().createVersion(version);
     }

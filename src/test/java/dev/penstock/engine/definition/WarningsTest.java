@@ -96,7 +96,7 @@ class WarningsTest {
 
   private static Pipeline pipeline(InputMapping... variables) {
     return new Pipeline(
-        "p", "pipeline", null, null, false, List.of(variables), null, T0, T0, false, null);
+        "p", "pipeline", null, null, false, List.of(variables), null, T0, T0, false, null, null);
   }
 
   private static PipelineStep step(

@@ -168,7 +168,8 @@ class ScopeTest {
         T0,
         T0,
         null,
-        steps);
+        steps,
+        null);
   }
 
   private static StepVersion step(

@@ -135,7 +135,8 @@ interface PipelineStoreContract extends StoreAccess {
     Pipeline pipeline = scheduledPipeline("old", at(3600));
     pipelines().createPipeline(pipeline);
     var changed =
-        new Pipeline(pipeline.id(), "new", null, null, false, null, 7, at(90), at(99), true, at(5));
+        new Pipeline(
+            pipeline.id(), "new", null, null, false, null, 7, at(90), at(99), true, at(5), null);
 
     pipelines().updatePipeline(changed);
 
@@ -152,7 +153,8 @@ interface PipelineStoreContract extends StoreAccess {
                 T0,
                 at(99),
                 false,
-                at(3600)));
+                at(3600),
+                null));
   }
 
   @Test

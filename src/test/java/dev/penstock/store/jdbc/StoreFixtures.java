@@ -149,7 +149,8 @@ final class StoreFixtures {
         pipeline.createdAt(),
         pipeline.updatedAt(),
         false,
-        nextRunAt);
+        nextRunAt,
+        null);
   }
 
   static PipelineStep step(Pipeline pipeline, String name, List<String> dependencies) {

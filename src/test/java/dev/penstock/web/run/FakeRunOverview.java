@@ -68,7 +68,8 @@ final class FakeRunOverview implements RunOverview {
         at,
         created,
         status.terminal() ? at : null,
-        List.of());
+        List.of(),
+        null);
   }
 
   PipelineVersion run() {
