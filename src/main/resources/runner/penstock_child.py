@@ -102,29 +102,11 @@ def run_child(output, requests, server_pid, sandbox):
     # started long before, so it puts those folders on its path itself.
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[0:0] = extra
-    forget_shadowed_modules(extra)
+    penstock_worker.forget_modules_from(extra)
     sys.argv = [os.path.join(os.path.dirname(penstock_runner.__file__),
                              "penstock_runner.py"), work_dir]
     return penstock_runner.run_step(work_dir, launcher_group,
                                     request.get("request"))
-
-
-def forget_shadowed_modules(folders):
-    """Unloads preloaded modules that a step's own modules shadow.
-
-    A fresh interpreter would import the run's module from PYTHONPATH, ahead
-    of an installed one of the same name; a child of a server that preloaded
-    the installed one must not find it in sys.modules instead.
-    """
-    names = set()
-    for folder in folders:
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        names.update(entry.split(".", 1)[0] for entry in entries)
-    for loaded in [m for m in sys.modules if m.split(".", 1)[0] in names]:
-        del sys.modules[loaded]
 
 
 def read_line(fd):

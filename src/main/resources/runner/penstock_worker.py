@@ -211,7 +211,13 @@ def live_children():
 
 
 def forget_modules_from(folders):
-    """Unloads modules loaded from folders, or shadowed by what is in them."""
+    """Unloads modules loaded from folders, or shadowed by what is in them.
+
+    A fresh interpreter would import the run's module from PYTHONPATH, ahead
+    of an installed one of the same name; a process forked from a server that
+    preloaded the installed one, or a worker whose last step loaded the run's
+    module from its own folder, must not find it in sys.modules instead.
+    """
     names = set()
     for folder in folders:
         try:

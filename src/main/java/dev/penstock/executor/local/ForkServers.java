@@ -70,9 +70,8 @@ final class ForkServers implements AutoCloseable {
    * part of the key: a worker can lower its own, never raise it again.
    */
   private ForkServer.Worker workerFor(StepLaunch launch) {
-    String run = launch.runId().replaceAll("\\s", "_");
     return new ForkServer.Worker(
-        run + "/" + launch.memoryGb() + "GB",
+        launch.runId() + "/" + launch.memoryGb() + "GB",
         launch.workDir().toAbsolutePath().getParent(),
         workerMaxSteps);
   }
