@@ -262,6 +262,30 @@ class WarmWorkerTest {
     assertThat(three.pid()).isNotEqualTo(two.pid());
   }
 
+  /** What a run's workers hold goes back: a free worker exits after its idle time (5 s). */
+  @Test
+  void a_free_worker_exits_when_its_run_sends_no_more_steps() throws Exception {
+    var done = start(step("def step():\n    return 1\n"));
+    assertThat(outcome(done).succeeded()).isTrue();
+    assertThat(ProcessHandle.of(done.pid()).map(ProcessHandle::isAlive))
+        .as("kept warm")
+        .hasValue(true);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ProcessHandle.of(done.pid()).map(process -> !process.isAlive()).orElse(true));
+  }
+
+  @Test
+  void closing_the_executor_ends_its_free_workers() throws Exception {
+    var done = start(step("def step():\n    return 1\n"));
+    assertThat(outcome(done).succeeded()).isTrue();
+
+    executor.close();
+
+    awaitGone(done.pid());
+  }
+
   @Test
   void steps_with_other_memory_limits_use_other_workers() throws Exception {
     String source = "def step():\n    return 1\n";
