@@ -45,4 +45,42 @@ public record StepVersion(
     Instant createdAt,
     Instant updatedAt,
     Instant startedAt,
-    Instant completedAt) {}
+    Instant completedAt) {
+
+  /** This step as it stands after {@code progress}; bound inputs stay as they were. */
+  public StepVersion with(StepProgress progress) {
+    return new StepVersion(
+        id,
+        pipelineVersionId,
+        pipelineId,
+        pipelineStepId,
+        stepName,
+        position,
+        pythonFunctionId,
+        functionName,
+        sourceCode,
+        inputs,
+        outputs,
+        dependencies,
+        packageRequirements,
+        modules,
+        cpuSize,
+        memoryGb,
+        timeoutMinutes,
+        retry,
+        progress.status(),
+        progress.attempt(),
+        progress.claimedBy(),
+        boundInputs,
+        progress.outputValues(),
+        progress.outputErrors(),
+        progress.error(),
+        progress.failureCause(),
+        progress.failures(),
+        progress.notBefore(),
+        createdAt,
+        progress.updatedAt(),
+        progress.startedAt(),
+        progress.completedAt());
+  }
+}

@@ -4,6 +4,7 @@ import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepAttempt;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepVersion;
 import java.time.Instant;
 import java.util.Collection;
@@ -54,6 +55,9 @@ public interface RunStore {
 
   /** The step version as planning reads it: without its bound inputs (see findVersionToPlan). */
   Optional<StepVersion> findStepVersionToPlan(String stepVersionId);
+
+  /** Only what changes of a step version while its run goes on: what a planner reads again. */
+  Optional<StepProgress> findStepProgress(String stepVersionId);
 
   /** Ids of versions that are PENDING or RUNNING, oldest first. */
   List<String> openVersionIds();

@@ -1,6 +1,7 @@
 package dev.penstock.engine.run;
 
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
@@ -12,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open runs this node plans, kept in memory (without the steps' bound inputs) with their plan
- * state so that an event costs a read of the steps it changed, not of the whole run. The store
- * stays the truth: whoever changes a step marks it, and the next planning pass reads that step
- * again; a change the cache cannot follow (a reset, a cancel, another node's work) drops the run,
- * which is read whole again. A run read again keeps the times at which its steps became ready.
- * Thread-safe; a run is refreshed only by the thread that plans it.
+ * state so that an event costs a read of what changed of the steps it changed, not of the whole
+ * run. The store stays the truth: whoever changes a step marks it, and the next planning pass reads
+ * that step again; a change the cache cannot follow (a reset, a cancel, another node's work) drops
+ * the run, which is read whole again. A run read again keeps the times at which its steps became
+ * ready. Thread-safe; a run is refreshed only by the thread that plans it.
  */
 final class RunCache {
   private static final class Entry {
@@ -79,15 +80,16 @@ final class RunCache {
         String stepVersionId = marked.getKey();
         entry.stale.remove(stepVersionId);
         Integer position = entry.positions.get(stepVersionId);
-        StepVersion fresh = runs.findStepVersionToPlan(stepVersionId).orElse(null);
+        StepProgress progress =
+            position == null ? null : runs.findStepProgress(stepVersionId).orElse(null);
         // Only a reset takes a step out of COMPLETE, and its outputs out of the scope: read whole.
-        if (position == null
-            || fresh == null
+        if (progress == null
             || (steps.get(position).status() == StepStatus.COMPLETE
-                && fresh.status() != StepStatus.COMPLETE)) {
+                && progress.status() != StepStatus.COMPLETE)) {
           entry.forgotten = true;
           return current(runId);
         }
+        StepVersion fresh = steps.get(position).with(progress);
         steps.set(position, fresh);
         entry.state.update(position, fresh.status(), fresh.notBefore(), marked.getValue());
         entry.scope.completed(fresh, position);

@@ -7,6 +7,7 @@ import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepAttempt;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
@@ -61,6 +62,12 @@ public final class JdbcRunStore implements RunStore {
            ORDER BY s.position
           """;
   private static final String SELECT_STEP_VERSION = "SELECT * FROM step_version WHERE id = :id";
+  private static final String SELECT_STEP_PROGRESS =
+      """
+      SELECT status, attempt, claimed_by, output_values, output_errors, error, failure_cause,
+             failures, not_before, updated_at, started_at, completed_at
+        FROM step_version WHERE id = :id
+      """;
   private static final String SELECT_VERSION_STATUS =
       "SELECT status FROM pipeline_version WHERE id = :id";
   private static final String OPEN_VERSION_IDS =
@@ -188,6 +195,17 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public Optional<StepVersion> findStepVersionToPlan(String stepVersionId) {
     return findStepVersion(stepVersionId, false);
+  }
+
+  @Override
+  public Optional<StepProgress> findStepProgress(String stepVersionId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(SELECT_STEP_PROGRESS)
+                .bind("id", stepVersionId)
+                .map((row, context) -> RunRows.stepProgress(row))
+                .findOne());
   }
 
   private Optional<StepVersion> findStepVersion(String stepVersionId, boolean boundInputs) {

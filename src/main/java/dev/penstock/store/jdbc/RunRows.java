@@ -9,6 +9,7 @@ import dev.penstock.model.Isolation;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.StatusChange;
@@ -109,6 +110,22 @@ final class RunRows {
         row.getInt("failures"),
         instant(row, "not_before"),
         instant(row, "created_at"),
+        instant(row, "updated_at"),
+        instant(row, "started_at"),
+        instant(row, "completed_at"));
+  }
+
+  static StepProgress stepProgress(ResultSet row) throws SQLException {
+    return new StepProgress(
+        enumValue(StepStatus.class, row.getString("status")),
+        row.getInt("attempt"),
+        row.getString("claimed_by"),
+        JsonColumns.outputs(row.getString("output_values")),
+        row.getString("output_errors"),
+        row.getString("error"),
+        enumValue(FailureCause.class, row.getString("failure_cause")),
+        row.getInt("failures"),
+        instant(row, "not_before"),
         instant(row, "updated_at"),
         instant(row, "started_at"),
         instant(row, "completed_at"));

@@ -110,6 +110,33 @@ interface RunStoreContract extends StoreAccess {
     assertThat(runs().findVersionToPlan("no-such-run")).isEmpty();
   }
 
+  @Test
+  default void a_step_read_before_it_ran_and_brought_up_to_date_by_its_progress_is_the_step_now() {
+    PipelineVersion version = createVersion("a", "b");
+    StepVersion before = runs().findVersionToPlan(version.id()).orElseThrow().steps().get(0);
+    runs().claimStep(before.id(), 0, "node-1", inputsOfEveryJsonKind(), at(10));
+    StepVersion running = before.with(runs().findStepProgress(before.id()).orElseThrow());
+    runs()
+        .completeStep(
+            new StepCompletion(
+                before.id(),
+                1,
+                StepStatus.COMPLETE,
+                outputsOfEveryJsonKind(),
+                null,
+                null,
+                null,
+                at(12)));
+    StepVersion complete = running.with(runs().findStepProgress(before.id()).orElseThrow());
+
+    assertThat(running.status()).isEqualTo(StepStatus.RUNNING);
+    assertThat(complete)
+        .usingRecursiveComparison()
+        .isEqualTo(runs().findStepVersionToPlan(before.id()).orElseThrow());
+    assertThat(complete.outputValues()).isEqualTo(outputsOfEveryJsonKind());
+    assertThat(runs().findStepProgress("no-such-step")).isEmpty();
+  }
+
   // ---- guarded state changes ----
 
   @Test
