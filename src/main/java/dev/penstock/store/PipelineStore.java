@@ -127,4 +127,7 @@ public interface PipelineStore {
 
   /** The pipeline's steps in creation order. */
   List<PipelineStep> listSteps(String pipelineId);
+
+  /** Which state of each of the pipeline's steps is stored, in creation order; a light read. */
+  List<StepStamp> stepStamps(String pipelineId);
 }

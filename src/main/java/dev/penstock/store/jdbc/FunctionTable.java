@@ -30,7 +30,7 @@ final class FunctionTable {
              function_type = :functionType, inputs = :inputs, outputs = :outputs,
              package_requirements = :packageRequirements, description = :description,
              examples = :examples, connectors = :connectors, timeout_seconds = :timeoutSeconds,
-             updated_at = :updatedAt
+             updated_at = :updatedAt, revision = revision + 1
        WHERE id = :id
       """;
   private static final String SELECT_BY_ID = "SELECT * FROM python_function WHERE id = :key";

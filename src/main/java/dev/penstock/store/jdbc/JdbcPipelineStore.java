@@ -8,6 +8,7 @@ import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.store.PipelineStore;
+import dev.penstock.store.StepStamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -256,6 +257,11 @@ public final class JdbcPipelineStore implements PipelineStore {
   @Override
   public List<PipelineStep> listSteps(String pipelineId) {
     return steps.list(pipelineId);
+  }
+
+  @Override
+  public List<StepStamp> stepStamps(String pipelineId) {
+    return steps.stamps(pipelineId);
   }
 
   private Optional<Pipeline> findPipeline(String sql, String key) {

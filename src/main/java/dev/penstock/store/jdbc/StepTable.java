@@ -4,6 +4,7 @@ import static dev.penstock.store.jdbc.Columns.millis;
 
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineStep;
+import dev.penstock.store.StepStamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class StepTable {
          SET name = :name, dependencies = :dependencies, cpu_size = :cpuSize,
              memory_gb = :memoryGb, timeout_minutes = :timeoutMinutes, retries = :retries,
              retry_delay_seconds = :retryDelaySeconds, retry_backoff = :retryBackoff,
-             retry_on = :retryOn, updated_at = :updatedAt
+             retry_on = :retryOn, updated_at = :updatedAt, revision = revision + 1
        WHERE id = :id
       """;
   private static final String DELETE_STEP = "DELETE FROM pipeline_step WHERE id = :id";
@@ -53,6 +54,12 @@ final class StepTable {
       SELECT_STEPS + " WHERE s.pipeline_id = :pipelineId AND s.name = :name";
   private static final String LIST_STEPS =
       SELECT_STEPS + " WHERE s.pipeline_id = :pipelineId ORDER BY s.position";
+  private static final String STEP_STAMPS =
+      """
+      SELECT s.id, s.revision, f.revision AS f_revision
+        FROM pipeline_step s LEFT JOIN python_function f ON f.id = s.python_function_id
+       WHERE s.pipeline_id = :pipelineId ORDER BY s.position
+      """;
   private static final String STEP_DEPENDENCIES =
       "SELECT name, dependencies FROM pipeline_step WHERE pipeline_id = :pipelineId"
           + " ORDER BY position";
@@ -157,6 +164,21 @@ final class StepTable {
                 .createQuery(LIST_STEPS)
                 .bind("pipelineId", pipelineId)
                 .map((row, context) -> DefinitionRows.step(row))
+                .list());
+  }
+
+  List<StepStamp> stamps(String pipelineId) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(STEP_STAMPS)
+                .bind("pipelineId", pipelineId)
+                .map(
+                    (row, context) ->
+                        new StepStamp(
+                            row.getString("id"),
+                            row.getLong("revision"),
+                            row.getLong("f_revision")))
                 .list());
   }
 
