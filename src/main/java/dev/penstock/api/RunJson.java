@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a run's view (the SDK's PipelineVersion) as the store reads it, one step version at a
@@ -69,11 +70,11 @@ final class RunJson implements VersionReader {
   }
 
   /**
-   * Starts an object with every field of {@code record} but {@code left}, which the caller writes
-   * next, as it reads it, before ending the object. Written straight to {@code json}, without a
-   * tree of the record in between: a pipeline of 10,000 steps is megabytes of fields.
+   * Starts an object with every field of {@code record} but those {@code left}, which the caller
+   * writes next, as it reads them, before ending the object. Written straight to {@code json},
+   * without a tree of the record in between: a pipeline of 10,000 steps is megabytes of fields.
    */
-  static void startObjectWithout(JsonGenerator json, Record record, String left)
+  static void startObjectWithout(JsonGenerator json, Record record, String... left)
       throws IOException {
     var without =
         new FilteringGeneratorDelegate(
@@ -84,17 +85,17 @@ final class RunJson implements VersionReader {
     WRITER.writeValue(without, record);
   }
 
-  /** Every property but one at the top level, everything below it. */
+  /** Every property but those left at the top level, everything below them. */
   private static final class Without extends TokenFilter {
-    private final String left;
+    private final Set<String> left;
 
-    Without(String left) {
-      this.left = left;
+    Without(String... left) {
+      this.left = Set.of(left);
     }
 
     @Override
     public TokenFilter includeProperty(String name) {
-      return name.equals(left) ? null : TokenFilter.INCLUDE_ALL;
+      return left.contains(name) ? null : TokenFilter.INCLUDE_ALL;
     }
   }
 

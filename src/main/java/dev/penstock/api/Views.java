@@ -21,9 +21,11 @@ import java.util.Map;
  */
 final class Views {
   private final ApiServer.Services services;
+  private final RenderedSteps renderedSteps;
 
   Views(ApiServer.Services services) {
     this.services = services;
+    this.renderedSteps = new RenderedSteps(services.pipelines(), RunJson.WRITER);
   }
 
   /** The pipeline with its steps and its latest run. */
@@ -97,17 +99,20 @@ final class Views {
   }
 
   private void writePipeline(Streamed.Sink target, Pipeline pipeline) throws IOException {
-    var steps = services.pipelines().listSteps(pipeline.id());
+    var links = new ModuleLinks(services.moduleStore());
+    var steps = renderedSteps.of(pipeline, links);
+    var models = steps.stream().map(RenderedSteps.Rendered::step).toList();
     var fields =
-        PipelineResponse.of(
-            pipeline,
-            steps,
-            null,
-            Warnings.of(pipeline, steps),
-            new ModuleLinks(services.moduleStore()));
+        PipelineResponse.of(pipeline, List.of(), null, Warnings.of(pipeline, models), links);
     var latest = services.runs().versionIds(pipeline.id(), 1);
     JsonGenerator json = target.open();
-    RunJson.startObjectWithout(json, fields, "latestPipelineVersion");
+    // The steps and the latest run come last (JSON leaves key order free), each written as is.
+    RunJson.startObjectWithout(json, fields, "steps", "latestPipelineVersion");
+    json.writeArrayFieldStart("steps");
+    for (var step : steps) {
+      json.writeRawValue(step.json());
+    }
+    json.writeEndArray();
     json.writeFieldName("latestPipelineVersion");
     if (latest.isEmpty() || !writeVersion(() -> json, latest.get(0))) {
       json.writeNull();

@@ -302,6 +302,56 @@ class DefinitionsE2ETest {
         .hasSize(1);
   }
 
+  /**
+   * A pipeline's answer renders each step once per state and copies it after (createPipelineStep
+   * answers with every step): every change must show at once, also several within a millisecond, a
+   * change of the step's function alone, of the pipeline's name, and of the modules it imports.
+   */
+  @Test
+  void a_pipeline_answers_with_every_step_as_it_is_now_however_quickly_it_changes() {
+    String pipelineId = createPipeline(client, uniqueName("fresh"));
+    String stepA = addStepsAThenB(pipelineId);
+    for (int memory = 1; memory <= 6; memory++) {
+      client.call("updatePipelineStep", params("pipelineStepId", stepA, "memory", memory));
+      assertThat(stepA(pipelineId).path("memory").asInt()).isEqualTo(memory);
+    }
+
+    String function = stepA(pipelineId).path("pythonFunction").path("name").asText();
+    client.call("updatePythonFunction", params("name", function, "description", "adds"));
+    assertThat(stepA(pipelineId).path("pythonFunction").path("description").asText())
+        .isEqualTo("adds");
+
+    String renamed = uniqueName("renamed");
+    client.call("renamePipeline", params("pipelineId", pipelineId, "pipelineName", renamed));
+    assertThat(describe(pipelineId).path("steps"))
+        .extracting(step -> step.path("pipelineName").asText())
+        .containsExactly(renamed, renamed);
+
+    String helpers = "helpers_" + System.nanoTime();
+    String importing = "import " + helpers + "\n\n" + SOURCE;
+    client.call("updatePipelineStep", params("pipelineStepId", stepA, "sourceCode", importing));
+    assertThat(stepA(pipelineId).path("codeSource").path("moduleDependencies")).isEmpty();
+    client.call("createModule", params("name", helpers, "sourceCode", "X = 1\n"));
+    assertThat(stepA(pipelineId).path("codeSource").path("moduleDependencies"))
+        .extracting(JsonNode::asText)
+        .containsExactly(helpers);
+
+    client.call("deletePipelineStep", params("pipelineStepId", stepA));
+    assertThat(describe(pipelineId).path("steps"))
+        .extracting(step -> step.path("stepName").asText())
+        .containsExactly("b");
+  }
+
+  private JsonNode describe(String pipelineId) {
+    return client.call("describePipeline", params("pipelineId", pipelineId));
+  }
+
+  private JsonNode stepA(String pipelineId) {
+    JsonNode steps = describe(pipelineId).path("steps");
+    assertThat(steps.get(0).path("stepName").asText()).isEqualTo("a");
+    return steps.get(0);
+  }
+
   @Test
   void list_pipeline_versions_answers_newest_first_within_the_limit() {
     String pipelineId = createPipeline(client, uniqueName("versions"));
