@@ -6,6 +6,11 @@ defined once (untimed, but its time is printed), then run 3 times; a run's wall 
 runPipeline call to the client holding the verified result. Prints one result line per workload on
 stdout (WORKLOADS.md rule 11) and details as '# ' lines on stderr. Exits 1 if any workload is WRONG.
 
+define-1000 times something else: defining a pipeline of 1,000 steps with one createPipelineStep
+call each, as an SDK script does, over one keep-alive connection that asks for gzip and parses
+every answer as the SDK's requests session does (each answer is the whole Pipeline, every step
+repeated). Three pipelines; its line's overhead column is milliseconds per call.
+
 chain-100's steps also return the wall-clock time at which their function was called (output t<i>,
 taken first thing in the function), which gives the dispatch latency of each of its 99 edges:
 upstream step version's completedAt -> downstream function called.
@@ -14,6 +19,8 @@ import argparse
 import collections
 import concurrent.futures
 import datetime
+import gzip
+import http.client
 import json
 import math
 import os
@@ -299,6 +306,76 @@ def report_chain(name, edges):
     print(f"# {name} per-step cycle, medians in ms: {medians}", file=sys.stderr)
 
 
+def define_calls(server, key, steps=1000):
+    """Defines a fan-out of steps - 1 squares after a source, one createPipelineStep call each.
+
+    Returns (wall, client parse seconds, answer bytes on the wire, bytes parsed, steps in the last
+    answer)."""
+    target = urllib.parse.urlsplit(server)
+    connection = http.client.HTTPConnection(target.hostname, target.port)
+    headers = {"apiKey": key, "Content-Type": "application/json", "Accept-Encoding": "gzip, deflate",
+               "clientVersion": "1.4.105", "User-Agent": "python-abacusai-1.4.105"}
+
+    def call(method, **params):
+        connection.request("POST", f"/api/v0/{method}", body=json.dumps(params), headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return body, response.getheader("Content-Encoding")
+
+    def parsed(body, encoding):
+        nonlocal plain
+        text = gzip.decompress(body) if encoding == "gzip" else body
+        plain += len(text)
+        answer = json.loads(text)
+        if not answer.get("success"):
+            raise RuntimeError(answer)
+        return answer["result"]
+
+    parse, wire, plain, last = 0.0, 0, 0, None
+    pipeline_id = parsed(*call("createPipeline", pipelineName=f"define-{time.time_ns()}"))["pipelineId"]
+    source = ("def source_step():\n    return list(range(%d))\n\n"
+              "def square_step(seed, i):\n    return seed[i] * seed[i]\n" % steps)
+    started = time.perf_counter()
+    for i in range(steps):
+        if i == 0:
+            params = dict(stepName="source", functionName="source_step", outputVariableMappings=[
+                out("seed", "JSON")])
+        else:
+            params = dict(stepName=f"square_{i}", functionName="square_step", stepDependencies=["source"],
+                          stepInputMappings=[arg("seed", "JSON", variable="seed"), arg("i", "INTEGER", i)],
+                          outputVariableMappings=[out(f"sq_{i}", "INTEGER")])
+        body, encoding = call("createPipelineStep", pipelineId=pipeline_id, sourceCode=source,
+                              packageRequirements=None, cpuSize=None, memory=None, timeout=None, **params)
+        before = time.perf_counter()
+        wire += len(body)
+        last = parsed(body, encoding)
+        parse += time.perf_counter() - before
+    wall = time.perf_counter() - started
+    connection.close()
+    return wall, parse, wire, plain, len(last["steps"])
+
+
+def main_define(args):
+    walls, cpu, ok = [], [], True
+    for _ in range(args.runs):
+        server_before, client_before = cpu_seconds(args.server_pid), time.process_time()
+        wall, parse, wire, plain, listed = define_calls(args.server, args.key)
+        server_after = cpu_seconds(args.server_pid)
+        walls.append(wall)
+        cpu.append((server_after[0] - server_before[0], time.process_time() - client_before, parse))
+        ok = ok and listed == 1000
+        print(f"# define-1000: {wall:.2f} s; answers {wire / 1e6:.0f} MB on the wire, "
+              f"{plain / 1e6:.0f} MB of JSON; the last lists {listed} steps", file=sys.stderr, flush=True)
+    median = statistics.median(walls)
+    print(f"penstock define-1000 {median:.3f} {min(walls):.3f} {max(walls):.3f} {median:.2f} "
+          f"{'ok' if ok else 'WRONG'}", flush=True)
+    server, client, parse = (statistics.median(c[k] for c in cpu) for k in range(3))
+    print(f"# define-1000: CPU per 1,000 calls (median): server JVM {server:.1f} s, this client "
+          f"{client:.1f} s of which {parse:.1f} s decompressing and parsing answers",
+          file=sys.stderr, flush=True)
+    return 0 if ok else 1
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", required=True)
@@ -327,6 +404,8 @@ def main():
         "pandas-fan-out-50": define_pandas,
         "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}"),
     }
+    if args.workloads == ["define-1000"]:
+        return main_define(args)
     unknown = [w for w in args.workloads if w not in workloads]
     if unknown:
         parser.error(f"unknown workloads {unknown}; known: {' '.join(workloads)}")
