@@ -24,6 +24,7 @@ import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepCompletion;
+import dev.penstock.store.StepStamp;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -340,6 +341,31 @@ interface PipelineStoreContract extends StoreAccess {
     assertThat(pipelines().listSteps(pipeline.id()))
         .extracting(PipelineStep::name)
         .containsExactly("zulu", "alpha", "mike", "bravo");
+  }
+
+  @Test
+  default void a_step_stamp_changes_with_every_update_of_the_step_or_its_function_alone() {
+    Pipeline pipeline = pipeline("p");
+    pipelines().createPipeline(pipeline);
+    PipelineStep first = step(pipeline, "first", List.of());
+    PipelineStep second = step(pipeline, "second", List.of());
+    pipelines().createStep(first);
+    pipelines().createStep(second);
+    List<StepStamp> created = pipelines().stepStamps(pipeline.id());
+
+    pipelines().updateStep(first); // the same fields, at the same instant
+    List<StepStamp> stepUpdated = pipelines().stepStamps(pipeline.id());
+    pipelines().updateFunction(first.function());
+    List<StepStamp> functionUpdated = pipelines().stepStamps(pipeline.id());
+
+    assertThat(created).extracting(StepStamp::stepId).containsExactly(first.id(), second.id());
+    assertThat(List.of(created.get(0), stepUpdated.get(0), functionUpdated.get(0)))
+        .doesNotHaveDuplicates();
+    assertThat(stepUpdated.get(0).functionRevision())
+        .isGreaterThan(created.get(0).functionRevision());
+    assertThat(functionUpdated.get(0).stepRevision()).isEqualTo(stepUpdated.get(0).stepRevision());
+    assertThat(functionUpdated.get(1)).isEqualTo(created.get(1));
+    assertThat(pipelines().stepStamps("no-such-pipeline")).isEmpty();
   }
 
   @Test
