@@ -1,6 +1,8 @@
 package dev.penstock.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
@@ -24,22 +26,23 @@ import java.util.Map;
  * the others, read again. Thread-safe.
  */
 final class RenderedSteps {
-  /** A step and its JSON. */
-  record Rendered(PipelineStep step, String json) {}
+  /** A step and its JSON, which keeps its UTF-8 bytes once written: later answers copy them. */
+  record Rendered(PipelineStep step, SerializableString json) {}
 
-  private record Entry(PipelineStep step, String pipelineName, List<String> modules, String json) {}
+  private record Entry(
+      PipelineStep step, String pipelineName, List<String> modules, SerializableString json) {}
 
   // Past this many changed steps, one read of them all costs less than a read each.
   private static final int READ_ONE_BY_ONE = 8;
-  // About the bytes kept: a step's JSON, and as much again in the step it was rendered from.
-  private static final long MAX_WEIGHT = 24L << 20;
+  // About the bytes kept: a step's JSON as text and as bytes, and as much again in its step.
+  private static final long MAX_WEIGHT = 32L << 20;
 
   private final PipelineStore pipelines;
   private final ObjectWriter writer;
   private final Cache<StepStamp, Entry> kept =
       CacheBuilder.newBuilder()
           .maximumWeight(MAX_WEIGHT)
-          .<StepStamp, Entry>weigher((stamp, entry) -> 2 * entry.json().length())
+          .<StepStamp, Entry>weigher((stamp, entry) -> 3 * entry.json().charLength())
           .build();
 
   RenderedSteps(PipelineStore pipelines, ObjectWriter writer) {
@@ -90,10 +93,11 @@ final class RenderedSteps {
     return byId;
   }
 
-  private String render(PipelineStep step, String pipelineName, List<String> imported) {
+  private SerializableString render(PipelineStep step, String pipelineName, List<String> imported) {
     try {
-      return writer.writeValueAsString(
-          PipelineStepResponse.of(step, pipelineName, source -> imported));
+      return new SerializedString(
+          writer.writeValueAsString(
+              PipelineStepResponse.of(step, pipelineName, source -> imported)));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
