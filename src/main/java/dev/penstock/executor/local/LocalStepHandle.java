@@ -233,7 +233,8 @@ final class LocalStepHandle implements StepHandle {
         complete(
             ClaimedResult.read(
                 launch,
-                dir -> runtime.results().read(dir, exitCode, launch.memoryGb(), oomKillerStruck()),
+                dir ->
+                    runtime.results().read(dir, exitCode, launch.memoryGb(), this::oomKillerStruck),
                 exitCode));
       }
     } catch (RuntimeException | Error e) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns what an exited runner left behind (result.json, or only its exit code) into the attempt's
@@ -72,9 +73,10 @@ final class ResultReader {
 
   /**
    * The outcome of a runner that exited by itself with {@code exitCode}. {@code oomKillerStruck}
-   * says whether the kernel's OOM killer ended any process while the step ran.
+   * says whether the kernel's OOM killer ended any process while the step ran: asked only of a step
+   * killed without a result.
    */
-  StepOutcome read(Path workDir, int exitCode, int memoryGb, boolean oomKillerStruck) {
+  StepOutcome read(Path workDir, int exitCode, int memoryGb, BooleanSupplier oomKillerStruck) {
     JsonNode result;
     try {
       result = parse(workDir);
@@ -176,7 +178,7 @@ final class ResultReader {
         : "step ran out of memory";
   }
 
-  private StepOutcome withoutResult(int exitCode, int memoryGb, boolean oomKillerStruck) {
+  private StepOutcome withoutResult(int exitCode, int memoryGb, BooleanSupplier oomKillerStruck) {
     if (exitCode == RESULT_NOT_WRITTEN_EXIT_CODE) {
       return StepOutcome.failure(
           FailureCause.LAUNCH_FAILED,
@@ -192,7 +194,7 @@ final class ResultReader {
           exitCode);
     }
     if (exitCode == SIGNAL_EXIT_BASE + SIGKILL) {
-      return oomKillerStruck
+      return oomKillerStruck.getAsBoolean()
           ? StepOutcome.failure(
               FailureCause.MEMORY_EXCEEDED,
               "step process was killed by the kernel's out-of-memory killer (exit code 137): the"

@@ -21,7 +21,7 @@ class ResultReaderTest {
 
   @Test
   void a_sigkill_while_the_oom_killer_struck_is_a_memory_failure() {
-    StepOutcome outcome = reader.read(workDir, 137, 16, true);
+    StepOutcome outcome = reader.read(workDir, 137, 16, () -> true);
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.MEMORY_EXCEEDED);
     assertThat(outcome.error()).contains("out-of-memory killer").contains("16 GB");
@@ -30,7 +30,7 @@ class ResultReaderTest {
 
   @Test
   void a_sigkill_nobody_explains_is_blamed_on_the_step_and_names_the_suspects() {
-    StepOutcome outcome = reader.read(workDir, 137, 16, false);
+    StepOutcome outcome = reader.read(workDir, 137, 16, () -> false);
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.USER_CODE);
     assertThat(outcome.error())
@@ -40,7 +40,7 @@ class ResultReaderTest {
 
   @Test
   void a_death_by_sigxcpu_is_the_cpu_time_guard_and_counts_as_a_timeout() {
-    StepOutcome outcome = reader.read(workDir, 152, 0, false);
+    StepOutcome outcome = reader.read(workDir, 152, 0, () -> false);
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.TIMED_OUT);
     assertThat(outcome.error()).contains("CPU-time guard").contains("SIGXCPU");
@@ -53,7 +53,7 @@ class ResultReaderTest {
         "{\"status\": \"runner_error\", \"message\": \"cannot read request.json:"
             + " KeyError('source_code')\"}");
 
-    StepOutcome outcome = reader.read(workDir, 1, 16, false);
+    StepOutcome outcome = reader.read(workDir, 1, 16, () -> false);
 
     assertThat(outcome.cause())
         .as("retriable, and not the user's fault")
@@ -68,7 +68,7 @@ class ResultReaderTest {
       file.setLength(1L << 30);
     }
 
-    StepOutcome exited = reader.read(workDir, 0, 16, false);
+    StepOutcome exited = reader.read(workDir, 0, 16, () -> false);
     StepOutcome written = reader.readWritten(workDir, 16);
 
     for (StepOutcome outcome : List.of(exited, written)) {
@@ -95,7 +95,7 @@ class ResultReaderTest {
 
   @Test
   void a_runner_that_could_not_write_its_result_failed_the_launch() {
-    StepOutcome outcome = reader.read(workDir, 75, 16, false);
+    StepOutcome outcome = reader.read(workDir, 75, 16, () -> false);
 
     assertThat(outcome.cause()).isEqualTo(FailureCause.LAUNCH_FAILED);
     assertThat(outcome.error())
@@ -109,7 +109,7 @@ class ResultReaderTest {
         "{\"status\": \"error\", \"error_type\": \"KeyboardInterrupt\", \"message\": \"\","
             + " \"traceback\": \"KeyboardInterrupt\\n\"}");
 
-    StepOutcome outcome = reader.read(workDir, 1, 16, false);
+    StepOutcome outcome = reader.read(workDir, 1, 16, () -> false);
 
     assertThat(outcome.error()).isEqualTo("KeyboardInterrupt");
   }

@@ -48,7 +48,7 @@ class RunnerCpuGuardTest {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ended by the guard").isTrue();
     StepOutcome outcome =
         new ResultReader(new ObjectMapper(), LocalExecutorSettings.DEFAULT_MAX_OUTPUT_BYTES)
-            .read(workDir, process.exitValue(), 0, false);
+            .read(workDir, process.exitValue(), 0, () -> false);
 
     assertThat(process.exitValue()).as("SIGXCPU").isEqualTo(128 + 24);
     assertThat(outcome.cause()).isEqualTo(FailureCause.TIMED_OUT);
