@@ -68,7 +68,18 @@ public interface RunStore {
    * RUNNING. Returns false (and writes nothing) unless the step was PENDING at {@code
    * expectedAttempt}.
    */
-  boolean claimStep(
+  default boolean claimStep(
+      String stepVersionId,
+      int expectedAttempt,
+      String nodeId,
+      List<InputMapping> boundInputs,
+      Instant now) {
+    return claimStepWithProgress(stepVersionId, expectedAttempt, nodeId, boundInputs, now)
+        .isPresent();
+  }
+
+  /** As claimStep; the step's progress as the claim left it, or empty when it did not claim. */
+  Optional<StepProgress> claimStepWithProgress(
       String stepVersionId,
       int expectedAttempt,
       String nodeId,
@@ -79,7 +90,12 @@ public interface RunStore {
    * Records the end of an attempt. Returns false (and writes nothing) unless the step is RUNNING at
    * exactly {@code completion.attempt()}: a result from a superseded attempt is dropped.
    */
-  boolean completeStep(StepCompletion completion);
+  default boolean completeStep(StepCompletion completion) {
+    return completeStepWithProgress(completion).isPresent();
+  }
+
+  /** As completeStep; the step's progress as the completion left it, or empty when dropped. */
+  Optional<StepProgress> completeStepWithProgress(StepCompletion completion);
 
   /** PENDING → SKIPPED with {@code error} as the reason; false when the step was not PENDING. */
   boolean skipStep(String stepVersionId, String error, Instant now);

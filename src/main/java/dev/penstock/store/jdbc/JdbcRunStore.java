@@ -63,11 +63,7 @@ public final class JdbcRunStore implements RunStore {
           """;
   private static final String SELECT_STEP_VERSION = "SELECT * FROM step_version WHERE id = :id";
   private static final String SELECT_STEP_PROGRESS =
-      """
-      SELECT status, attempt, claimed_by, output_values, output_errors, error, failure_cause,
-             failures, not_before, updated_at, started_at, completed_at
-        FROM step_version WHERE id = :id
-      """;
+      "SELECT " + RunRows.PROGRESS_COLUMNS + " FROM step_version WHERE id = :id";
   private static final String SELECT_VERSION_STATUS =
       "SELECT status FROM pipeline_version WHERE id = :id";
   private static final String OPEN_VERSION_IDS =
@@ -225,7 +221,7 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean claimStep(
+  public Optional<StepProgress> claimStepWithProgress(
       String stepVersionId,
       int expectedAttempt,
       String nodeId,
@@ -235,7 +231,7 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean completeStep(StepCompletion completion) {
+  public Optional<StepProgress> completeStepWithProgress(StepCompletion completion) {
     return claims.complete(completion);
   }
 

@@ -3,9 +3,12 @@ package dev.penstock.store.jdbc;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StepCompletion;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +17,7 @@ import java.util.Optional;
  * The guarded state changes of runs and step versions. Each is one short transaction: an UPDATE
  * whose WHERE names the state it expects (zero rows means another thread or node got there first,
  * or the attempt was superseded, and nothing is written), then the history rows. {@code RETURNING}
- * hands back the run id, so the hot path needs no extra read. Thread-safe.
+ * hands back the run id and the step's progress, so the hot path needs no extra read. Thread-safe.
  */
 final class JdbcStepClaims {
   private static final String CLAIM =
@@ -25,8 +28,9 @@ final class JdbcStepClaims {
              completed_at = NULL, error = NULL, output_errors = NULL, output_values = NULL,
              failure_cause = NULL, not_before = NULL
        WHERE id = :id AND status = 'PENDING' AND attempt = :attempt
-      RETURNING pipeline_version
-      """;
+      RETURNING pipeline_version, %s
+      """
+          .formatted(RunRows.PROGRESS_COLUMNS);
   private static final String START_VERSION =
       """
       UPDATE pipeline_version SET status = 'RUNNING', started_at = :now, updated_at = :now
@@ -38,8 +42,9 @@ final class JdbcStepClaims {
          SET status = :status, output_values = :outputValues, output_errors = :outputErrors,
              error = :error, failure_cause = :cause, completed_at = :at, updated_at = :at
        WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
-      RETURNING pipeline_version
-      """;
+      RETURNING pipeline_version, %s
+      """
+          .formatted(RunRows.PROGRESS_COLUMNS);
   private static final String SKIP =
       """
       UPDATE step_version SET status = 'SKIPPED', error = :error, updated_at = :now
@@ -70,7 +75,7 @@ final class JdbcStepClaims {
     this.database = database;
   }
 
-  boolean claim(
+  Optional<StepProgress> claim(
       String stepVersionId,
       int expectedAttempt,
       String nodeId,
@@ -78,7 +83,7 @@ final class JdbcStepClaims {
       Instant now) {
     return database.inTransaction(
         handle -> {
-          Optional<String> versionId =
+          Optional<Changed> changed =
               handle
                   .createQuery(CLAIM)
                   .bind("id", stepVersionId)
@@ -86,15 +91,16 @@ final class JdbcStepClaims {
                   .bind("nodeId", nodeId)
                   .bind("boundInputs", JsonColumns.write(boundInputs))
                   .bind("now", now.toEpochMilli())
-                  .mapTo(String.class)
+                  .map((row, context) -> Changed.of(row))
                   .findOne();
-          if (versionId.isEmpty()) {
-            return false;
+          if (changed.isEmpty()) {
+            return Optional.empty();
           }
+          String versionId = changed.get().pipelineVersionId();
           StatusHistory.appendStep(
               handle,
               stepVersionId,
-              versionId.get(),
+              versionId,
               expectedAttempt + 1,
               StepStatus.RUNNING,
               "claimed by " + nodeId,
@@ -103,24 +109,24 @@ final class JdbcStepClaims {
           int started =
               handle
                   .createUpdate(START_VERSION)
-                  .bind("id", versionId.get())
+                  .bind("id", versionId)
                   .bind("now", now.toEpochMilli())
                   .execute();
           if (started > 0) {
-            StatusHistory.appendVersion(handle, versionId.get(), RunStatus.RUNNING, null, now);
+            StatusHistory.appendVersion(handle, versionId, RunStatus.RUNNING, null, now);
           }
-          return true;
+          return Optional.of(changed.get().progress());
         });
   }
 
-  boolean complete(StepCompletion completion) {
+  Optional<StepProgress> complete(StepCompletion completion) {
     if (!completion.status().terminal()) {
       throw new IllegalArgumentException(
           "A completion needs a terminal status, not " + completion.status());
     }
     return database.inTransaction(
         handle -> {
-          Optional<String> versionId =
+          Optional<Changed> changed =
               handle
                   .createQuery(COMPLETE)
                   .bind("id", completion.stepVersionId())
@@ -131,14 +137,14 @@ final class JdbcStepClaims {
                   .bind("error", completion.error())
                   .bind("cause", Columns.name(completion.cause()))
                   .bind("at", completion.at().toEpochMilli())
-                  .mapTo(String.class)
+                  .map((row, context) -> Changed.of(row))
                   .findOne();
-          versionId.ifPresent(
-              id -> {
+          changed.ifPresent(
+              step -> {
                 StatusHistory.appendStep(
                     handle,
                     completion.stepVersionId(),
-                    id,
+                    step.pipelineVersionId(),
                     completion.attempt(),
                     completion.status(),
                     completion.error(),
@@ -155,7 +161,7 @@ final class JdbcStepClaims {
                     completion.at(),
                     null);
               });
-          return versionId.isPresent();
+          return changed.map(Changed::progress);
         });
   }
 
@@ -264,4 +270,11 @@ final class JdbcStepClaims {
   }
 
   private record Skipped(String pipelineVersionId, int attempt) {}
+
+  /** A step as a guarded update left it: its run, and its progress. */
+  private record Changed(String pipelineVersionId, StepProgress progress) {
+    static Changed of(ResultSet row) throws SQLException {
+      return new Changed(row.getString("pipeline_version"), RunRows.stepProgress(row));
+    }
+  }
 }

@@ -115,6 +115,11 @@ final class RunRows {
         instant(row, "completed_at"));
   }
 
+  /** The columns {@link #stepProgress} reads. */
+  static final String PROGRESS_COLUMNS =
+      "status, attempt, claimed_by, output_values, output_errors, error, failure_cause, failures,"
+          + " not_before, updated_at, started_at, completed_at";
+
   static StepProgress stepProgress(ResultSet row) throws SQLException {
     return new StepProgress(
         enumValue(StepStatus.class, row.getString("status")),

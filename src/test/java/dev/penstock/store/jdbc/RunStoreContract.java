@@ -15,6 +15,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.StatusChange;
@@ -111,23 +112,31 @@ interface RunStoreContract extends StoreAccess {
   }
 
   @Test
-  default void a_step_read_before_it_ran_and_brought_up_to_date_by_its_progress_is_the_step_now() {
+  default void
+      a_claim_and_a_completion_tell_the_progress_that_brings_a_step_read_before_up_to_date() {
     PipelineVersion version = createVersion("a", "b");
     StepVersion before = runs().findVersionToPlan(version.id()).orElseThrow().steps().get(0);
-    runs().claimStep(before.id(), 0, "node-1", inputsOfEveryJsonKind(), at(10));
-    StepVersion running = before.with(runs().findStepProgress(before.id()).orElseThrow());
-    runs()
-        .completeStep(
-            new StepCompletion(
-                before.id(),
-                1,
-                StepStatus.COMPLETE,
-                outputsOfEveryJsonKind(),
-                null,
-                null,
-                null,
-                at(12)));
-    StepVersion complete = running.with(runs().findStepProgress(before.id()).orElseThrow());
+    StepProgress claimed =
+        runs()
+            .claimStepWithProgress(before.id(), 0, "node-1", inputsOfEveryJsonKind(), at(10))
+            .orElseThrow();
+    assertThat(claimed).isEqualTo(runs().findStepProgress(before.id()).orElseThrow());
+    StepVersion running = before.with(claimed);
+    StepProgress completed =
+        runs()
+            .completeStepWithProgress(
+                new StepCompletion(
+                    before.id(),
+                    1,
+                    StepStatus.COMPLETE,
+                    outputsOfEveryJsonKind(),
+                    null,
+                    null,
+                    null,
+                    at(12)))
+            .orElseThrow();
+    assertThat(completed).isEqualTo(runs().findStepProgress(before.id()).orElseThrow());
+    StepVersion complete = running.with(completed);
 
     assertThat(running.status()).isEqualTo(StepStatus.RUNNING);
     assertThat(complete)
