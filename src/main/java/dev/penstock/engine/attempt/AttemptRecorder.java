@@ -4,6 +4,7 @@ import dev.penstock.engine.definition.RetrySpec;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.StepAttempt;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
@@ -39,7 +40,8 @@ final class AttemptRecorder {
 
   /** Who hears of a step the recorder changed, or found changed by someone else. */
   interface Events {
-    void stepChanged(String runId, String stepVersionId);
+    /** As {@link StepChanges#changed}. */
+    void stepChanged(String runId, String stepVersionId, StepProgress progress);
 
     void changedElsewhere(String runId);
   }
@@ -134,7 +136,7 @@ final class AttemptRecorder {
                     attempt,
                     error,
                     delay.toMillis() / 1e3));
-            events.stepChanged(step.pipelineVersionId(), step.id());
+            events.stepChanged(step.pipelineVersionId(), step.id(), null);
           };
         },
         settled);
@@ -177,9 +179,11 @@ final class AttemptRecorder {
             : Optional.<Duration>empty();
     if (retryDelay.isEmpty()) {
       return () ->
-          runs.completeStep(completion)
-              ? () -> events.stepChanged(step.pipelineVersionId(), step.id())
-              : null;
+          runs.completeStepWithProgress(completion)
+              .<Runnable>map(
+                  progress ->
+                      () -> events.stepChanged(step.pipelineVersionId(), step.id(), progress))
+              .orElse(null);
     }
     Duration delay = retryDelay.get();
     int retry = step.failures() + 1;
@@ -192,7 +196,7 @@ final class AttemptRecorder {
         return null;
       }
       return () -> {
-        events.stepChanged(step.pipelineVersionId(), step.id());
+        events.stepChanged(step.pipelineVersionId(), step.id(), null);
         appendToLog(
             step,
             completion.attempt(),

@@ -6,6 +6,7 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
@@ -15,9 +16,9 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public final class StepLauncher {
   private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
   private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
-  private volatile BiConsumer<String, String> stepChanged = (runId, stepVersionId) -> {};
+  private volatile StepChanges stepChanged = (runId, stepVersionId, progress) -> {};
   private volatile Consumer<String> runChangedElsewhere = runId -> {};
   private volatile boolean shuttingDown;
 
@@ -98,8 +99,8 @@ public final class StepLauncher {
             storeRetry,
             new AttemptRecorder.Events() {
               @Override
-              public void stepChanged(String runId, String stepVersionId) {
-                stepChanged.accept(runId, stepVersionId);
+              public void stepChanged(String runId, String stepVersionId, StepProgress progress) {
+                stepChanged.changed(runId, stepVersionId, progress);
               }
 
               @Override
@@ -121,7 +122,7 @@ public final class StepLauncher {
    * Who to tell when this launcher changed a step in the store (run id, step version id), and which
    * run to read whole again when a guarded write found the step changed by someone else.
    */
-  public void onStepChanged(BiConsumer<String, String> changed, Consumer<String> refresh) {
+  public void onStepChanged(StepChanges changed, Consumer<String> refresh) {
     this.stepChanged = changed;
     this.runChangedElsewhere = refresh;
   }
@@ -177,20 +178,21 @@ public final class StepLauncher {
     int attempt = step.attempt() + 1;
     var key = new AttemptKey(step.id(), attempt);
     tracked.add(key); // before the claim commits, or the sweeper could take it for an orphan
-    boolean claimed = false;
+    Optional<StepProgress> claimed = Optional.empty();
     try {
       claimed =
-          runs.claimStep(step.id(), step.attempt(), settings.nodeId(), bound, clock.instant());
+          runs.claimStepWithProgress(
+              step.id(), step.attempt(), settings.nodeId(), bound, clock.instant());
     } finally {
-      if (!claimed) {
+      if (claimed.isEmpty()) {
         tracked.remove(key);
       }
     }
-    if (!claimed) {
+    if (claimed.isEmpty()) {
       runChangedElsewhere.accept(version.id());
       return false;
     }
-    stepChanged.accept(version.id(), step.id());
+    stepChanged.changed(version.id(), step.id(), claimed.get());
     long claimedNanos = System.nanoTime();
     meters.slotTaken(readyNanos, slotTakenNanos);
     if (bindFault != null) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,12 +24,19 @@ final class RunCache {
   private static final class Entry {
     volatile PipelineVersion version;
     final Map<String, Integer> positions = new HashMap<>();
-    // Step version id -> when it was first marked (nanoTime): the time its change committed.
-    final Map<String, Long> stale = new ConcurrentHashMap<>();
+    // Step version id -> its changes not yet planned.
+    final Map<String, Mark> stale = new ConcurrentHashMap<>();
     volatile boolean forgotten; // read it whole again, keeping when its steps became ready
     RunState state; // null until the first read of the run completes
     Scope scope;
   }
+
+  /**
+   * A step's changes not yet planned: when the first was marked (nanoTime, the time it committed),
+   * and the progress the last one left, if that change told it and no other change came before it
+   * was planned; null means read the step.
+   */
+  private record Mark(long nanos, StepProgress progress) {}
 
   /**
    * An open run as planned: its version, its plan state and variable scope (both null for a run
@@ -76,12 +84,15 @@ final class RunCache {
     }
     if (!entry.stale.isEmpty()) {
       var steps = new ArrayList<>(entry.version.steps());
-      for (var marked : Map.copyOf(entry.stale).entrySet()) {
-        String stepVersionId = marked.getKey();
-        entry.stale.remove(stepVersionId);
+      for (String stepVersionId : Set.copyOf(entry.stale.keySet())) {
+        Mark mark = entry.stale.remove(stepVersionId); // only this thread removes
         Integer position = entry.positions.get(stepVersionId);
-        StepProgress progress =
-            position == null ? null : runs.findStepProgress(stepVersionId).orElse(null);
+        StepProgress progress = position == null ? null : mark.progress();
+        // A change that told its progress is planned without a read, unless an older attempt's.
+        if (position != null
+            && (progress == null || progress.attempt() < steps.get(position).attempt())) {
+          progress = runs.findStepProgress(stepVersionId).orElse(null);
+        }
         // Only a reset takes a step out of COMPLETE, and its outputs out of the scope: read whole.
         if (progress == null
             || (steps.get(position).status() == StepStatus.COMPLETE
@@ -91,7 +102,7 @@ final class RunCache {
         }
         StepVersion fresh = steps.get(position).with(progress);
         steps.set(position, fresh);
-        entry.state.update(position, fresh.status(), fresh.notBefore(), marked.getValue());
+        entry.state.update(position, fresh.status(), fresh.notBefore(), mark.nanos());
         entry.scope.completed(fresh, position);
       }
       entry.version = entry.version.withSteps(steps);
@@ -99,11 +110,18 @@ final class RunCache {
     return Optional.of(new Snapshot(entry.version, entry.state, entry.scope, entry.positions));
   }
 
-  /** A step of the run changed in the store, just now; the next read of the run reads it again. */
-  void stepChanged(String runId, String stepVersionId) {
+  /**
+   * A step of the run changed in the store, just now. The next read of the run takes {@code
+   * progress} as the step's, or reads the step again when it is null or another change of the step
+   * came first: two changes' progress, told from two threads, may arrive in either order.
+   */
+  void stepChanged(String runId, String stepVersionId, StepProgress progress) {
     Entry entry = entries.get(runId);
     if (entry != null) {
-      entry.stale.putIfAbsent(stepVersionId, System.nanoTime());
+      entry.stale.merge(
+          stepVersionId,
+          new Mark(System.nanoTime(), progress),
+          (first, later) -> new Mark(first.nanos(), null));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.penstock.engine.attempt.Slots;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,9 +99,12 @@ public final class Scheduler {
     planners.clear();
   }
 
-  /** A step of the run changed in the store: plan the run again, reading that step anew. */
-  public void stepChanged(String runId, String stepVersionId) {
-    cache.stepChanged(runId, stepVersionId);
+  /**
+   * A step of the run changed in the store: plan the run again, with the step's progress as the
+   * change left it, or reading it anew when {@code progress} is null.
+   */
+  public void stepChanged(String runId, String stepVersionId, StepProgress progress) {
+    cache.stepChanged(runId, stepVersionId, progress);
     wake(runId);
   }
 
@@ -200,7 +204,7 @@ public final class Scheduler {
     Plan plan = run.state().plan(clock.instant(), slots.limit());
     for (Plan.Skip skip : plan.skip()) {
       runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
-      cache.stepChanged(runId, skip.stepVersionId());
+      cache.stepChanged(runId, skip.stepVersionId(), null);
     }
     if (plan.finish().isPresent()) {
       var finish = plan.finish().get();

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.StepCompletion;
 import dev.penstock.store.jdbc.JdbcStores;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,73 @@ class RunCacheTest {
     assertThat(anew.state().readySince(0)).isGreaterThan(readySince);
   }
 
+  @Test
+  void a_change_that_tells_the_steps_progress_is_planned_without_reading_the_step() {
+    var reads = new ConcurrentHashMap<String, Integer>();
+    var cache = new RunCache(counting(stores.runs(), reads));
+    cache.current(runId).orElseThrow();
+
+    var claimed =
+        stores.runs().claimStepWithProgress(stepId, 0, "node-a", List.of(), NOW).orElseThrow();
+    cache.stepChanged(runId, stepId, claimed);
+    var running = cache.current(runId).orElseThrow();
+    var completed =
+        stores
+            .runs()
+            .completeStepWithProgress(
+                new StepCompletion(
+                    stepId, 1, StepStatus.COMPLETE, List.of(), null, null, null, NOW))
+            .orElseThrow();
+    cache.stepChanged(runId, stepId, completed);
+    var complete = cache.current(runId).orElseThrow();
+
+    assertThat(running.step(stepId).status()).isEqualTo(StepStatus.RUNNING);
+    assertThat(running.step(stepId).attempt()).isEqualTo(1);
+    assertThat(complete.step(stepId))
+        .usingRecursiveComparison()
+        .isEqualTo(stores.runs().findStepVersionToPlan(stepId).orElseThrow());
+    assertThat(reads).doesNotContainKey("findStepProgress");
+  }
+
+  @Test
+  void two_changes_told_out_of_order_before_planning_read_the_step() {
+    var reads = new ConcurrentHashMap<String, Integer>();
+    var cache = new RunCache(counting(stores.runs(), reads));
+    cache.current(runId).orElseThrow();
+    var claimed =
+        stores.runs().claimStepWithProgress(stepId, 0, "node-a", List.of(), NOW).orElseThrow();
+    var completed =
+        stores
+            .runs()
+            .completeStepWithProgress(
+                new StepCompletion(
+                    stepId, 1, StepStatus.COMPLETE, List.of(), null, null, null, NOW))
+            .orElseThrow();
+
+    cache.stepChanged(runId, stepId, completed); // the completion's thread was the quicker
+    cache.stepChanged(runId, stepId, claimed);
+    var planned = cache.current(runId).orElseThrow();
+
+    assertThat(planned.step(stepId).status()).isEqualTo(StepStatus.COMPLETE);
+    assertThat(reads).containsEntry("findStepProgress", 1);
+  }
+
+  /** The store, counting in {@code calls} how often each of its methods is called. */
+  private static RunStore counting(RunStore real, Map<String, Integer> calls) {
+    return (RunStore)
+        Proxy.newProxyInstance(
+            RunStore.class.getClassLoader(),
+            new Class<?>[] {RunStore.class},
+            (proxy, method, args) -> {
+              calls.merge(method.getName(), 1, Integer::sum);
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
   /**
    * A cache over the store, except that the store's first whole read of the run is followed, before
    * it returns, by a claim of the step committed by someone else, who then marks the step changed
@@ -108,7 +178,7 @@ class RunCacheTest {
                   if (method.getName().equals("findVersionToPlan") && !changed[0]) {
                     changed[0] = true;
                     assertThat(real.claimStep(stepId, 0, "node-b", List.of(), NOW)).isTrue();
-                    cache[0].stepChanged(runId, stepId);
+                    cache[0].stepChanged(runId, stepId, null);
                   }
                   return result;
                 });
