@@ -14,11 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open runs this node plans, kept in memory (without the steps' bound inputs) with their plan
- * state so that an event costs a read of what changed of the steps it changed, not of the whole
- * run. The store stays the truth: whoever changes a step marks it, and the next planning pass reads
- * that step again; a change the cache cannot follow (a reset, a cancel, another node's work) drops
- * the run, which is read whole again. A run read again keeps the times at which its steps became
- * ready. Thread-safe; a run is refreshed only by the thread that plans it.
+ * state so that an event costs at most a read of what changed of the steps it changed, not of the
+ * whole run. The store stays the truth: whoever changes a step marks it, with the progress the
+ * store answered the change with when it has it, and the next planning pass takes that progress or
+ * reads the step again; a change the cache cannot follow (a reset, a cancel, another node's work)
+ * drops the run, which is read whole again. A run read again keeps the times at which its steps
+ * became ready. Thread-safe; a run is refreshed only by the thread that plans it.
  */
 final class RunCache {
   private static final class Entry {

@@ -75,7 +75,7 @@ class EngineFaultTest {
   @Test
   void a_claim_the_store_refuses_gives_its_slot_back_and_is_planned_again_until_it_lands()
       throws Exception {
-    store.failOn("claimStep");
+    store.failOn("claimStepWithProgress");
     String versionId = engine.runs().run(pipeline("a"), null).id();
 
     // Tried again soon and again, not only at the next sweep; the slot is back between tries.
@@ -122,7 +122,7 @@ class EngineFaultTest {
   void a_result_the_store_cannot_take_is_kept_and_recorded_once_it_can() throws Exception {
     String versionId = engine.runs().run(pipeline("a", "b"), null).id();
     var a = executor.next();
-    store.failOn("completeStep");
+    store.failOn("completeStepWithProgress");
     a.succeed(IntNode.valueOf(41));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.faults() >= 2);
@@ -223,7 +223,7 @@ class EngineFaultTest {
 
   @Test
   void a_claim_this_node_holds_but_does_not_run_is_put_back_by_a_sweep() throws Exception {
-    store.failAfter("claimStep"); // the claim commits, but the launcher hears it failed
+    store.failAfter("claimStepWithProgress"); // the claim commits, but the launcher hears it failed
     String versionId = engine.runs().run(pipeline("a"), null).id();
     await().atMost(Duration.ofSeconds(10)).until(() -> store.faults() >= 1);
     store.heal();
@@ -252,7 +252,7 @@ class EngineFaultTest {
     var a = executor.next();
     sweeper.sweepOnce();
     executor.assertNoMoreLaunches();
-    store.failOn("completeStep");
+    store.failOn("completeStepWithProgress");
     a.succeed(IntNode.valueOf(5));
     await().atMost(Duration.ofSeconds(10)).until(() -> store.faults() >= 1);
 

@@ -23,7 +23,9 @@ public final class FailingRunStore implements InvocationHandler {
   public static final String[] WRITES = {
     "createVersion",
     "claimStep",
+    "claimStepWithProgress",
     "completeStep",
+    "completeStepWithProgress",
     "skipStep",
     "requeueStep",
     "requeueAfterFault",
