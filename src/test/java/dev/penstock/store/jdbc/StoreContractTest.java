@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class StoreContractTest
     implements PipelineStoreContract,
+        StepStoreContract,
         RunStoreContract,
         RunControlContract,
         ScheduleStoreContract,
