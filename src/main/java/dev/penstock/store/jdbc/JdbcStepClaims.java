@@ -2,6 +2,7 @@ package dev.penstock.store.jdbc;
 
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
+import dev.penstock.model.OutputMapping;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
@@ -44,7 +45,7 @@ final class JdbcStepClaims {
        WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
       RETURNING pipeline_version, %s
       """
-          .formatted(RunRows.PROGRESS_COLUMNS);
+          .formatted(RunRows.PROGRESS_COLUMNS_BUT_OUTPUTS);
   private static final String SKIP =
       """
       UPDATE step_version SET status = 'SKIPPED', error = :error, updated_at = :now
@@ -137,7 +138,8 @@ final class JdbcStepClaims {
                   .bind("error", completion.error())
                   .bind("cause", Columns.name(completion.cause()))
                   .bind("at", completion.at().toEpochMilli())
-                  .map((row, context) -> Changed.of(row))
+                  // The outputs it has just written, not parsed back: they can be megabytes.
+                  .map((row, context) -> Changed.of(row, completion.outputs()))
                   .findOne();
           changed.ifPresent(
               step -> {
@@ -275,6 +277,11 @@ final class JdbcStepClaims {
   private record Changed(String pipelineVersionId, StepProgress progress) {
     static Changed of(ResultSet row) throws SQLException {
       return new Changed(row.getString("pipeline_version"), RunRows.stepProgress(row));
+    }
+
+    static Changed of(ResultSet row, List<OutputMapping> outputValues) throws SQLException {
+      return new Changed(
+          row.getString("pipeline_version"), RunRows.stepProgress(row, outputValues));
     }
   }
 }

@@ -6,6 +6,7 @@ import static dev.penstock.store.jdbc.Columns.instant;
 import dev.penstock.model.CpuSize;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.Isolation;
+import dev.penstock.model.OutputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
@@ -80,6 +81,7 @@ final class RunRows {
    * As above; the steps' bound inputs only if {@code boundInputs}, else null and not even parsed.
    */
   static StepVersion stepVersion(ResultSet row, boolean boundInputs) throws SQLException {
+    StepProgress progress = stepProgress(row);
     return new StepVersion(
         row.getString("id"),
         row.getString("pipeline_version"),
@@ -99,33 +101,42 @@ final class RunRows {
         row.getInt("memory_gb"),
         row.getInt("timeout_minutes"),
         DefinitionRows.retry(row),
-        enumValue(StepStatus.class, row.getString("status")),
-        row.getInt("attempt"),
-        row.getString("claimed_by"),
+        progress.status(),
+        progress.attempt(),
+        progress.claimedBy(),
         boundInputs ? JsonColumns.inputs(row.getString("bound_inputs")) : null,
-        JsonColumns.outputs(row.getString("output_values")),
-        row.getString("output_errors"),
-        row.getString("error"),
-        enumValue(FailureCause.class, row.getString("failure_cause")),
-        row.getInt("failures"),
-        instant(row, "not_before"),
+        progress.outputValues(),
+        progress.outputErrors(),
+        progress.error(),
+        progress.failureCause(),
+        progress.failures(),
+        progress.notBefore(),
         instant(row, "created_at"),
-        instant(row, "updated_at"),
-        instant(row, "started_at"),
-        instant(row, "completed_at"));
+        progress.updatedAt(),
+        progress.startedAt(),
+        progress.completedAt());
   }
 
-  /** The columns {@link #stepProgress} reads. */
-  static final String PROGRESS_COLUMNS =
-      "status, attempt, claimed_by, output_values, output_errors, error, failure_cause, failures,"
-          + " not_before, updated_at, started_at, completed_at";
+  /** The columns {@link #stepProgress(ResultSet, List)} reads: all of the progress but outputs. */
+  static final String PROGRESS_COLUMNS_BUT_OUTPUTS =
+      "status, attempt, claimed_by, output_errors, error, failure_cause, failures, not_before,"
+          + " updated_at, started_at, completed_at";
+
+  /** The columns {@link #stepProgress(ResultSet)} reads. */
+  static final String PROGRESS_COLUMNS = PROGRESS_COLUMNS_BUT_OUTPUTS + ", output_values";
 
   static StepProgress stepProgress(ResultSet row) throws SQLException {
+    return stepProgress(row, JsonColumns.outputs(row.getString("output_values")));
+  }
+
+  /** The progress with {@code outputValues} as the caller knows them, not parsed again. */
+  static StepProgress stepProgress(ResultSet row, List<OutputMapping> outputValues)
+      throws SQLException {
     return new StepProgress(
         enumValue(StepStatus.class, row.getString("status")),
         row.getInt("attempt"),
         row.getString("claimed_by"),
-        JsonColumns.outputs(row.getString("output_values")),
+        outputValues,
         row.getString("output_errors"),
         row.getString("error"),
         enumValue(FailureCause.class, row.getString("failure_cause")),
