@@ -12,6 +12,7 @@ import dev.penstock.model.PythonFunction;
 import dev.penstock.model.StepRetry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Maps rows of python_function, pipeline and pipeline_step to the model. Stateless and thread-safe.
@@ -84,5 +85,14 @@ final class DefinitionRows {
         row.getDouble("retry_delay_seconds"),
         row.getDouble("retry_backoff"),
         enumValue(StepRetry.RetryOn.class, row.getString("retry_on")));
+  }
+
+  /** Binds the retry columns {@link #retry} reads, by their names in the SQL. */
+  static <S extends SqlStatement<S>> S bindRetry(S statement, StepRetry retry) {
+    return statement
+        .bind("retries", retry.retries())
+        .bind("retryDelaySeconds", retry.delaySeconds())
+        .bind("retryBackoff", retry.backoff())
+        .bind("retryOn", retry.retryOn().name());
   }
 }

@@ -292,7 +292,7 @@ public final class JdbcRunStore implements RunStore {
 
   private static PreparedBatch bindStepVersion(
       PreparedBatch batch, String versionId, StepVersion step) {
-    return batch
+    return DefinitionRows.bindRetry(batch, step.retry())
         .bind("id", step.id())
         .bind("pipelineVersionId", versionId)
         .bind("pipelineId", step.pipelineId())
@@ -310,10 +310,6 @@ public final class JdbcRunStore implements RunStore {
         .bind("cpuSize", Columns.name(step.cpuSize()))
         .bind("memoryGb", step.memoryGb())
         .bind("timeoutMinutes", step.timeoutMinutes())
-        .bind("retries", step.retry().retries())
-        .bind("retryDelaySeconds", step.retry().delaySeconds())
-        .bind("retryBackoff", step.retry().backoff())
-        .bind("retryOn", step.retry().retryOn().name())
         .bind("createdAt", millis(step.createdAt()))
         .bind("updatedAt", millis(step.updatedAt()));
   }

@@ -183,16 +183,12 @@ final class StepTable {
   }
 
   private static <S extends SqlStatement<S>> S bindFields(S statement, PipelineStep step) {
-    return statement
+    return DefinitionRows.bindRetry(statement, step.retry())
         .bind("name", step.name())
         .bind("dependencies", JsonColumns.write(step.dependencies()))
         .bind("cpuSize", Columns.name(step.cpuSize()))
         .bind("memoryGb", step.memoryGb())
         .bind("timeoutMinutes", step.timeoutMinutes())
-        .bind("retries", step.retry().retries())
-        .bind("retryDelaySeconds", step.retry().delaySeconds())
-        .bind("retryBackoff", step.retry().backoff())
-        .bind("retryOn", step.retry().retryOn().name())
         .bind("updatedAt", millis(step.updatedAt()));
   }
 
