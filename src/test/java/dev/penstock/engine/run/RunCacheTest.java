@@ -3,6 +3,7 @@ package dev.penstock.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.penstock.engine.definition.StepSpec;
+import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StepCompletion;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,17 +95,10 @@ class RunCacheTest {
     var cache = new RunCache(counting(stores.runs(), reads));
     cache.current(runId).orElseThrow();
 
-    var claimed =
-        stores.runs().claimStepWithProgress(stepId, 0, "node-a", List.of(), NOW).orElseThrow();
+    var claimed = claim();
     cache.stepChanged(runId, stepId, claimed);
     var running = cache.current(runId).orElseThrow();
-    var completed =
-        stores
-            .runs()
-            .completeStepWithProgress(
-                new StepCompletion(
-                    stepId, 1, StepStatus.COMPLETE, List.of(), null, null, null, NOW))
-            .orElseThrow();
+    var completed = complete();
     cache.stepChanged(runId, stepId, completed);
     var complete = cache.current(runId).orElseThrow();
 
@@ -120,15 +115,8 @@ class RunCacheTest {
     var reads = new ConcurrentHashMap<String, Integer>();
     var cache = new RunCache(counting(stores.runs(), reads));
     cache.current(runId).orElseThrow();
-    var claimed =
-        stores.runs().claimStepWithProgress(stepId, 0, "node-a", List.of(), NOW).orElseThrow();
-    var completed =
-        stores
-            .runs()
-            .completeStepWithProgress(
-                new StepCompletion(
-                    stepId, 1, StepStatus.COMPLETE, List.of(), null, null, null, NOW))
-            .orElseThrow();
+    var claimed = claim();
+    var completed = complete();
 
     cache.stepChanged(runId, stepId, completed); // the completion's thread was the quicker
     cache.stepChanged(runId, stepId, claimed);
@@ -138,19 +126,40 @@ class RunCacheTest {
     assertThat(reads).containsEntry("findStepProgress", 1);
   }
 
+  /** Claims the step at attempt 1, as node-a, in the store: its progress as the claim left it. */
+  private StepProgress claim() {
+    return stores.runs().claimStepWithProgress(stepId, 0, "node-a", List.of(), NOW).orElseThrow();
+  }
+
+  /** Completes attempt 1 in the store: the step's progress as the completion left it. */
+  private StepProgress complete() {
+    return stores
+        .runs()
+        .completeStepWithProgress(
+            new StepCompletion(stepId, 1, StepStatus.COMPLETE, List.of(), null, null, null, NOW))
+        .orElseThrow();
+  }
+
   /** The store, counting in {@code calls} how often each of its methods is called. */
   private static RunStore counting(RunStore real, Map<String, Integer> calls) {
+    return afterEachCall(real, method -> calls.merge(method, 1, Integer::sum));
+  }
+
+  /** The store, telling {@code after} the name of each of its methods once the call returned. */
+  private static RunStore afterEachCall(RunStore real, Consumer<String> after) {
     return (RunStore)
         Proxy.newProxyInstance(
             RunStore.class.getClassLoader(),
             new Class<?>[] {RunStore.class},
             (proxy, method, args) -> {
-              calls.merge(method.getName(), 1, Integer::sum);
+              Object result;
               try {
-                return method.invoke(real, args);
+                result = method.invoke(real, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
+              after.accept(method.getName());
+              return result;
             });
   }
 
@@ -164,24 +173,15 @@ class RunCacheTest {
     RunCache[] cache = new RunCache[1];
     boolean[] changed = {false};
     RunStore store =
-        (RunStore)
-            Proxy.newProxyInstance(
-                RunStore.class.getClassLoader(),
-                new Class<?>[] {RunStore.class},
-                (proxy, method, args) -> {
-                  Object result;
-                  try {
-                    result = method.invoke(real, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                  if (method.getName().equals("findVersionToPlan") && !changed[0]) {
-                    changed[0] = true;
-                    assertThat(real.claimStep(stepId, 0, "node-b", List.of(), NOW)).isTrue();
-                    cache[0].stepChanged(runId, stepId, null);
-                  }
-                  return result;
-                });
+        afterEachCall(
+            real,
+            method -> {
+              if (method.equals("findVersionToPlan") && !changed[0]) {
+                changed[0] = true;
+                assertThat(real.claimStep(stepId, 0, "node-b", List.of(), NOW)).isTrue();
+                cache[0].stepChanged(runId, stepId, null);
+              }
+            });
     cache[0] = new RunCache(store);
     return cache[0];
   }
