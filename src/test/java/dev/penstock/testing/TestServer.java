@@ -48,6 +48,16 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     settings.putAll(overrides);
   }
 
+  /**
+   * The settings this server starts with (the tests' defaults and the overrides it was given) but
+   * its data directory, so that another server started with them gets one of its own.
+   */
+  public Map<ConfigKey, String> settings() {
+    var copy = new EnumMap<>(settings);
+    copy.remove(ConfigKey.DATA_DIR);
+    return copy;
+  }
+
   public static TestServer start() {
     return start(Map.of());
   }

@@ -16,9 +16,4 @@ class BubblewrapContainmentE2ETest extends StepContainmentE2ETest {
   TestServer server() {
     return server;
   }
-
-  @Override
-  Map<ConfigKey, String> way() {
-    return WAY;
-  }
 }

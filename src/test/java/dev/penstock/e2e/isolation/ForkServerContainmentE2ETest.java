@@ -27,11 +27,6 @@ class ForkServerContainmentE2ETest extends StepContainmentE2ETest {
     return server;
   }
 
-  @Override
-  Map<ConfigKey, String> way() {
-    return WAY;
-  }
-
   /**
    * The fork server imports what the step imports before it forks the step's process, and the
    * confined child uses it: sqlite3 (with its C extension) stands in for pandas, which CI's Python

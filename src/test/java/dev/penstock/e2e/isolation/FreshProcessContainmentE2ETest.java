@@ -19,9 +19,4 @@ class FreshProcessContainmentE2ETest extends StepContainmentE2ETest {
   TestServer server() {
     return server;
   }
-
-  @Override
-  Map<ConfigKey, String> way() {
-    return WAY;
-  }
 }

@@ -85,8 +85,6 @@ abstract class StepContainmentE2ETest {
 
   abstract TestServer server();
 
-  abstract Map<ConfigKey, String> way();
-
   @Test
   void a_double_forked_daemon_is_gone_once_its_step_has_ended() throws IOException {
     String marker = marker();
@@ -115,7 +113,7 @@ abstract class StepContainmentE2ETest {
   @Test
   void a_daemon_is_gone_once_the_server_has_stopped() throws IOException {
     String marker = marker();
-    try (TestServer own = TestServer.start(settings(way()))) {
+    try (TestServer own = TestServer.start(server().settings())) {
       AbacusClient client = own.client();
       String pipelineId = createPipeline(client, Steps.uniqueName("daemon"));
       StepRequest.named("s")

@@ -19,9 +19,4 @@ class WarmWorkerContainmentE2ETest extends StepContainmentE2ETest {
   TestServer server() {
     return server;
   }
-
-  @Override
-  Map<ConfigKey, String> way() {
-    return WAY;
-  }
 }
