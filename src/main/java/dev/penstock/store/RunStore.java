@@ -1,5 +1,6 @@
 package dev.penstock.store;
 
+import dev.penstock.model.Artifact;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
@@ -139,6 +140,14 @@ public interface RunStore {
 
   /** The ended attempts of a step version, oldest first (a running attempt is not among them). */
   List<StepAttempt> attempts(String stepVersionId);
+
+  /**
+   * What the version's steps produced by reference and still hold (a reset step's are gone), in
+   * step order, then by output and name.
+   */
+  List<Artifact> artifacts(String pipelineVersionId);
+
+  Optional<Artifact> findArtifact(String artifactId);
 
   /** The ended attempts of every step of a version, by step version id, oldest first. */
   Map<String, List<StepAttempt>> attemptsOfVersion(String pipelineVersionId);

@@ -1,5 +1,6 @@
 package dev.penstock.store;
 
+import dev.penstock.model.Artifact;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepVersion;
@@ -15,6 +16,9 @@ public interface VersionReader {
 
   /** The version, first and once, with no step versions. */
   void version(PipelineVersion version);
+
+  /** Next and once: what the version's steps produced by reference, in step order. */
+  default void artifacts(List<Artifact> artifacts) {}
 
   /**
    * Each step version in position order, with its bound inputs and outputs, and its ended attempts

@@ -45,6 +45,7 @@ public final class JdbcPipelineStore implements PipelineStore {
   // Children before parents, so that the foreign keys hold after every statement.
   private static final List<String> DELETE_PIPELINE =
       List.of(
+          "DELETE FROM artifact WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM status_history WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_attempt WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_version WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",

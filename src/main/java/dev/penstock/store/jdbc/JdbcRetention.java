@@ -24,6 +24,7 @@ final class JdbcRetention {
   private static final String STATUS = "SELECT status FROM pipeline_version WHERE id = :id";
   private static final List<String> DELETE_CHILDREN =
       List.of(
+          ArtifactRows.DELETE_OF_VERSION,
           "DELETE FROM status_history WHERE pipeline_version = :id",
           "DELETE FROM step_attempt WHERE pipeline_version = :id",
           "DELETE FROM step_version WHERE pipeline_version = :id");

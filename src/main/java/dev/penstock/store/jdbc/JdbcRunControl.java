@@ -131,15 +131,17 @@ final class JdbcRunControl {
                 .mapTo(Integer.class)
                 .findOne()
                 .ifPresent(
-                    attempt ->
-                        StatusHistory.appendStep(
-                            handle,
-                            stepVersionId,
-                            versionId,
-                            attempt,
-                            StepStatus.PENDING,
-                            reason,
-                            now));
+                    attempt -> {
+                      ArtifactRows.deleteOfStep(handle, stepVersionId);
+                      StatusHistory.appendStep(
+                          handle,
+                          stepVersionId,
+                          versionId,
+                          attempt,
+                          StepStatus.PENDING,
+                          reason,
+                          now);
+                    });
           }
           String status =
               handle

@@ -2,6 +2,7 @@ package dev.penstock.store.jdbc;
 
 import static dev.penstock.store.jdbc.Columns.millis;
 
+import dev.penstock.model.Artifact;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
@@ -329,6 +330,16 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public List<StepAttempt> attempts(String stepVersionId) {
     return database.withHandle(handle -> StepAttempts.of(handle, stepVersionId));
+  }
+
+  @Override
+  public List<Artifact> artifacts(String pipelineVersionId) {
+    return database.withHandle(handle -> ArtifactRows.ofVersion(handle, pipelineVersionId));
+  }
+
+  @Override
+  public Optional<Artifact> findArtifact(String artifactId) {
+    return database.withHandle(handle -> ArtifactRows.byId(handle, artifactId));
   }
 
   @Override

@@ -162,6 +162,7 @@ final class JdbcStepClaims {
                     completion.outputs(),
                     completion.at(),
                     null);
+                ArtifactRows.insert(handle, completion.artifacts());
               });
           return changed.map(Changed::progress);
         });

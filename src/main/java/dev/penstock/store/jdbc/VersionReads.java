@@ -48,6 +48,7 @@ final class VersionReads {
             return false;
           }
           reader.version(version.get());
+          reader.artifacts(ArtifactRows.ofVersion(handle, pipelineVersionId));
           try (var steps =
                   handle
                       .createQuery(SELECT_STEPS)

@@ -46,7 +46,8 @@ abstract class StoreContractTest
         VersionReadContract,
         ApiKeyStoreContract,
         StatusCountsContract,
-        RunOverviewContract {
+        RunOverviewContract,
+        ArtifactStoreContract {
   private String url;
   private JdbcStores stores;
   private PipelineStore pipelines;
