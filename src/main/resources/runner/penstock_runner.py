@@ -17,13 +17,46 @@ JSON the return value may take, 0 for no limit) and, in request.json,
 "sandbox" (penstock_sandbox's settings; absent, the step runs as this
 process does). The step's packageRequirements are installed in the
 interpreter that runs this (a virtual environment the server built), so the
-runner does not check them. result.json holds "status" and, by status:
-    ok                "returned": the function's return value
+runner does not check them. Optional, for values passed by reference
+(penstock_artifacts; absent, every value is inline JSON):
+    "outputs"             [{"name", "type"}]: the declared outputs. Empty,
+                          the return value is ignored ("returned": null).
+                          Otherwise each output's value is found as the
+                          server finds it (a dict keyed by exactly the
+                          declared names, or the whole value when one output
+                          is declared), and a DataFrame, bytes, a path (or,
+                          for an ATTACHMENT, a str naming a file), JSON over
+                          "inline_limit", or, for type ANY, a value with no
+                          JSON is stored under WORK_DIR/values/ instead
+    "inline_limit"        the most bytes of JSON one output keeps inline
+                          (0: no limit)
+    "max_artifact_bytes"  the most bytes one stored value may take (0: no
+                          limit)
+    "artifact_inputs"     {argument: {"file" (relative to WORK_DIR), "format"
+                          (parquet, pickle, json, bytes, or file: its absolute
+                          path), "name", "producer"}}: loaded before the call,
+                          they replace those kwargs
+result.json holds "status" and, by status:
+    ok                "returned": the function's return value, null in place
+                      of each value stored by reference; "references", when
+                      there are any: {key: {"file" (relative to WORK_DIR),
+                      "kind" (table, bytes, file, json, object), "format"
+                      (parquet, pickle, bytes, file, json), "content_type",
+                      "type_name" (the value's Python type), "json_type"
+                      (for kind json: object, array, string, number, boolean
+                      or null), "preview" (a few KB of JSON)}}, keyed by
+                      output name, or by "" when the whole return value is
+                      the one declared output's
     error             "error_type", "message", "traceback" (the user's frames)
     memory_exceeded   "traceback"
-    not_serializable  "message" (not JSON, or nested too deep)
-    output_too_large  "message" (its JSON is over max_output_bytes)
+    not_serializable  "message" (not JSON, or nested too deep; a file output
+                      that is missing; a value that could not be stored)
+    output_too_large  "message" (its JSON is over max_output_bytes, or a
+                      stored value is over max_artifact_bytes)
+    input_error       "message" (an artifact input could not be loaded: the
+                      function was not called)
     runner_error      "message" (the runner itself failed)
+Every stored file is complete before result.json is written.
 The user's prints go to this process's stdout and stderr, never into
 result.json. When result.json cannot be written (a full disk), the runner
 says why on stderr and exits with RESULT_NOT_WRITTEN_EXIT_CODE.
@@ -40,6 +73,11 @@ import signal
 import sys
 import time
 import types
+
+try:  # small, and imports next to nothing until used
+    import penstock_artifacts
+except ImportError:  # --inspect runs isolated (-I), without this folder on the path; it needs none
+    penstock_artifacts = None
 
 # Other modules (asyncio, ast, traceback) are imported
 # where they are needed: together they take longer to import than the
@@ -258,9 +296,15 @@ def execute(source_code, function_name, request, work_dir):
     source_path = os.path.abspath(os.path.join(work_dir, MODULE_FILE))
     try:
         function = load_function(source_code, function_name, source_path)
-        returned = call(function, request.get("kwargs") or {})
-        return encode_returned(returned, function_name,
-                               request.get("max_output_bytes") or 0)
+        # After load_function: a pickled input of a class the step's module
+        # defines finds it there.
+        kwargs = dict(request.get("kwargs") or {})
+        kwargs.update(penstock_artifacts.load_inputs(
+            request.get("artifact_inputs") or {}, work_dir))
+        returned = call(function, kwargs)
+        return encode_outputs(returned, function_name, request, work_dir)
+    except penstock_artifacts.Refused as refusal:
+        return False, refusal.result()
     except MemoryError as exc:
         return False, json.dumps({
             "status": "memory_exceeded",
@@ -330,11 +374,40 @@ def call(function, kwargs):
     return returned
 
 
-def encode_returned(returned, function_name, max_bytes=0):
+def encode_outputs(returned, function_name, request, work_dir):
+    """encode_returned, for the outputs the request declares, if it does.
+
+    With none declared the value is ignored. Outputs that cannot or should
+    not travel inline are stored as files first (see penstock_artifacts),
+    and null takes their place in what is encoded; if the rest fails, the
+    files go too.
+    """
+    max_bytes = request.get("max_output_bytes") or 0
+    declared = request.get("outputs")
+    if declared is None:
+        return encode_returned(returned, function_name, max_bytes)
+    if not declared:
+        return True, json.dumps({"status": "ok", "returned": None})
+    max_artifact_bytes = request.get("max_artifact_bytes") or 0
+    storage = penstock_artifacts.Storage(
+        work_dir, request.get("inline_limit") or 0, max_artifact_bytes,
+        format_size,
+        lambda value: nested_deeper_than(value, MAX_OUTPUT_DEPTH,
+                                         max_artifact_bytes))
+    inline, references = storage.store_outputs(returned, declared)
+    succeeded, result = encode_returned(inline, function_name, max_bytes,
+                                        references)
+    if not succeeded:
+        storage.discard()
+    return succeeded, result
+
+
+def encode_returned(returned, function_name, max_bytes=0, references=None):
     """Returns whether the value can be the step's result, and result.json.
 
     It is encoded piece by piece, counting, so that a value far over
-    max_bytes is refused without its JSON ever being held whole.
+    max_bytes is refused without its JSON ever being held whole. references,
+    when there are any, go into result.json beside it.
     """
     def failure(status, message):
         return False, json.dumps({"status": status, "message": message})
@@ -371,7 +444,10 @@ def encode_returned(returned, function_name, max_bytes=0):
             "output_too_large",
             f"the outputs of {function_name} are {measured} of JSON, over the"
             f" limit of {limit} (max-output-size)")
-    return True, '{"status": "ok", "returned": ' + "".join(chunks) + "}"
+    result = '{"status": "ok", "returned": ' + "".join(chunks)
+    if references:
+        result += ', "references": ' + json.dumps(references)
+    return True, result + "}"
 
 
 def nested_deeper_than(value, limit, budget=0):

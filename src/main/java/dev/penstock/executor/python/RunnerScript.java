@@ -26,7 +26,8 @@ public final class RunnerScript {
           "penstock_landlock.py",
           "penstock_worker.py",
           "penstock_child.py",
-          "penstock_preloader.py");
+          "penstock_preloader.py",
+          "penstock_artifacts.py");
 
   private RunnerScript() {}
 
