@@ -17,7 +17,8 @@ import java.util.Map;
  * environment. {@code runId} names the run the attempt belongs to, whose attempts have their
  * working directories side by side in one folder that holds nothing else; {@code isolation} says
  * which steps may share a process (null: the executor's default). With {@link Isolation#RUN}, a
- * process that ran other steps of the run may run this one, confined to that folder.
+ * process that ran other steps of the run may run this one, confined to that folder. {@code values}
+ * says which values travel by reference (see {@link StepValues}).
  */
 public record StepLaunch(
     String stepVersionId,
@@ -32,4 +33,42 @@ public record StepLaunch(
     Duration timeout,
     Map<String, String> environment,
     String runId,
-    Isolation isolation) {}
+    Isolation isolation,
+    StepValues values) {
+
+  public StepLaunch {
+    values = values == null ? StepValues.NONE : values;
+  }
+
+  /** A launch whose values all travel as JSON. */
+  public StepLaunch(
+      String stepVersionId,
+      int attempt,
+      Path workDir,
+      Path logFile,
+      String functionName,
+      String sourceCode,
+      Map<String, JsonNode> kwargs,
+      List<String> packageRequirements,
+      int memoryGb,
+      Duration timeout,
+      Map<String, String> environment,
+      String runId,
+      Isolation isolation) {
+    this(
+        stepVersionId,
+        attempt,
+        workDir,
+        logFile,
+        functionName,
+        sourceCode,
+        kwargs,
+        packageRequirements,
+        memoryGb,
+        timeout,
+        environment,
+        runId,
+        isolation,
+        StepValues.NONE);
+  }
+}

@@ -2,6 +2,7 @@ package dev.penstock.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.FailureCause;
+import java.util.List;
 
 /**
  * How one attempt ended. Either {@code succeeded} with {@code returned} (the function's return
@@ -11,7 +12,9 @@ import dev.penstock.model.FailureCause;
  * the process boundary (not JSON-serializable); {@code error} then says why. {@code
  * environmentMillis} is the time spent getting the step's Python environment ready (building a
  * virtual environment for its packageRequirements, or about 0 when it was cached or none was
- * needed); null when the attempt never got that far.
+ * needed); null when the attempt never got that far. A success's {@code references} say which
+ * outputs the runner stored by reference (by output name, or "" for the whole return value, whose
+ * place in {@code returned} is null), each naming one of the {@code files} the executor kept.
  */
 public record StepOutcome(
     boolean succeeded,
@@ -19,7 +22,23 @@ public record StepOutcome(
     FailureCause cause,
     String error,
     Integer exitCode,
-    Long environmentMillis) {
+    Long environmentMillis,
+    JsonNode references,
+    List<ProducedFile> files) {
+
+  public StepOutcome {
+    files = files == null ? List.of() : List.copyOf(files);
+  }
+
+  public StepOutcome(
+      boolean succeeded,
+      JsonNode returned,
+      FailureCause cause,
+      String error,
+      Integer exitCode,
+      Long environmentMillis) {
+    this(succeeded, returned, cause, error, exitCode, environmentMillis, null, List.of());
+  }
 
   public StepOutcome(
       boolean succeeded, JsonNode returned, FailureCause cause, String error, Integer exitCode) {
@@ -36,6 +55,18 @@ public record StepOutcome(
 
   /** This outcome, saying how long getting the environment took. */
   public StepOutcome withEnvironmentMillis(Long millis) {
-    return new StepOutcome(succeeded, returned, cause, error, exitCode, millis);
+    return new StepOutcome(succeeded, returned, cause, error, exitCode, millis, references, files);
+  }
+
+  /** This success, with what the runner stored by reference. */
+  public StepOutcome withReferences(JsonNode stored) {
+    return new StepOutcome(
+        succeeded, returned, cause, error, exitCode, environmentMillis, stored, files);
+  }
+
+  /** This outcome, with the files the executor kept for it. */
+  public StepOutcome withFiles(List<ProducedFile> kept) {
+    return new StepOutcome(
+        succeeded, returned, cause, error, exitCode, environmentMillis, references, kept);
   }
 }

@@ -197,8 +197,10 @@ final class LocalStepHandle implements StepHandle {
     try {
       cancelTimeout();
       complete(
-          ClaimedResult.read(
-              launch, dir -> runtime.results().readWritten(dir, launch.memoryGb()), null));
+          ClaimedFiles.claim(
+              launch,
+              ClaimedResult.read(
+                  launch, dir -> runtime.results().readWritten(dir, launch.memoryGb()), null)));
     } catch (RuntimeException | Error e) {
       failFinishing(e, null);
     }
@@ -231,11 +233,15 @@ final class LocalStepHandle implements StepHandle {
         complete(StepOutcome.failure(FailureCause.WORKER_LOST, why + " while the step ran", null));
       } else {
         complete(
-            ClaimedResult.read(
+            ClaimedFiles.claim(
                 launch,
-                dir ->
-                    runtime.results().read(dir, exitCode, launch.memoryGb(), this::oomKillerStruck),
-                exitCode));
+                ClaimedResult.read(
+                    launch,
+                    dir ->
+                        runtime
+                            .results()
+                            .read(dir, exitCode, launch.memoryGb(), this::oomKillerStruck),
+                    exitCode)));
       }
     } catch (RuntimeException | Error e) {
       failFinishing(e, exitCode);

@@ -146,7 +146,11 @@ final class ResultReader {
     return switch (status) {
       case "ok" ->
           StepOutcome.success(
-              result.has("returned") ? result.get("returned") : NullNode.getInstance(), exitCode);
+                  result.has("returned") ? result.get("returned") : NullNode.getInstance(),
+                  exitCode)
+              .withReferences(result.get("references"));
+      case "input_error" ->
+          StepOutcome.failure(FailureCause.BAD_INPUT, result.path("message").asText(), exitCode);
       case "error" -> StepOutcome.failure(FailureCause.USER_CODE, userError(result), exitCode);
       case "memory_exceeded" ->
           StepOutcome.failure(

@@ -1,7 +1,10 @@
 package dev.penstock.executor.local;
 
 import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepValues;
+import dev.penstock.model.OutputMapping;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +28,31 @@ final class RunnerRequest {
     request.put("memory_gb", launch.memoryGb());
     request.put("cpu_seconds", cpuSeconds(launch.timeout()));
     request.put("max_output_bytes", maxOutputBytes);
+    StepValues values = launch.values();
+    if (values.outputs() != null) {
+      var outputs = new ArrayList<Map<String, String>>();
+      for (OutputMapping output : values.outputs()) {
+        outputs.add(Map.of("name", output.name(), "type", output.variableType().name()));
+      }
+      request.put("outputs", outputs);
+      request.put("inline_limit", values.inlineBytes());
+      request.put("max_artifact_bytes", values.maxArtifactBytes());
+    }
+    if (!values.inputs().isEmpty()) {
+      var inputs = new LinkedHashMap<String, Map<String, String>>();
+      values
+          .inputs()
+          .forEach(
+              (argument, input) ->
+                  inputs.put(
+                      argument,
+                      Map.of(
+                          "file", input.file(),
+                          "format", input.format(),
+                          "name", input.name(),
+                          "producer", input.producer())));
+      request.put("artifact_inputs", inputs);
+    }
     return request;
   }
 
