@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.engine.artifact.Artifacts;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
@@ -64,7 +65,8 @@ public final class ApiServer {
       StepLogs logs,
       RunKeys runKeys,
       Schedules schedules,
-      RunWaits waits) {}
+      RunWaits waits,
+      Artifacts artifacts) {}
 
   private final Map<String, ApiMethod> methods;
   private final Auth auth;
@@ -103,6 +105,7 @@ public final class ApiServer {
     declared.addAll(new PipelineRoutes(services, views).methods());
     declared.addAll(new StepRoutes(services, views, reader).methods());
     declared.addAll(new VersionRoutes(services, views).methods());
+    declared.addAll(new ArtifactRoutes(services).methods());
     declared.addAll(new ModuleRoutes(services).methods());
     declared.addAll(new KeyRoutes(services).methods());
     this.methods = byName(declared);

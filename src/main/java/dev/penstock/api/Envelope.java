@@ -52,6 +52,9 @@ final class Envelope {
   void success(Context ctx, Object result) throws IOException {
     if (result instanceof Streamed streamed) {
       streaming.write(ctx, streamed);
+    } else if (result instanceof Download download) {
+      ctx.attribute(ANSWERED, true);
+      download.writeTo(ctx);
     } else {
       write(ctx, 200, new Success(true, result));
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.penstock.api.dto.PipelineStepVersionResponse;
 import dev.penstock.api.dto.PipelineVersionResponse;
+import dev.penstock.model.Artifact;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepVersion;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Writes a run's view (the SDK's PipelineVersion) as the store reads it, one step version at a
@@ -33,6 +35,7 @@ final class RunJson implements VersionReader {
 
   private final Streamed.Sink target;
   private JsonGenerator json;
+  private Map<String, List<Artifact>> artifacts = Map.of();
 
   /** A writer that opens {@code target} when the run turns out to exist. */
   RunJson(Streamed.Sink target) {
@@ -51,9 +54,17 @@ final class RunJson implements VersionReader {
   }
 
   @Override
+  public void artifacts(List<Artifact> all) {
+    artifacts = all.stream().collect(Collectors.groupingBy(Artifact::stepVersionId));
+  }
+
+  @Override
   public void step(StepVersion step, List<StepAttempt> attempts) {
     try {
-      WRITER.writeValue(json, PipelineStepVersionResponse.inRun(step, attempts));
+      WRITER.writeValue(
+          json,
+          PipelineStepVersionResponse.inRun(
+              step, attempts, artifacts.getOrDefault(step.id(), List.of())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

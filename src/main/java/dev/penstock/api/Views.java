@@ -89,7 +89,12 @@ final class Views {
   }
 
   PipelineStepVersionResponse stepVersion(StepVersion step) {
-    return PipelineStepVersionResponse.of(step, services.runs().attempts(step.id()));
+    return PipelineStepVersionResponse.of(
+        step,
+        services.runs().attempts(step.id()),
+        services.artifacts().ofRun(step.pipelineVersionId()).stream()
+            .filter(artifact -> artifact.stepVersionId().equals(step.id()))
+            .toList());
   }
 
   private boolean writeVersion(Streamed.Sink target, String versionId) throws IOException {

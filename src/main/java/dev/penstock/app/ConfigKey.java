@@ -35,7 +35,16 @@ public enum ConfigKey {
   MAX_OUTPUT_SIZE(
       "max-output-size",
       "10MB",
-      "most JSON a step may return; a larger return value fails the step"),
+      "most JSON a step may return inline, beside what it passes by reference; more fails the step"),
+  INLINE_OUTPUT_SIZE(
+      "inline-output-size",
+      "1MB",
+      "a declared output whose JSON is larger is stored as an artifact and passed by reference"),
+  MAX_ARTIFACT_SIZE(
+      "max-artifact-size",
+      "1GB",
+      "largest artifact a step may produce (a value passed by reference, a file of its outputs"
+          + " folder); a larger one fails the step"),
   MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
   MAX_NAME_LENGTH(
       "max-name-length",

@@ -111,6 +111,8 @@ public final class ConfigLoader {
         integer(ConfigKey.WORKER_MAX_STEPS, 1, 1_000_000),
         size(ConfigKey.PYTHON_ENVS_LIMIT),
         size(ConfigKey.MAX_OUTPUT_SIZE),
+        size(ConfigKey.INLINE_OUTPUT_SIZE),
+        size(ConfigKey.MAX_ARTIFACT_SIZE),
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
         size(ConfigKey.MAX_VALUE_SIZE),
         integer(ConfigKey.MAX_JSON_DEPTH, 1, 500),

@@ -36,6 +36,8 @@ public record PenstockConfig(
     int workerMaxSteps,
     long pythonEnvsLimitBytes,
     long maxOutputBytes,
+    long inlineOutputBytes,
+    long maxArtifactBytes,
     int maxNameLength,
     long maxValueBytes,
     int maxJsonDepth,

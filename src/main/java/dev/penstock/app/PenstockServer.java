@@ -5,6 +5,8 @@ import dev.penstock.api.Limits;
 import dev.penstock.api.ListenException;
 import dev.penstock.api.OpsRoutes;
 import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.engine.artifact.Artifacts;
+import dev.penstock.engine.artifact.ValueLimits;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -117,7 +119,11 @@ public final class PenstockServer {
             runKeys,
             clock,
             new StepLauncher.Settings(
-                nodeId, () -> urlHolder[0], config.parallelLimit(), config.stepRequirements()),
+                nodeId,
+                () -> urlHolder[0],
+                config.parallelLimit(),
+                config.stepRequirements(),
+                new ValueLimits(config.inlineOutputBytes(), config.maxArtifactBytes())),
             metrics.registry());
     var waits = new RunWaits(stores.runs());
     this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock, metrics.registry());
@@ -155,7 +161,8 @@ public final class PenstockServer {
             new StepLogs(executor, workspace),
             runKeys,
             new Schedules(stores.pipelines(), clock),
-            waits);
+            waits,
+            new Artifacts(stores.runs(), workspace::runDir));
     var webUi =
         new WebUi(
             new WebUi.Services(

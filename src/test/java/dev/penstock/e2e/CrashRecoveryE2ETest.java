@@ -191,6 +191,62 @@ class CrashRecoveryE2ETest {
     }
   }
 
+  /**
+   * Killed while the runner writes a stored value, after the step wrote into its outputs folder:
+   * the killed attempt's files are never offered, and the rerun's are, once.
+   */
+  @Test
+  void a_kill_9_while_artifacts_are_written_leaves_none_of_them_readable() throws Exception {
+    String versionId;
+    try (ServerProcess first = ServerProcess.start(dataDir)) {
+      AbacusClient client = first.client();
+      String pipelineId = createPipeline(client, "crash_artifacts");
+      StepRequest.named("store")
+          .source(
+              """
+              import os, pathlib, time
+
+              class Slow:
+                  def __init__(self, folder):
+                      self.folder = folder
+
+                  def __reduce__(self):  # runs while the runner pickles the value into its file
+                      with open(self.folder / "pids", "a") as pids:
+                          pids.write(os.readlink("/proc/self") + "\\n")
+                      while not (self.folder / "release").exists():
+                          time.sleep(0.05)
+                      return (str, ("stored",))
+
+              def store(shared):
+                  folder = pathlib.Path(shared)
+                  attempt = len((folder / "pids").read_text().split()) + 1 if (folder / "pids").exists() else 1
+                  outputs = pathlib.Path(os.environ["PENSTOCK_OUTPUTS_DIR"])
+                  (outputs / f"attempt-{attempt}.txt").write_text("x" * 100_000)
+                  return {"value": Slow(folder)}
+              """)
+          .function("store")
+          .input("shared", "STRING", shared.toString())
+          .output("value", "ANY")
+          .addTo(client, pipelineId);
+      versionId = runUntilTheStepWaits(client, pipelineId);
+      first.kill();
+    }
+    awaitGoneThenRelease(pids().get(0));
+
+    try (ServerProcess second = ServerProcess.start(dataDir)) {
+      AbacusClient client = second.client();
+      JsonNode version = awaitFinished(client, versionId);
+      assertThat(version.path("status").asText())
+          .as(version.toPrettyString())
+          .isEqualTo("COMPLETE");
+      JsonNode listed =
+          client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId));
+      assertThat(listed.findValuesAsText("name")).containsExactly("value", "attempt-2.txt");
+      assertThat(listed.findValuesAsText("attempt")).containsOnly("2");
+      assertThat(stepVersion(version, "store").path("pipelineStepVersionReferences")).hasSize(2);
+    }
+  }
+
   private static long complete(JsonNode version) {
     long count = 0;
     for (JsonNode step : version.path("stepVersions")) {

@@ -3,6 +3,7 @@ package dev.penstock.e2e;
 import static dev.penstock.testing.AbacusClient.params;
 import static dev.penstock.testing.Steps.createPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.penstock.app.ConfigKey;
@@ -52,7 +53,10 @@ class RetentionE2ETest {
       throws Exception {
     String pipelineId = createPipeline(client, Steps.uniqueName("retained"));
     StepRequest.named("hello")
-        .source("def hello():\n    print('hello')\n    return 1\n")
+        .source(
+            "import os\n\ndef hello():\n    print('hello')\n"
+                + "    with open(os.environ['PENSTOCK_OUTPUTS_DIR'] + '/hello.txt', 'w') as out:\n"
+                + "        out.write('hello')\n    return 1\n")
         .function("hello")
         .addTo(client, pipelineId);
     var finished = new ArrayList<String>();
@@ -66,6 +70,17 @@ class RetentionE2ETest {
     Path runs = server.dataDir().resolve("runs");
     assertThat(runs.resolve(finished.get(0))).doesNotExist();
     assertThat(runs.resolve(finished.get(4))).exists();
+    // A run's artifacts go with it: their rows and files.
+    assertThat(
+            client
+                .call("listPipelineVersionArtifacts", params("pipelineVersion", finished.get(4)))
+                .findValuesAsText("name"))
+        .containsExactly("hello.txt");
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    "listPipelineVersionArtifacts", params("pipelineVersion", finished.get(0))))
+        .hasMessageContaining("not found");
     Steps.awaitFinished(client, finished.get(4));
 
     String waiting = createPipeline(client, Steps.uniqueName("open"));

@@ -7,22 +7,27 @@ import static dev.penstock.testing.Steps.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.app.ConfigKey;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.TestServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Return values the server must not take in (issue 9: a 50 MB output left its run RUNNING for good,
  * 104 MB crashed the executor with an OutOfMemoryError), and a return value that misses its output.
- * The default limit is 10 MB; each of these fails its step with a message saying why, and the run
- * ends FAILED within the minute the step's timeout would give it.
+ * A value past the inline limit (1 MB) is stored as an artifact, here of at most 20 MB: past it,
+ * each of these fails its step with a message saying why, without writing the rest (the runner
+ * stops measuring at ten times the limit), and the run ends FAILED within the minute the step's
+ * timeout would give it.
  */
 class StepOutputLimitE2ETest {
-  @RegisterExtension static final TestServer server = TestServer.perClass();
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of(ConfigKey.MAX_ARTIFACT_SIZE, "20MB"));
 
   private final AbacusClient client = server.client();
 
@@ -32,8 +37,7 @@ class StepOutputLimitE2ETest {
 
     assertThat(step.path("status").asText()).isEqualTo("FAILED");
     assertThat(step.path("error").asText())
-        .isEqualTo(
-            "the outputs of make are 49.6 MB of JSON, over the limit of 10 MB (max-output-size)");
+        .isEqualTo("output 'y' is 49.6 MB as json, over the limit of 20 MB (max-artifact-size)");
   }
 
   @Test
@@ -43,8 +47,7 @@ class StepOutputLimitE2ETest {
     assertThat(step.path("status").asText()).isEqualTo("FAILED");
     assertThat(step.path("error").asText())
         .isEqualTo(
-            "the outputs of make are more than 100 MB of JSON, over the limit of 10 MB"
-                + " (max-output-size)");
+            "output 'y' is more than 200 MB as json, over the limit of 20 MB (max-artifact-size)");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,17 @@ public final class AbacusClient {
             .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A GET of a method that answers with a file, not JSON: the bytes land in {@code target}. */
+  public HttpResponse<Path> download(String method, Map<String, ?> params, Path target) {
+    var request =
+        headers(HttpRequest.newBuilder(URI.create(url(method) + query(params)))).GET().build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofFile(target));
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }

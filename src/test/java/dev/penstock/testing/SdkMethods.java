@@ -144,7 +144,9 @@ public final class SdkMethods {
           body("POST", "cancelPipelineVersion", "pipelineVersion"),
           body("POST", "createPipelineSteps", "pipelineId", "steps"),
           body("POST", "createApiKey"),
-          get("waitForPipelineVersion", "pipelineVersion", "timeout"));
+          get("waitForPipelineVersion", "pipelineVersion", "timeout"),
+          get("listPipelineVersionArtifacts", "pipelineVersion"),
+          get("downloadPipelineVersionArtifact", "pipelineVersion", "artifactId"));
 
   private SdkMethods() {}
 

@@ -1,6 +1,7 @@
 package dev.penstock.api.dto;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.Artifact;
 import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * The SDK's PipelineStepVersion (docs/abacus-api.md §4.4). {@code functionVariableMappings} shows
  * the inputs as bound for the run, each with its value; {@code outputVariableMappings} the outputs
- * with theirs. Penstock extensions: attempt, startedAt, completedAt.
+ * with theirs; {@code pipelineStepVersionReferences} the artifacts it produced. Penstock
+ * extensions: attempt, startedAt, completedAt.
  */
 public record PipelineStepVersionResponse(
     String stepName,
@@ -30,7 +32,7 @@ public record PipelineStepVersionResponse(
     String cpuSize,
     int memory,
     int timeout,
-    List<Object> pipelineStepVersionReferences,
+    List<PipelineStepVersionReferenceResponse> pipelineStepVersionReferences,
     CodeSourceResponse codeSource,
     int attempt,
     String startedAt,
@@ -40,20 +42,22 @@ public record PipelineStepVersionResponse(
     List<StepAttemptResponse> attempts) {
 
   /** The step version as describePipelineStepVersion shows it: every attempt with its values. */
-  public static PipelineStepVersionResponse of(StepVersion step, List<StepAttempt> ended) {
-    return of(step, ended, true);
+  public static PipelineStepVersionResponse of(
+      StepVersion step, List<StepAttempt> ended, List<Artifact> artifacts) {
+    return of(step, ended, artifacts, true);
   }
 
   /**
    * The step version as a run's views show it: its attempts without their inputs and outputs, which
    * the step's own mappings already show for the latest attempt.
    */
-  public static PipelineStepVersionResponse inRun(StepVersion step, List<StepAttempt> ended) {
-    return of(step, ended, false);
+  public static PipelineStepVersionResponse inRun(
+      StepVersion step, List<StepAttempt> ended, List<Artifact> artifacts) {
+    return of(step, ended, artifacts, false);
   }
 
   private static PipelineStepVersionResponse of(
-      StepVersion step, List<StepAttempt> ended, boolean attemptValues) {
+      StepVersion step, List<StepAttempt> ended, List<Artifact> artifacts, boolean attemptValues) {
     var attempts = new ArrayList<StepAttemptResponse>();
     ended.forEach(attempt -> attempts.add(StepAttemptResponse.of(attempt, attemptValues)));
     if (step.status() == StepStatus.RUNNING) {
@@ -77,7 +81,7 @@ public record PipelineStepVersionResponse(
         step.cpuSize().wire(),
         step.memoryGb(),
         step.timeoutMinutes(),
-        List.of(),
+        artifacts.stream().map(PipelineStepVersionReferenceResponse::of).toList(),
         // The run's snapshot of the modules the step imports: what it really ran with.
         CodeSourceResponse.text(
             step.sourceCode(),

@@ -38,7 +38,7 @@ public record PipelineVersionResponse(
             .map(
                 step ->
                     PipelineStepVersionResponse.inRun(
-                        step, attempts.getOrDefault(step.id(), List.of())))
+                        step, attempts.getOrDefault(step.id(), List.of()), List.of()))
             .toList(),
         null,
         Mappings.writeInputs(version.variables()),

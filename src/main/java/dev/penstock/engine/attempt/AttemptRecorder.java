@@ -1,5 +1,6 @@
 package dev.penstock.engine.attempt;
 
+import dev.penstock.engine.artifact.StoredOutputs;
 import dev.penstock.engine.definition.RetrySpec;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
@@ -239,7 +240,13 @@ final class AttemptRecorder {
     if (!outcome.succeeded()) {
       return fail(step, attempt, outcome.cause(), outcome.error());
     }
-    var outputs = outputBinder.bind(step.outputs(), outcome.returned());
+    Instant now = clock.instant();
+    var stored =
+        StoredOutputs.of(step, attempt, outcome, workspace.runDir(step.pipelineVersionId()), now);
+    if (stored.failed()) {
+      return fail(step, attempt, FailureCause.OUTPUT_ERROR, stored.error());
+    }
+    var outputs = outputBinder.bind(step.outputs(), stored.returned());
     if (outputs.failed()) {
       return new StepCompletion(
           step.id(),
@@ -249,7 +256,7 @@ final class AttemptRecorder {
           outputs.errors(),
           "Invalid outputs: " + outputs.errors(),
           FailureCause.OUTPUT_ERROR,
-          clock.instant());
+          now);
     }
     return new StepCompletion(
         step.id(),
@@ -259,7 +266,8 @@ final class AttemptRecorder {
         null,
         null,
         null,
-        clock.instant());
+        now,
+        stored.artifacts());
   }
 
   private StepCompletion fail(StepVersion step, int attempt, FailureCause cause, String error) {

@@ -1,7 +1,10 @@
 package dev.penstock.engine.attempt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.engine.artifact.InputFiles;
+import dev.penstock.engine.artifact.ValueLimits;
 import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepValues;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
@@ -21,29 +24,39 @@ import java.util.function.Supplier;
  * and describes its launch, with the environment a step gets. Thread-safe.
  */
 final class AttemptSetup {
+  /** Where a step writes the files its users may download (PENSTOCK_OUTPUTS_DIR). */
+  static final String OUTPUTS_FOLDER = "outputs";
+
   private final RunStore runs;
   private final Workspace workspace;
   private final RunKeys runKeys;
   private final Supplier<String> serverUrl;
   private final List<String> stepRequirements;
+  private final ValueLimits valueLimits;
 
   AttemptSetup(
       RunStore runs,
       Workspace workspace,
       RunKeys runKeys,
       Supplier<String> serverUrl,
-      List<String> stepRequirements) {
+      List<String> stepRequirements,
+      ValueLimits valueLimits) {
     this.stepRequirements = stepRequirements;
+    this.valueLimits = valueLimits;
     this.runs = runs;
     this.workspace = workspace;
     this.runKeys = runKeys;
     this.serverUrl = serverUrl;
   }
 
-  /** The attempt's launch, its directory made; throws when the disk or the store fails. */
+  /**
+   * The attempt's launch, its directory made and the stored values it is given copied there; throws
+   * when the disk or the store fails, or when a stored value is gone (the step's fault, as a
+   * missing argument is).
+   */
   StepLaunch prepare(
       PipelineVersion version, StepVersion step, int attempt, Map<String, JsonNode> kwargs)
-      throws IOException {
+      throws IOException, InputFiles.MissingInput {
     var dir = workspace.workDir(version.id(), step.id(), attempt);
     var logFile = workspace.logFile(version.id(), step.id(), attempt);
     Files.createDirectories(dir);
@@ -52,6 +65,9 @@ final class AttemptSetup {
       writeAttemptNote(step, attempt, logFile);
     }
     writeModules(step, dir);
+    Path outputs = dir.resolve(OUTPUTS_FOLDER);
+    Files.createDirectories(outputs);
+    var inputs = InputFiles.copy(runs, version.id(), workspace.runDir(version.id()), dir, kwargs);
     var environment =
         Map.of(
             "ABACUS_API_KEY", runKeys.keyFor(version.id()),
@@ -59,6 +75,7 @@ final class AttemptSetup {
             "ABACUS_PIPELINE_ID", version.pipelineId(),
             "PENSTOCK_PIPELINE_VERSION", version.id(),
             "PENSTOCK_STEP_NAME", step.stepName(),
+            "PENSTOCK_OUTPUTS_DIR", outputs.toAbsolutePath().toString(),
             "PYTHONPATH", modulesDir(dir).toString());
     return new StepLaunch(
         step.id(),
@@ -73,7 +90,9 @@ final class AttemptSetup {
         Duration.ofMinutes(step.timeoutMinutes()),
         environment,
         version.id(),
-        version.isolation());
+        version.isolation(),
+        new StepValues(
+            step.outputs(), inputs, valueLimits.inlineBytes(), valueLimits.maxArtifactBytes()));
   }
 
   /** The step's own requirements, and those the server gives every step. */

@@ -1,6 +1,7 @@
 package dev.penstock.engine.attempt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.engine.artifact.References;
 import dev.penstock.model.OutputMapping;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +34,7 @@ final class OutputBinder {
       OutputMapping only = declared.get(0);
       if (returned != null
           && returned.isObject()
+          && !References.isReference(returned)
           && !returned.has(only.name())
           && !Values.matches(returned, only.variableType())) {
         // Most likely a dict keyed by a name other than the output's: say so, not "wrong type".

@@ -1,6 +1,8 @@
 package dev.penstock.engine.attempt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.engine.artifact.InputFiles;
+import dev.penstock.engine.artifact.ValueLimits;
 import dev.penstock.executor.StepExecutor;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepOutcome;
@@ -40,13 +42,17 @@ public final class StepLauncher {
    * requirements every step gets besides its own (the SDK, say).
    */
   public record Settings(
-      String nodeId, Supplier<String> serverUrl, int parallelLimit, List<String> stepRequirements) {
+      String nodeId,
+      Supplier<String> serverUrl,
+      int parallelLimit,
+      List<String> stepRequirements,
+      ValueLimits valueLimits) {
     public Settings {
       stepRequirements = List.copyOf(stepRequirements);
     }
 
     public Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {
-      this(nodeId, serverUrl, parallelLimit, List.of());
+      this(nodeId, serverUrl, parallelLimit, List.of(), ValueLimits.DEFAULT);
     }
   }
 
@@ -90,7 +96,12 @@ public final class StepLauncher {
     this.meters = new StepMeters(registry, slots);
     this.setup =
         new AttemptSetup(
-            runs, workspace, runKeys, settings.serverUrl(), settings.stepRequirements());
+            runs,
+            workspace,
+            runKeys,
+            settings.serverUrl(),
+            settings.stepRequirements(),
+            settings.valueLimits());
     this.recorder =
         new AttemptRecorder(
             runs,
@@ -232,6 +243,14 @@ public final class StepLauncher {
     StepHandle handle;
     try {
       handle = executor.launch(setup.prepare(version, step, attempt, kwargs));
+    } catch (InputFiles.MissingInput e) {
+      try {
+        recorder.failure(
+            step, attempt, FailureCause.BAD_INPUT, e.getMessage(), () -> tracked.remove(key));
+      } finally {
+        release(version.id(), weight, true);
+      }
+      return;
     } catch (IOException | RuntimeException | Error e) {
       // A full disk, a store that failed to read the history: the platform's fault, not the step's.
       log.error("Could not launch step version {} attempt {}", step.id(), attempt, e);

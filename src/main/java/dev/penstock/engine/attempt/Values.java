@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.penstock.engine.artifact.References;
 import dev.penstock.model.VariableType;
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -23,6 +24,15 @@ final class Values {
 
   /** The value converted for a function argument of {@code type}, or empty when it cannot be. */
   static Optional<JsonNode> convert(JsonNode value, VariableType type) {
+    if (References.isReference(value)) {
+      // The step receives the stored value as its own Python type, whatever the input's type
+      // says, but for a number or a boolean (there is no ANY among input types).
+      boolean scalar =
+          type == VariableType.INTEGER
+              || type == VariableType.FLOAT
+              || type == VariableType.BOOLEAN;
+      return !scalar || References.matches(value, type) ? Optional.of(value) : Optional.empty();
+    }
     return switch (type) {
       case INTEGER -> toInteger(value);
       case FLOAT -> toFloat(value);
@@ -36,6 +46,9 @@ final class Values {
 
   /** Whether a returned value is of the declared output type. */
   static boolean matches(JsonNode value, VariableType type) {
+    if (References.isReference(value)) {
+      return References.matches(value, type);
+    }
     return switch (type) {
       case ANY -> true;
       case INTEGER -> value.isIntegralNumber();
@@ -63,6 +76,9 @@ final class Values {
     }
     if (value.isTextual()) {
       return "str";
+    }
+    if (References.isReference(value)) {
+      return References.describe(value);
     }
     return value.isArray() ? "list" : "dict";
   }
