@@ -174,7 +174,8 @@ public final class PenstockServer {
                 services.control(),
                 services.schedules(),
                 services.logs(),
-                clock));
+                clock,
+                services.artifacts()));
     this.api =
         new ApiServer(
             services,

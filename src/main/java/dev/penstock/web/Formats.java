@@ -78,6 +78,21 @@ public final class Formats {
     return String.format(Locale.ROOT, "%,d", number);
   }
 
+  /** A size in bytes for people: "512 B", "1.5 KB", "12.0 MB" (units of 1024). */
+  public static String size(long bytes) {
+    if (bytes < 1024) {
+      return Math.max(0, bytes) + " B";
+    }
+    String[] units = {"KB", "MB", "GB", "TB", "PB", "EB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
   private static String coarse(Duration gap) {
     long seconds = gap.toSeconds();
     if (seconds < 10) {

@@ -17,9 +17,14 @@ public final class Templates {
 
   /** Renders {@code template} with {@code params} as the HTML answer, with {@code status}. */
   public void render(Context ctx, int status, String template, Map<String, Object> params) {
+    ctx.status(status).contentType("text/html; charset=utf-8").result(html(template, params));
+  }
+
+  /** The HTML {@code template} renders with {@code params}. */
+  public String html(String template, Map<String, Object> params) {
     var output = new StringOutput(16 * 1024);
     engine.render(template, params, output);
-    ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
+    return output.toString();
   }
 
   public void render(Context ctx, String template, Map<String, Object> params) {

@@ -1,6 +1,7 @@
 package dev.penstock.web;
 
 import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.engine.artifact.Artifacts;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
 import dev.penstock.engine.run.RunControl;
@@ -40,7 +41,8 @@ public final class WebUi implements Consumer<JavalinConfig> {
       RunControl control,
       Schedules schedules,
       StepLogs logs,
-      InstantSource clock) {}
+      InstantSource clock,
+      Artifacts artifacts) {}
 
   private final Services services;
   private final Sessions sessions;

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the step panel of a run shows: the step's state and error, its values (previews only), its
- * attempts, its log and its code. {@code tab} is the open tab, one of {@link #TABS}.
+ * What the step panel of a run shows: the step's state and error, its values (previews only), the
+ * artifacts of its current attempt, its attempts, its log and its code. {@code tab} is the open
+ * tab, one of {@link #TABS}.
  */
 public record StepPanel(
     String pipelineName,
@@ -16,6 +17,7 @@ public record StepPanel(
     String tab,
     List<ValueRow> inputs,
     List<ValueRow> outputs,
+    List<ArtifactRow> artifacts,
     List<AttemptRow> attempts,
     LogView log,
     Instant now) {
@@ -32,6 +34,34 @@ public record StepPanel(
    */
   public record ValueRow(
       String name, String type, String source, String preview, boolean cut, String fullUrl) {}
+
+  /**
+   * One artifact of the step's current attempt: {@code output} is the output it is the value of, or
+   * null for a file of the outputs folder. At most one way of showing it inline is set: {@code
+   * table} (a DataFrame's columns and first rows), {@code imageUrl} (an image, shown as it is) or
+   * {@code text} (a small text or JSON file, whole).
+   */
+  public record ArtifactRow(
+      String name,
+      String output,
+      String kind,
+      String size,
+      String contentType,
+      String downloadUrl,
+      String imageUrl,
+      String text,
+      TablePreview table) {}
+
+  /** A table's size and its first rows, each cell as text. */
+  public record TablePreview(long rows, List<Column> columns, List<List<String>> head) {
+    /** "1 row", "1,204 rows". */
+    public String rowsText() {
+      return String.format(java.util.Locale.ROOT, "%,d", rows) + (rows == 1 ? " row" : " rows");
+    }
+  }
+
+  /** A table's column and its dtype ("int64"), which may be empty. */
+  public record Column(String name, String dtype) {}
 
   /** One attempt, ended or {@code current}. */
   public record AttemptRow(

@@ -1,6 +1,7 @@
 package dev.penstock.web.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.engine.artifact.References;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.MissingParameterException;
 import dev.penstock.model.NotFoundException;
@@ -18,6 +19,7 @@ import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -52,6 +54,7 @@ final class StepPanelPage {
             tab != null && StepPanel.TABS.containsKey(tab) ? tab : "log",
             inputs(step),
             outputs(step),
+            StepArtifacts.of(services.artifacts(), step),
             attempts(step),
             logView(step, ctx.queryParam("attempt")),
             services.clock().instant());
@@ -164,10 +167,21 @@ final class StepPanelPage {
     if (value == null) {
       return new StepPanel.ValueRow(name, type, source, null, false, null);
     }
-    var preview = ValueText.preview(value, PREVIEW_CHARS);
     String url =
         "/runs/%s/steps/%s/value?io=%s&name=%s"
             .formatted(step.pipelineVersionId(), step.id(), io, Formats.query(name));
+    if (References.isReference(value)) {
+      // The reference's JSON (a preview of kilobytes) says less than one line: the Artifacts
+      // section shows the rest, and the link the reference whole.
+      String stored =
+          "stored %s '%s', %s (see Artifacts)"
+              .formatted(
+                  value.path("kind").asText().toLowerCase(Locale.ROOT),
+                  value.path("name").asText(),
+                  Formats.size(value.path("size").asLong()));
+      return new StepPanel.ValueRow(name, type, source, stored, true, url);
+    }
+    var preview = ValueText.preview(value, PREVIEW_CHARS);
     return new StepPanel.ValueRow(name, type, source, preview.text(), preview.cut(), url);
   }
 
