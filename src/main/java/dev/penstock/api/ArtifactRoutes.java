@@ -6,6 +6,10 @@ import static dev.penstock.api.ParamType.ID;
 import dev.penstock.api.dto.PipelineStepVersionReferenceResponse;
 import dev.penstock.engine.artifact.DownloadHeaders;
 import dev.penstock.model.NotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 
 /**
@@ -54,19 +58,26 @@ final class ArtifactRoutes {
                 params -> {
                   String versionId = params.string("pipelineVersion");
                   String artifactId = params.string("artifactId");
-                  var stored =
+                  var artifact =
                       services
                           .artifacts()
                           .find(versionId, artifactId)
-                          .orElseThrow(
-                              () ->
-                                  new NotFoundException(
-                                      "Artifact not found in pipeline version %s: %s"
-                                          .formatted(versionId, artifactId)));
+                          .orElseThrow(() -> notFound(versionId, artifactId));
+                  InputStream bytes;
+                  try {
+                    bytes = services.artifacts().open(artifact);
+                  } catch (NoSuchFileException gone) {
+                    throw notFound(versionId, artifactId);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
                   return new Download(
-                      stored.file(),
-                      stored.artifact().contentType(),
-                      DownloadHeaders.fileName(stored.artifact()));
+                      bytes, artifact.contentType(), DownloadHeaders.fileName(artifact));
                 }));
+  }
+
+  private static NotFoundException notFound(String versionId, String artifactId) {
+    return new NotFoundException(
+        "Artifact not found in pipeline version %s: %s".formatted(versionId, artifactId));
   }
 }

@@ -45,6 +45,16 @@ public enum ConfigKey {
       "1GB",
       "largest artifact a step may produce (a value passed by reference, a file of its outputs"
           + " folder); a larger one fails the step"),
+  ARTIFACT_STORE(
+      "artifact-store",
+      "",
+      "where artifacts are kept: empty for the data directory, or s3://bucket/prefix (credentials"
+          + " and region from the AWS environment)"),
+  S3_ENDPOINT(
+      "s3-endpoint",
+      "",
+      "URL of an S3-compatible store (MinIO, Ceph) in place of AWS's; objects are addressed by"
+          + " path"),
   MAX_BODY_SIZE("max-body-size", "16MB", "largest request body accepted"),
   MAX_NAME_LENGTH(
       "max-name-length",

@@ -4,8 +4,11 @@ import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.executor.local.StepIsolation;
 import dev.penstock.executor.python.RequirementSet;
 import dev.penstock.model.Isolation;
+import dev.penstock.store.s3.S3Location;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +116,8 @@ public final class ConfigLoader {
         size(ConfigKey.MAX_OUTPUT_SIZE),
         size(ConfigKey.INLINE_OUTPUT_SIZE),
         size(ConfigKey.MAX_ARTIFACT_SIZE),
+        artifactStore(),
+        s3Endpoint(),
         integer(ConfigKey.MAX_NAME_LENGTH, 1, 65_536),
         size(ConfigKey.MAX_VALUE_SIZE),
         integer(ConfigKey.MAX_JSON_DEPTH, 1, 500),
@@ -126,6 +131,40 @@ public final class ConfigLoader {
         requirements(ConfigKey.STEP_REQUIREMENTS),
         configFile,
         bool(ConfigKey.METRICS_REQUIRE_KEY));
+  }
+
+  /** An s3:// location, or null for the data directory. */
+  private String artifactStore() {
+    String value = optional(ConfigKey.ARTIFACT_STORE);
+    if (value != null) {
+      try {
+        S3Location.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw bad(ConfigKey.ARTIFACT_STORE, e.getMessage());
+      }
+    }
+    return value;
+  }
+
+  /** An http(s) URL, or null for AWS's own endpoints. */
+  private String s3Endpoint() {
+    String value = optional(ConfigKey.S3_ENDPOINT);
+    if (value == null) {
+      return null;
+    }
+    try {
+      var uri = new URI(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
+        throw bad(ConfigKey.S3_ENDPOINT, "expected an http:// or https:// URL");
+      }
+    } catch (URISyntaxException e) {
+      throw bad(ConfigKey.S3_ENDPOINT, "not a URL: " + e.getMessage());
+    }
+    if (optional(ConfigKey.ARTIFACT_STORE) == null) {
+      throw bad(ConfigKey.S3_ENDPOINT, "it needs --artifact-store s3://bucket/prefix");
+    }
+    return value;
   }
 
   /** The operator's admin key, checked without ever printing it. */

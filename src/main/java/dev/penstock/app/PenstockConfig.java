@@ -38,6 +38,8 @@ public record PenstockConfig(
     long maxOutputBytes,
     long inlineOutputBytes,
     long maxArtifactBytes,
+    String artifactStore,
+    String s3Endpoint,
     int maxNameLength,
     long maxValueBytes,
     int maxJsonDepth,

@@ -30,10 +30,15 @@ import dev.penstock.executor.local.SandboxProbe.Platform;
 import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.StoreException;
+import dev.penstock.store.files.LocalArtifactFiles;
 import dev.penstock.store.jdbc.JdbcStores;
+import dev.penstock.store.s3.S3ArtifactFiles;
+import dev.penstock.store.s3.S3Location;
 import dev.penstock.web.WebUi;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -54,6 +59,7 @@ public final class PenstockServer {
   private final ServerMetrics metrics;
   private final JdbcStores stores;
   private final LocalProcessExecutor executor;
+  private final ArtifactFiles artifactFiles;
   private final LocalPythonInspector inspector;
   private final StepLauncher launcher;
   private final Scheduler scheduler;
@@ -111,9 +117,11 @@ public final class PenstockServer {
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
+    this.artifactFiles = artifactFiles(config, workspace);
     this.launcher =
         new StepLauncher(
             stores.runs(),
+            artifactFiles,
             executor,
             workspace,
             runKeys,
@@ -141,6 +149,7 @@ public final class PenstockServer {
     this.pruner =
         new Pruner(
             stores.runs(),
+            artifactFiles,
             workspace,
             clock,
             new Pruner.Settings(
@@ -162,7 +171,7 @@ public final class PenstockServer {
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits,
-            new Artifacts(stores.runs(), workspace::runDir));
+            new Artifacts(stores.runs(), artifactFiles));
     var webUi =
         new WebUi(
             new WebUi.Services(
@@ -194,6 +203,7 @@ public final class PenstockServer {
       // Nothing has started yet but what was built: give it all back before saying why.
       api.stop();
       executor.close();
+      closeArtifactFiles();
       inspector.close();
       stores.close();
       metrics.close();
@@ -255,10 +265,34 @@ public final class PenstockServer {
     scheduler.stop();
     launcher.shutdown();
     executor.close();
+    closeArtifactFiles();
     inspector.close();
     stores.close();
     metrics.close();
     dataDir.close();
+  }
+
+  /** The data directory, or the S3-compatible store the configuration names. */
+  private static ArtifactFiles artifactFiles(PenstockConfig config, Workspace workspace) {
+    if (config.artifactStore() == null) {
+      return new LocalArtifactFiles(workspace::runDir);
+    }
+    var files =
+        S3ArtifactFiles.connect(
+            S3Location.parse(config.artifactStore()),
+            config.s3Endpoint() == null ? null : URI.create(config.s3Endpoint()));
+    log.info("Artifacts are kept in {}", files.describe());
+    return files;
+  }
+
+  private void closeArtifactFiles() {
+    if (artifactFiles instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("Could not close the artifact store {}", artifactFiles.describe(), e);
+      }
+    }
   }
 
   /** Health, readiness and metrics for operators; the gauges only this class can wire. */

@@ -48,6 +48,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void an_artifact_store_is_an_s3_location_and_its_endpoint_a_url() {
+    assertThat(ConfigLoader.load(Map.of(), null, Map.of()).artifactStore()).isNull();
+    var s3 =
+        ConfigLoader.load(
+            Map.of(
+                ConfigKey.ARTIFACT_STORE, "s3://team/penstock",
+                ConfigKey.S3_ENDPOINT, "http://127.0.0.1:9000"),
+            null,
+            Map.of());
+    assertThat(s3.artifactStore()).isEqualTo("s3://team/penstock");
+    assertThat(s3.s3Endpoint()).isEqualTo("http://127.0.0.1:9000");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(ConfigKey.ARTIFACT_STORE, "/srv/data"), null, Map.of()))
+        .hasMessage(
+            "artifact-store=/srv/data (from --artifact-store): expected s3://bucket or"
+                + " s3://bucket/prefix");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        ConfigKey.ARTIFACT_STORE, "s3://team",
+                        ConfigKey.S3_ENDPOINT, "ftp://files"),
+                    null,
+                    Map.of()))
+        .hasMessage(
+            "s3-endpoint=ftp://files (from --s3-endpoint): expected an http:// or https:// URL");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(ConfigKey.S3_ENDPOINT, "http://127.0.0.1:9000"), null, Map.of()))
+        .hasMessageEndingWith("it needs --artifact-store s3://bucket/prefix");
+  }
+
+  @Test
   void flags_beat_the_environment_which_beats_the_file_which_beats_defaults() throws IOException {
     Path file = temp.resolve("penstock.properties");
     Files.writeString(file, "port=9000\nhost=0.0.0.0\nsweep-interval=5m\n");

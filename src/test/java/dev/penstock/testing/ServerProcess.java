@@ -42,6 +42,17 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess startWithJvm(
       Path dataDir, List<String> jvmOptions, String... extraArgs) {
+    return start(dataDir, jvmOptions, Map.of(), extraArgs);
+  }
+
+  /** As {@link #start}, with {@code environment} added to the test's (credentials, say). */
+  public static ServerProcess startWithEnvironment(
+      Path dataDir, Map<String, String> environment, String... extraArgs) {
+    return start(dataDir, List.of(), environment, extraArgs);
+  }
+
+  private static ServerProcess start(
+      Path dataDir, List<String> jvmOptions, Map<String, String> environment, String... extraArgs) {
     var args =
         new ArrayList<>(
             List.of(
@@ -54,7 +65,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--step-shared-dirs",
                 SharedFolders.root().toString()));
     args.addAll(List.of(extraArgs));
-    return startIn(Path.of("").toAbsolutePath(), jvmOptions, args, Map.of());
+    return startIn(Path.of("").toAbsolutePath(), jvmOptions, args, environment);
   }
 
   /**

@@ -3,18 +3,21 @@ package dev.penstock.engine.artifact;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.executor.StepValues;
 import dev.penstock.model.Artifact;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gives a step the stored values its arguments are bound to: each artifact is copied into {@code
- * inputs/<argument>/} of its working directory, where its sandbox lets it read, and where whatever
- * the step does to its copy leaves the artifact as its producer made it. Thread-safe: stateless.
+ * Gives a step the stored values its arguments are bound to: each artifact is copied from where it
+ * is kept into {@code inputs/<argument>/} of the step's working directory, where its sandbox lets
+ * it read, and where whatever the step does to its copy leaves the artifact as its producer made
+ * it. Thread-safe: stateless.
  */
 public final class InputFiles {
   private static final String FOLDER = "inputs";
@@ -33,7 +36,7 @@ public final class InputFiles {
    * artifact of run {@code runId} or its file is gone or damaged.
    */
   public static Map<String, StepValues.Input> copy(
-      RunStore runs, String runId, Path runDir, Path workDir, Map<String, JsonNode> kwargs)
+      RunStore runs, ArtifactFiles files, String runId, Path workDir, Map<String, JsonNode> kwargs)
       throws MissingInput, IOException {
     var inputs = new LinkedHashMap<String, StepValues.Input>();
     for (var entry : kwargs.entrySet()) {
@@ -53,18 +56,21 @@ public final class InputFiles {
                   () ->
                       new MissingInput(
                           "cannot read " + shown + ": this run holds no such artifact"));
-      Path source = runDir.resolve(artifact.path()).normalize();
-      if (!source.startsWith(runDir.normalize())
-          || !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)
-          || Files.size(source) != artifact.size()) {
-        throw new MissingInput(
-            "cannot read %s: its file %s is missing or not as it was written (%d bytes)"
-                .formatted(shown, artifact.path(), artifact.size()));
-      }
       Path folder = workDir.resolve(FOLDER).resolve(argument);
       Files.createDirectories(folder);
-      String fileName = source.getFileName().toString();
-      Files.copy(source, folder.resolve(fileName));
+      String fileName = artifact.path().substring(artifact.path().lastIndexOf('/') + 1);
+      Path copy = folder.resolve(fileName);
+      try (InputStream in = files.open(runId, artifact.path())) {
+        Files.copy(in, copy);
+      } catch (NoSuchFileException gone) {
+        throw new MissingInput(
+            "cannot read %s: it is gone from %s".formatted(shown, files.describe()));
+      }
+      if (Files.size(copy) != artifact.size()) {
+        throw new MissingInput(
+            "cannot read %s: it is %d bytes, not the %d it was stored with"
+                .formatted(shown, Files.size(copy), artifact.size()));
+      }
       inputs.put(
           argument,
           new StepValues.Input(

@@ -8,6 +8,7 @@ import dev.penstock.model.StepAttempt;
 import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StepCompletion;
 import java.io.IOException;
@@ -48,6 +49,7 @@ final class AttemptRecorder {
   }
 
   private final RunStore runs;
+  private final ArtifactFiles files;
   private final Workspace workspace;
   private final InstantSource clock;
   private final StoreRetry retry;
@@ -55,8 +57,14 @@ final class AttemptRecorder {
   private final OutputBinder outputBinder = new OutputBinder();
 
   AttemptRecorder(
-      RunStore runs, Workspace workspace, InstantSource clock, StoreRetry retry, Events events) {
+      RunStore runs,
+      ArtifactFiles files,
+      Workspace workspace,
+      InstantSource clock,
+      StoreRetry retry,
+      Events events) {
     this.runs = runs;
+    this.files = files;
     this.workspace = workspace;
     this.clock = clock;
     this.retry = retry;
@@ -74,6 +82,11 @@ final class AttemptRecorder {
     StepCompletion completion;
     try {
       completion = completion(step, attempt, outcome);
+    } catch (IOException e) { // the artifact store failed: the step is not at fault
+      log.warn("Could not keep the artifacts of step version {} attempt {}", step.id(), attempt, e);
+      platformFault(
+          step, attempt, "could not keep the step's artifacts: " + e.getMessage(), settled);
+      return;
     } catch (RuntimeException | Error e) { // out of memory binding a huge result, say
       log.error("Could not read the outputs of step version {} attempt {}", step.id(), attempt, e);
       platformFault(step, attempt, "Penstock could not read the step's outputs: " + e, settled);
@@ -236,7 +249,8 @@ final class AttemptRecorder {
         });
   }
 
-  private StepCompletion completion(StepVersion step, int attempt, StepOutcome outcome) {
+  private StepCompletion completion(StepVersion step, int attempt, StepOutcome outcome)
+      throws IOException {
     if (!outcome.succeeded()) {
       return fail(step, attempt, outcome.cause(), outcome.error());
     }
@@ -257,6 +271,10 @@ final class AttemptRecorder {
           "Invalid outputs: " + outputs.errors(),
           FailureCause.OUTPUT_ERROR,
           now);
+    }
+    Path runDir = workspace.runDir(step.pipelineVersionId());
+    for (var artifact : stored.artifacts()) {
+      files.keep(step.pipelineVersionId(), artifact.path(), runDir.resolve(artifact.path()));
     }
     return new StepCompletion(
         step.id(),

@@ -7,6 +7,7 @@ import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepValues;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ final class AttemptSetup {
   private final Supplier<String> serverUrl;
   private final List<String> stepRequirements;
   private final ValueLimits valueLimits;
+  private final ArtifactFiles files;
 
   AttemptSetup(
       RunStore runs,
@@ -40,7 +42,9 @@ final class AttemptSetup {
       RunKeys runKeys,
       Supplier<String> serverUrl,
       List<String> stepRequirements,
-      ValueLimits valueLimits) {
+      ValueLimits valueLimits,
+      ArtifactFiles files) {
+    this.files = files;
     this.stepRequirements = stepRequirements;
     this.valueLimits = valueLimits;
     this.runs = runs;
@@ -67,7 +71,7 @@ final class AttemptSetup {
     writeModules(step, dir);
     Path outputs = dir.resolve(OUTPUTS_FOLDER);
     Files.createDirectories(outputs);
-    var inputs = InputFiles.copy(runs, version.id(), workspace.runDir(version.id()), dir, kwargs);
+    var inputs = InputFiles.copy(runs, files, version.id(), dir, kwargs);
     var environment =
         Map.of(
             "ABACUS_API_KEY", runKeys.keyFor(version.id()),

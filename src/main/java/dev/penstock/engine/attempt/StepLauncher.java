@@ -10,6 +10,7 @@ import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,6 +83,7 @@ public final class StepLauncher {
 
   public StepLauncher(
       RunStore runs,
+      ArtifactFiles artifactFiles,
       StepExecutor executor,
       Workspace workspace,
       RunKeys runKeys,
@@ -101,10 +103,12 @@ public final class StepLauncher {
             runKeys,
             settings.serverUrl(),
             settings.stepRequirements(),
-            settings.valueLimits());
+            settings.valueLimits(),
+            artifactFiles);
     this.recorder =
         new AttemptRecorder(
             runs,
+            artifactFiles,
             workspace,
             clock,
             storeRetry,

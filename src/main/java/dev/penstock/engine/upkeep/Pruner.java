@@ -1,6 +1,7 @@
 package dev.penstock.engine.upkeep;
 
 import dev.penstock.engine.attempt.Workspace;
+import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,13 +29,20 @@ public final class Pruner {
   public record Settings(int keepLast, Duration maxAge, Duration interval) {}
 
   private final RunStore runs;
+  private final ArtifactFiles artifactFiles;
   private final Workspace workspace;
   private final InstantSource clock;
   private final Settings settings;
   private ScheduledExecutorService timer;
 
-  public Pruner(RunStore runs, Workspace workspace, InstantSource clock, Settings settings) {
+  public Pruner(
+      RunStore runs,
+      ArtifactFiles artifactFiles,
+      Workspace workspace,
+      InstantSource clock,
+      Settings settings) {
     this.runs = runs;
+    this.artifactFiles = artifactFiles;
     this.workspace = workspace;
     this.clock = clock;
     this.settings = settings;
@@ -57,18 +65,35 @@ public final class Pruner {
   /** Deletes every run past retention now, a batch at a time; returns how many. */
   public int pruneOnce() {
     int deleted = 0;
+    boolean stuck = false;
     while (true) {
       var olderThan = clock.instant().minus(settings.maxAge());
       var batch = runs.prunableVersionIds(olderThan, settings.keepLast(), BATCH);
       for (String versionId : batch) {
+        // The artifacts first: a run whose rows went while its objects stayed would leave them
+        // for good, where objects gone before their rows are only a run not yet deleted.
+        if (!deleteArtifacts(versionId)) {
+          stuck = true; // not again in this pass: the same batch would come back
+          continue;
+        }
         if (runs.deleteVersion(versionId)) {
           deleteFiles(workspace.runDir(versionId));
           deleted++;
         }
       }
-      if (batch.size() < BATCH) {
+      if (batch.size() < BATCH || stuck) {
         return deleted;
       }
+    }
+  }
+
+  private boolean deleteArtifacts(String versionId) {
+    try {
+      artifactFiles.deleteRun(versionId);
+      return true;
+    } catch (IOException e) {
+      log.warn("Could not delete the artifacts of run {}; the next pass tries again", versionId, e);
+      return false;
     }
   }
 

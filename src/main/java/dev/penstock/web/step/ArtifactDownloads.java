@@ -7,8 +7,6 @@ import dev.penstock.web.WebUi;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 
 /**
@@ -28,16 +26,15 @@ final class ArtifactDownloads {
   void download(Context ctx) throws IOException {
     String versionId = ctx.pathParam("versionId");
     String artifactId = ctx.pathParam("artifactId");
-    var stored =
+    Artifact artifact =
         services
             .artifacts()
             .find(versionId, artifactId)
             .orElseThrow(() -> notFound(versionId, artifactId));
-    Artifact artifact = stored.artifact();
     InputStream in;
     try {
       // Opened first: a file gone since it was found is a 404, not a 200 with no body.
-      in = Files.newInputStream(stored.file(), LinkOption.NOFOLLOW_LINKS);
+      in = services.artifacts().open(artifact);
     } catch (NoSuchFileException gone) {
       throw notFound(versionId, artifactId);
     }

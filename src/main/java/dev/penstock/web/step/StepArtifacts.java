@@ -10,9 +10,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,11 +46,7 @@ final class StepArtifacts {
       }
       String text = null;
       if (showsText(artifact)) {
-        text =
-            artifacts
-                .find(artifact.pipelineVersionId(), artifact.id())
-                .flatMap(stored -> readText(stored.file()))
-                .orElse(null);
+        text = readText(() -> artifacts.open(artifact)).orElse(null);
       }
       rows.add(row(artifact, text));
     }
@@ -111,12 +104,18 @@ final class StepArtifacts {
         .toLowerCase(Locale.ROOT);
   }
 
+  /** Opens a file's bytes: where they are kept is the artifact store's business. */
+  @FunctionalInterface
+  interface Opener {
+    InputStream open() throws IOException;
+  }
+
   /**
    * The text of a file smaller than {@link #INLINE_TEXT_BYTES} in UTF-8; empty when it is larger
    * (it may have grown), is not UTF-8, or cannot be read. Reads at most one byte past the limit.
    */
-  static Optional<String> readText(Path file) {
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+  static Optional<String> readText(Opener file) {
+    try (InputStream in = file.open()) {
       byte[] bytes = in.readNBytes(INLINE_TEXT_BYTES);
       if (bytes.length >= INLINE_TEXT_BYTES) {
         return Optional.empty();

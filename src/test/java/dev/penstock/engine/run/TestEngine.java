@@ -10,6 +10,7 @@ import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.VariableType;
 import dev.penstock.store.RunStore;
+import dev.penstock.store.files.LocalArtifactFiles;
 import dev.penstock.store.jdbc.JdbcStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public record TestEngine(
     var launcher =
         new StepLauncher(
             runStore,
+            new LocalArtifactFiles(new Workspace(dataDir)::runDir),
             executor,
             new Workspace(dataDir),
             new RunKeys(new byte[32]),

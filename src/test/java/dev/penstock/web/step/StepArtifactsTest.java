@@ -172,10 +172,12 @@ class StepArtifactsTest {
     Path grown =
         Files.write(folder.resolve("grown.txt"), new byte[StepArtifacts.INLINE_TEXT_BYTES]);
 
-    assertThat(StepArtifacts.readText(small)).contains("héllo\nwörld\n");
-    assertThat(StepArtifacts.readText(binary)).isEmpty();
-    assertThat(StepArtifacts.readText(grown)).isEmpty();
-    assertThat(StepArtifacts.readText(folder.resolve("gone"))).isEmpty();
+    assertThat(StepArtifacts.readText(() -> Files.newInputStream(small)))
+        .contains("héllo\nwörld\n");
+    assertThat(StepArtifacts.readText(() -> Files.newInputStream(binary))).isEmpty();
+    assertThat(StepArtifacts.readText(() -> Files.newInputStream(grown))).isEmpty();
+    assertThat(StepArtifacts.readText(() -> Files.newInputStream(folder.resolve("gone"))))
+        .isEmpty();
   }
 
   @Test
