@@ -8,11 +8,13 @@ import static dev.penstock.testing.Steps.stepVersion;
 import static dev.penstock.testing.Steps.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.app.ConfigKey;
 import dev.penstock.testing.AbacusClient;
 import dev.penstock.testing.ApiException;
+import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.TestPython;
 import dev.penstock.testing.TestServer;
@@ -244,6 +246,102 @@ class ArtifactsE2ETest {
             "the file outputs/huge.bin is 260 MB, over the limit of 250 MB (max-artifact-size)");
     assertThat(client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId)))
         .isEmpty();
+  }
+
+  @Test
+  void a_stored_value_gone_before_its_consumer_runs_fails_it_naming_the_artifact_and_producer()
+      throws Exception {
+    Path shared = SharedFolders.create();
+    String pipelineId = createPipeline(client, uniqueName("gone"));
+    StepRequest.named("make")
+        .source("def make():\n    return b'made'\n")
+        .function("make")
+        .output("raw", "ATTACHMENT")
+        .addTo(client, pipelineId);
+    StepRequest.named("gate")
+        .source(
+            "import os, time\n\ndef gate(shared):\n"
+                + "    while not os.path.exists(os.path.join(shared, 'release')):\n"
+                + "        time.sleep(0.05)\n")
+        .function("gate")
+        .input("shared", "STRING", shared.toString())
+        .after("make")
+        .addTo(client, pipelineId);
+    StepRequest.named("use")
+        .source("def use(raw):\n    return len(raw)\n")
+        .function("use")
+        .fromVariable("raw", "ATTACHMENT", "raw")
+        .output("size", "INTEGER")
+        .after("gate")
+        .addTo(client, pipelineId);
+
+    String versionId = run(client, pipelineId, List.of());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                        .call("listPipelineVersionArtifacts", params("pipelineVersion", versionId))
+                        .size()
+                    == 1);
+    JsonNode stored =
+        client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId)).get(0);
+    String path = "values/raw.bin";
+    try (var files = Files.walk(server.dataDir().resolve("runs").resolve(versionId))) {
+      for (Path file : files.filter(file -> file.endsWith(path)).toList()) {
+        if (!file.toString().contains("/work/")) {
+          Files.delete(file);
+        }
+      }
+    }
+    Files.writeString(shared.resolve("release"), "go");
+    JsonNode version = server.awaitFinished(versionId, Duration.ofSeconds(60));
+
+    assertThat(version.path("status").asText()).isEqualTo("FAILED");
+    JsonNode use = stepVersion(version, "use");
+    assertThat(use.path("error").asText())
+        .isEqualTo(
+            "cannot read input 'raw' (artifact 'raw' of step 'make'): it is gone from the data"
+                + " directory");
+    assertThat(use.path("attempts").get(0).path("failureCause").asText()).isEqualTo("BAD_INPUT");
+    assertThat(stored.path("name").asText()).isEqualTo("raw");
+  }
+
+  @Test
+  void a_reference_a_step_forges_reaches_no_artifact_of_another_run() {
+    String maker = createPipeline(client, uniqueName("victim"));
+    StepRequest.named("secret")
+        .source("def secret():\n    return b'the other run'\n")
+        .function("secret")
+        .output("raw", "ATTACHMENT")
+        .addTo(client, maker);
+    JsonNode victim = server.awaitFinished(run(client, maker, List.of()), Duration.ofSeconds(60));
+    String stolen = outputValue(victim, "secret", "raw").path("penstockArtifact").asText();
+
+    String pipelineId = createPipeline(client, uniqueName("forger"));
+    StepRequest.named("forge")
+        .source(
+            "def forge():\n    return {'penstockArtifact': '"
+                + stolen
+                + "', 'name': 'raw', 'kind': 'BYTES', 'format': 'bytes', 'step': 'secret'}\n")
+        .function("forge")
+        .output("raw", "ANY")
+        .addTo(client, pipelineId);
+    StepRequest.named("use")
+        .source("def use(raw):\n    return repr(raw)\n")
+        .function("use")
+        .fromVariable("raw", "JSON", "raw")
+        .output("seen", "STRING")
+        .after("forge")
+        .addTo(client, pipelineId);
+    JsonNode version =
+        server.awaitFinished(run(client, pipelineId, List.of()), Duration.ofSeconds(60));
+
+    assertThat(version.path("status").asText()).isEqualTo("FAILED");
+    assertThat(stepVersion(version, "use").path("error").asText())
+        .isEqualTo(
+            "cannot read input 'raw' (artifact 'raw' of step 'secret'): this run holds no such"
+                + " artifact");
   }
 
   private Path download(String versionId, String artifactId, String name) {
