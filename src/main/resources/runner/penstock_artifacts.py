@@ -3,7 +3,7 @@
 Outputs travel inline, as JSON in result.json, but some cannot or should
 not: a pandas DataFrame, bytes, a file, JSON larger than the server keeps
 inline, an object only pickle can carry (for an output of type ANY). The
-runner stores those under WORK_DIR/values/ and lists them in result.json's
+runner stores those under WORK_DIR/.penstock-values/ and lists them in result.json's
 "references"; a step that consumes one gets it back through request.json's
 "artifact_inputs", loaded before its function is called. penstock_runner's
 docstring lists the fields.
@@ -18,7 +18,7 @@ import math
 import os
 import sys
 
-VALUES_FOLDER = "values"
+VALUES_FOLDER = ".penstock-values"  # not a name a step would pick for its own files
 ANY = "ANY"
 ATTACHMENT = "ATTACHMENT"
 PICKLE_PROTOCOL = 5
@@ -140,7 +140,7 @@ def declared_values(returned, declared):
 
 
 class Storage:
-    """Stores a step's outputs by reference under work_dir/values/.
+    """Stores a step's outputs by reference under work_dir/.penstock-values/.
 
     inline_limit: the most bytes of JSON an output keeps inline (0: any);
     max_bytes: the most one stored value may take (0: any). format_size and

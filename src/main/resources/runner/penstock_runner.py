@@ -27,7 +27,7 @@ runner does not check them. Optional, for values passed by reference
                           is declared), and a DataFrame, bytes, a path (or,
                           for an ATTACHMENT, a str naming a file), JSON over
                           "inline_limit", or, for type ANY, a value with no
-                          JSON is stored under WORK_DIR/values/ instead
+                          JSON is stored under WORK_DIR/.penstock-values/ instead
     "inline_limit"        the most bytes of JSON one output keeps inline
                           (0: no limit)
     "max_artifact_bytes"  the most bytes one stored value may take (0: no

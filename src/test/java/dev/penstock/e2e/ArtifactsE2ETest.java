@@ -286,10 +286,12 @@ class ArtifactsE2ETest {
                     == 1);
     JsonNode stored =
         client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId)).get(0);
-    String path = "values/raw.bin";
-    try (var files = Files.walk(server.dataDir().resolve("runs").resolve(versionId))) {
+    String path = ".penstock-values/raw.bin";
+    Path runDir = server.dataDir().resolve("runs").resolve(versionId);
+    try (var files = Files.walk(runDir)) {
+      // The kept file, beside the producer's log; not a consumer's copy in the run's work root.
       for (Path file : files.filter(file -> file.endsWith(path)).toList()) {
-        if (!file.toString().contains("/work/")) {
+        if (!file.startsWith(runDir.resolve("work"))) {
           Files.delete(file);
         }
       }

@@ -100,7 +100,7 @@ class S3ArtifactsE2ETest {
           .isEqualTo("[\"bytes\",1048576,255]");
       assertThat(s3.keys(PREFIX + first + "/"))
           .hasSize(2)
-          .anyMatch(key -> key.endsWith("/values/raw.bin"))
+          .anyMatch(key -> key.endsWith("/.penstock-values/raw.bin"))
           .anyMatch(key -> key.endsWith("/outputs/notes.txt"));
       assertThat(artifactFilesUnder(dataDir.resolve("runs").resolve(first))).isEmpty();
 
@@ -129,8 +129,10 @@ class S3ArtifactsE2ETest {
       return paths
           .filter(Files::isRegularFile)
           .filter(
-              path -> path.toString().contains("/values/") || path.toString().contains("/outputs/"))
-          .filter(path -> !path.toString().contains("/work/"))
+              path ->
+                  path.toString().contains("/.penstock-values/")
+                      || path.toString().contains("/outputs/"))
+          .filter(path -> !path.startsWith(runDir.resolve("work"))) // the steps' own, not kept
           .toList();
     }
   }

@@ -8,6 +8,7 @@ import dev.penstock.store.RunStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,8 +57,12 @@ public final class InputFiles {
                   () ->
                       new MissingInput(
                           "cannot read " + shown + ": this run holds no such artifact"));
-      Path folder = workDir.resolve(FOLDER).resolve(argument);
-      Files.createDirectories(folder);
+      Path copies = workDir.resolve(FOLDER);
+      if (!Files.isDirectory(copies, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(copies);
+      }
+      Path folder = copies.resolve(argument);
+      Files.createDirectory(folder);
       String fileName = artifact.path().substring(artifact.path().lastIndexOf('/') + 1);
       Path copy = folder.resolve(fileName);
       try (InputStream in = files.open(runId, artifact.path())) {

@@ -20,8 +20,9 @@ import java.util.Map;
  * step's outputs folder becomes an ATTACHMENT artifact of no output. Thread-safe: stateless.
  */
 public final class StoredOutputs {
-  private static final String VALUES = "values/";
+  private static final String VALUES = ".penstock-values/";
   private static final String OUTPUTS = "outputs/";
+  private static final int MAX_PREVIEW_CHARS = 16 * 1024;
 
   /** The return value with references in place of stored values, and the artifacts; or why not. */
   public record Stored(JsonNode returned, List<Artifact> artifacts, String error) {
@@ -73,7 +74,7 @@ public final class StoredOutputs {
                 stored.path("content_type").asText(ContentTypes.BINARY),
                 file.size(),
                 relative(runDir, file.path()),
-                stored.get("preview"),
+                preview(stored.get("preview")),
                 now);
         artifacts.add(artifact);
         ObjectNode reference =
@@ -110,6 +111,14 @@ public final class StoredOutputs {
       }
     }
     return new Stored(returned, artifacts, null);
+  }
+
+  /**
+   * The runner's preview, if it is as small as the runner makes them: a step writes result.json
+   * itself and could put megabytes there, which every answer showing the run would repeat.
+   */
+  private static JsonNode preview(JsonNode preview) {
+    return preview != null && preview.toString().length() <= MAX_PREVIEW_CHARS ? preview : null;
   }
 
   private static Stored failure(String error) {

@@ -63,14 +63,17 @@ final class AttemptSetup {
       throws IOException, InputFiles.MissingInput {
     var dir = workspace.workDir(version.id(), step.id(), attempt);
     var logFile = workspace.logFile(version.id(), step.id(), attempt);
-    Files.createDirectories(dir);
+    // New, never found: a step of the run may have put a link where this attempt's directory
+    // goes, for the server to write modules and inputs through.
+    Files.createDirectories(dir.getParent());
+    Files.createDirectory(dir);
     Files.createDirectories(logFile.getParent());
     if (attempt > 1) {
       writeAttemptNote(step, attempt, logFile);
     }
     writeModules(step, dir);
     Path outputs = dir.resolve(OUTPUTS_FOLDER);
-    Files.createDirectories(outputs);
+    Files.createDirectory(outputs);
     var inputs = InputFiles.copy(runs, files, version.id(), dir, kwargs);
     var environment =
         Map.of(
@@ -136,7 +139,7 @@ final class AttemptSetup {
   /** The run's snapshot of the modules the step imports, as files its Python finds on its path. */
   private static void writeModules(StepVersion step, Path workDir) throws IOException {
     Path folder = modulesDir(workDir);
-    Files.createDirectories(folder);
+    Files.createDirectory(folder);
     if (step.modules() == null) {
       return;
     }

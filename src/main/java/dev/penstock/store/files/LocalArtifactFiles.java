@@ -3,9 +3,11 @@ package dev.penstock.store.files;
 import dev.penstock.store.ArtifactFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
 /**
@@ -22,19 +24,26 @@ public final class LocalArtifactFiles implements ArtifactFiles {
     this.runDirs = runDirs;
   }
 
+  /** Checks it is there, and forces it to disk, so a committed row never names a lost file. */
   @Override
   public void keep(String runId, String path, Path local) throws IOException {
     if (!Files.isRegularFile(local, LinkOption.NOFOLLOW_LINKS)
         || !local.toAbsolutePath().normalize().equals(file(runId, path))) {
       throw new IOException("the artifact " + path + " is not where it was left: " + local);
     }
+    try (var channel =
+        FileChannel.open(local, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      channel.force(true);
+    }
   }
 
   @Override
   public InputStream open(String runId, String path) throws IOException {
     Path file = file(runId, path);
-    if (!file.startsWith(runDirs.apply(runId).toAbsolutePath().normalize())) {
-      throw new IOException("the artifact path " + path + " leaves its run's directory");
+    // No link anywhere on the way: the real path is the path, inside the run's directory.
+    if (!file.startsWith(runDirs.apply(runId).toAbsolutePath().normalize())
+        || !file.toRealPath().equals(file)) {
+      throw new IOException("the artifact path " + path + " does not stay in its run's directory");
     }
     return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
   }

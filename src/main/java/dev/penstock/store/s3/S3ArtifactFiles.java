@@ -109,15 +109,22 @@ public final class S3ArtifactFiles implements ArtifactFiles, AutoCloseable {
     }
   }
 
-  private void delete(List<ObjectIdentifier> keys) {
+  private void delete(List<ObjectIdentifier> keys) throws IOException {
     if (keys.isEmpty()) {
       return;
     }
-    s3.deleteObjects(
-        delete ->
-            delete
-                .bucket(location.bucket())
-                .delete(Delete.builder().objects(List.copyOf(keys)).quiet(true).build()));
+    var answer =
+        s3.deleteObjects(
+            delete ->
+                delete
+                    .bucket(location.bucket())
+                    .delete(Delete.builder().objects(List.copyOf(keys)).quiet(true).build()));
+    if (answer.hasErrors() && !answer.errors().isEmpty()) {
+      var first = answer.errors().get(0);
+      throw new IOException(
+          "cannot delete %d objects of %s, %s first: %s"
+              .formatted(answer.errors().size(), describe(), first.key(), first.message()));
+    }
     keys.clear();
   }
 

@@ -22,6 +22,8 @@ import java.util.Optional;
  * shown. Stateless and thread-safe.
  */
 final class StepArtifacts {
+  static final int MAX_TEXTS_SHOWN = 20;
+
   /** Text and JSON files smaller than this are shown whole in the panel. */
   static final int INLINE_TEXT_BYTES = 64 * 1024;
 
@@ -40,13 +42,17 @@ final class StepArtifacts {
       return List.of();
     }
     var rows = new ArrayList<StepPanel.ArtifactRow>();
+    int textsShown = 0;
     for (Artifact artifact : artifacts.ofRun(step.pipelineVersionId())) {
       if (!artifact.stepVersionId().equals(step.id()) || artifact.attempt() != step.attempt()) {
         continue;
       }
       String text = null;
-      if (showsText(artifact)) {
+      // Each text shown is a read (from a bucket, perhaps): a step with thousands of files
+      // shows the first few and links the rest.
+      if (showsText(artifact) && textsShown < MAX_TEXTS_SHOWN) {
         text = readText(() -> artifacts.open(artifact)).orElse(null);
+        textsShown++;
       }
       rows.add(row(artifact, text));
     }

@@ -79,6 +79,40 @@ class ClaimedResultTest {
         .isEqualTo("the step left something that is not a file as its result.json");
   }
 
+  @Test
+  void a_link_put_in_place_of_the_working_directory_moves_nothing_from_where_it_points()
+      throws Exception {
+    Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("result.json"), "{\"status\": \"ok\", \"returned\": 1}");
+    Files.createDirectories(elsewhere.resolve("outputs"));
+    Files.writeString(elsewhere.resolve("outputs").resolve("kept.txt"), "not the step's");
+    String source =
+        """
+        import os
+
+        def step():
+            here = os.getcwd()
+            try:
+                os.chdir("/")
+                os.rename(here, here + ".gone")
+                os.symlink(%s, here)
+            except OSError as denied:  # a sandbox that keeps the step out of its parent
+                return "denied: " + str(denied)
+            os._exit(0)
+        """
+            .formatted("'" + elsewhere + "'");
+
+    StepOutcome outcome = run(source);
+
+    if (outcome.succeeded()) {
+      assertThat(outcome.returned().asText()).startsWith("denied: ");
+    } else {
+      assertThat(outcome.error()).isEqualTo(ClaimedResult.NOT_A_DIRECTORY);
+    }
+    assertThat(elsewhere.resolve("result.json")).exists();
+    assertThat(elsewhere.resolve("outputs").resolve("kept.txt")).hasContent("not the step's");
+  }
+
   private StepOutcome run(String source) throws Exception {
     return executor.launch(launch(root, source)).outcome().get(60, TimeUnit.SECONDS);
   }

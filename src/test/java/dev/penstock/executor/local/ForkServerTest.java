@@ -73,7 +73,7 @@ class ForkServerTest {
         .contains(ProcessHandle.current().pid());
     assertThat(Files.readString(Path.of("/proc/" + server + "/cmdline")))
         .contains(RunnerScript.FORK_SERVER_FILE_NAME);
-    assertThat(Files.readString(first.workDir().resolve("loaded-by")))
+    assertThat(Files.readString(ClaimedResult.claimedDir(first).resolve("loaded-by")))
         .as("the child, not the server, loads the step's source")
         .isEqualTo(Long.toString(child));
   }

@@ -203,7 +203,11 @@ class LocalProcessExecutorTest {
 
     StepOutcome outcome = run(launch);
 
-    assertThat(outcome.returned().asText()).isEqualTo(launch.workDir().toRealPath().toString());
+    // Moved beside the log once the step has ended (ClaimedResult): its folder is still there.
+    Path workDir =
+        launch.workDir().getParent().toRealPath().resolve(launch.workDir().getFileName());
+    assertThat(outcome.returned().asText()).isEqualTo(workDir.toString());
+    assertThat(ClaimedResult.claimedDir(launch)).isDirectory();
   }
 
   @Test

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Values passed by reference (penstock_artifacts): the runner, run directly as a fresh process,
- * stores outputs that are not inline JSON under the attempt's values/ folder and lists them in
- * result.json, and loads a step's artifact inputs before it calls the function. Needs pandas in the
- * test Python (Debian's python3-pandas): without it the DataFrame tests fail, they never skip.
+ * stores outputs that are not inline JSON under the attempt's .penstock-values/ folder and lists
+ * them in result.json, and loads a step's artifact inputs before it calls the function. Needs
+ * pandas in the test Python (Debian's python3-pandas): without it the DataFrame tests fail, they
+ * never skip.
  */
 class RunnerReferencesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,7 +129,7 @@ class RunnerReferencesTest {
     JsonNode reference = ran.reference("");
     boolean pyarrow = pythonCanImport("pyarrow");
     assertThat(reference.path("file").asText())
-        .isEqualTo(pyarrow ? "values/frame.parquet" : "values/frame.pkl");
+        .isEqualTo(pyarrow ? ".penstock-values/frame.parquet" : ".penstock-values/frame.pkl");
     assertThat(reference.path("kind").asText()).isEqualTo("table");
     assertThat(reference.path("format").asText()).isEqualTo(pyarrow ? "parquet" : "pickle");
     assertThat(reference.path("content_type").asText())
@@ -168,7 +169,7 @@ class RunnerReferencesTest {
     assertThat(ran.result().path("returned").toString()).isEqualTo("{\"raw\":null,\"count\":3}");
     JsonNode reference = ran.reference("raw");
     assertThat(ran.result().path("references").size()).isEqualTo(1);
-    assertThat(reference.path("file").asText()).isEqualTo("values/raw.bin");
+    assertThat(reference.path("file").asText()).isEqualTo(".penstock-values/raw.bin");
     assertThat(reference.path("kind").asText()).isEqualTo("bytes");
     assertThat(reference.path("format").asText()).isEqualTo("bytes");
     assertThat(reference.path("content_type").asText()).isEqualTo("application/octet-stream");
@@ -192,7 +193,7 @@ class RunnerReferencesTest {
 
     assertOk(ran);
     JsonNode reference = ran.reference("report");
-    assertThat(reference.path("file").asText()).isEqualTo("values/report/report.csv");
+    assertThat(reference.path("file").asText()).isEqualTo(".penstock-values/report/report.csv");
     assertThat(reference.path("kind").asText()).isEqualTo("file");
     assertThat(reference.path("format").asText()).isEqualTo("file");
     assertThat(reference.path("content_type").asText()).isEqualTo("text/csv");
@@ -220,7 +221,7 @@ class RunnerReferencesTest {
 
     assertOk(ran);
     JsonNode reference = ran.reference("");
-    assertThat(reference.path("file").asText()).isEqualTo("values/summary/summary.pdf");
+    assertThat(reference.path("file").asText()).isEqualTo(".penstock-values/summary/summary.pdf");
     assertThat(reference.path("content_type").asText()).isEqualTo("application/pdf");
     assertThat(reference.path("type_name").asText()).isEqualTo("str");
     assertThat(ran.file(reference)).hasContent("%PDF-1.4");
@@ -264,7 +265,7 @@ class RunnerReferencesTest {
     assertThat(ran.result().path("returned").toString())
         .isEqualTo("{\"numbers\":null,\"label\":\"small\"}");
     JsonNode reference = ran.reference("numbers");
-    assertThat(reference.path("file").asText()).isEqualTo("values/numbers.json");
+    assertThat(reference.path("file").asText()).isEqualTo(".penstock-values/numbers.json");
     assertThat(reference.path("kind").asText()).isEqualTo("json");
     assertThat(reference.path("format").asText()).isEqualTo("json");
     assertThat(reference.path("content_type").asText()).isEqualTo("application/json");
@@ -286,7 +287,7 @@ class RunnerReferencesTest {
 
     assertOk(ran);
     JsonNode reference = ran.reference("");
-    assertThat(reference.path("file").asText()).isEqualTo("values/numbers.pkl");
+    assertThat(reference.path("file").asText()).isEqualTo(".penstock-values/numbers.pkl");
     assertThat(reference.path("kind").asText()).isEqualTo("object");
     assertThat(reference.path("format").asText()).isEqualTo("pickle");
     assertThat(reference.path("content_type").asText()).isEqualTo("application/x-python-pickle");
@@ -294,18 +295,18 @@ class RunnerReferencesTest {
     assertThat(reference.path("preview").path("repr").asText()).isEqualTo("{1, 2, 3}");
     python(
         ran.workDir(),
-        "import pickle; assert pickle.load(open('values/numbers.pkl', 'rb')) == {1, 2, 3}");
+        "import pickle; assert pickle.load(open('.penstock-values/numbers.pkl', 'rb')) == {1, 2, 3}");
 
     Ran asList = run(source, Map.of("outputs", outputs("numbers", "LIST")));
     assertThat(asList.result().path("status").asText()).isEqualTo("not_serializable");
-    assertThat(asList.workDir().resolve("values")).doesNotExist();
+    assertThat(asList.workDir().resolve(".penstock-values")).doesNotExist();
 
     Ran unpicklable =
         run("def step():\n    return (n for n in [])\n", Map.of("outputs", outputs("g", "ANY")));
     assertThat(unpicklable.result().path("status").asText()).isEqualTo("not_serializable");
     assertThat(unpicklable.result().path("message").asText())
         .startsWith("output 'g' (generator) could not be stored as pickle: TypeError:");
-    assertThat(unpicklable.workDir().resolve("values/g.pkl")).doesNotExist();
+    assertThat(unpicklable.workDir().resolve(".penstock-values/g.pkl")).doesNotExist();
   }
 
   @Test
@@ -323,7 +324,7 @@ class RunnerReferencesTest {
     assertThat(ran.result().path("returned").toString())
         .isEqualTo("{\"n\":3,\"names\":[\"a\",\"b\"],\"any\":{\"k\":1.5}}");
     assertThat(ran.result().has("references")).isFalse();
-    assertThat(ran.workDir().resolve("values")).doesNotExist();
+    assertThat(ran.workDir().resolve(".penstock-values")).doesNotExist();
   }
 
   @Test
@@ -352,8 +353,8 @@ class RunnerReferencesTest {
     assertThat(ran.result().path("message").asText())
         .isEqualTo(
             "output 'big' is 4.9 KB as bytes, over the limit of 1000 bytes (max-artifact-size)");
-    assertThat(ran.workDir().resolve("values/big.bin")).doesNotExist();
-    assertThat(ran.workDir().resolve("values/small.bin"))
+    assertThat(ran.workDir().resolve(".penstock-values/big.bin")).doesNotExist();
+    assertThat(ran.workDir().resolve(".penstock-values/small.bin"))
         .as("what was stored before goes too")
         .doesNotExist();
 
@@ -367,7 +368,7 @@ class RunnerReferencesTest {
         .isEqualTo(
             "output 'x' is more than 9.8 KB as json, over the limit of 1000 bytes"
                 + " (max-artifact-size)");
-    assertThat(json.workDir().resolve("values/x.json")).doesNotExist();
+    assertThat(json.workDir().resolve(".penstock-values/x.json")).doesNotExist();
   }
 
   @Test
@@ -449,7 +450,8 @@ class RunnerReferencesTest {
     Ran ran =
         run(
             "def step(frame):\n    open('called', 'w').close()\n",
-            Map.of("artifact_inputs", Map.of("frame", input("values/gone.pkl", "pickle"))));
+            Map.of(
+                "artifact_inputs", Map.of("frame", input(".penstock-values/gone.pkl", "pickle"))));
 
     assertThat(ran.exitCode()).isEqualTo(1);
     assertThat(ran.result().path("status").asText()).isEqualTo("input_error");
@@ -457,7 +459,7 @@ class RunnerReferencesTest {
         .isEqualTo(
             "cannot read input 'frame' (artifact 'the-artifact' of step 'producer', pickle):"
                 + " FileNotFoundError: [Errno 2] No such file or directory: '"
-                + ran.workDir().resolve("values/gone.pkl")
+                + ran.workDir().resolve(".penstock-values/gone.pkl")
                 + "'");
     assertThat(ran.workDir().resolve("called")).doesNotExist();
   }
