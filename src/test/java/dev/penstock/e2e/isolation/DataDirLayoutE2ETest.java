@@ -68,8 +68,11 @@ class DataDirLayoutE2ETest {
       }
       assertThat(mode(stepDir.resolve("attempt-1"))).isEqualTo("rwx------");
       assertThat(owner(stepDir.resolve("attempt-1"))).isEqualTo(0);
-      assertThat(mode(workDir)).isEqualTo("rwx------");
-      assertThat(owner(workDir)).isEqualTo(65534);
+      // The step's working directory, once it has ended, is the server's, beside its log.
+      Path claimed = stepDir.resolve("attempt-1").resolve("work");
+      assertThat(workDir).doesNotExist();
+      assertThat(mode(claimed)).isEqualTo("rwx------");
+      assertThat(owner(claimed)).isEqualTo(0);
     }
   }
 

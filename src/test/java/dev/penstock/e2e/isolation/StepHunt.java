@@ -89,7 +89,17 @@ final class StepHunt {
         .output("other_run", "STRING")
         .addTo(client, plantId);
     JsonNode planted = server.awaitFinished(Steps.run(client, plantId, List.of()));
-    String otherRun = outputValue(planted, "plant", "other_run").asText();
+    // Where the plant ran, and where the server keeps that directory once the step has ended:
+    // beside the plant's log, in its run's folder.
+    Path ranIn = Path.of(outputValue(planted, "plant", "other_run").asText());
+    String otherRun =
+        ranIn
+            .getParent()
+            .resolveSibling(
+                Steps.stepVersion(planted, "plant").path("pipelineStepVersion").asText())
+            .resolve("attempt-1")
+            .resolve("work")
+            .toString();
     String pipelineId = createPipeline(client, Steps.uniqueName("hunt"));
     StepRequest.named("hunt")
         .source(SOURCE)
