@@ -162,6 +162,20 @@ def define_pandas(client, width=50):
     return Workload(p, width + 1, 0.0, lambda v: output(v, "sink", "total") == 499500, "sink")
 
 
+def define_frame(client, rows=1_000_000):
+    # Data between steps (issue 12): a DataFrame of a million rows passed by reference, as an
+    # artifact, from the step that makes it to the step that sums it.
+    src = ("import pandas as pd\n\n"
+           "def make_step(rows):\n"
+           "    return pd.DataFrame({'i': range(rows), 'x': [n * 0.5 for n in range(rows)]})\n\n"
+           "def sum_step(frame):\n    return int(frame.i.sum())\n")
+    p = pipeline(client, "frame-1m")
+    step(client, p, "make", src, "make_step", [arg("rows", "INTEGER", rows)], [out("frame", "DATASET_ID")])
+    step(client, p, "total", src, "sum_step", [arg("frame", "FEATURE_GROUP", None, "frame")],
+         [out("total", "INTEGER")], ["make"])
+    return Workload(p, 2, 0.0, lambda v: output(v, "total", "total") == rows * (rows - 1) // 2, None)
+
+
 def output(version, step_name, output_name):
     for sv in version["stepVersions"]:
         if sv["stepName"] == step_name:
@@ -402,6 +416,7 @@ def main():
         "fan-out-200": define_fanout,
         "parallel-sleep": define_sleep,
         "pandas-fan-out-50": define_pandas,
+        "frame-1m": define_frame,
         "fan-out-10000": lambda c: define_fanout(c, args.fan_out_width, f"fan-out-{big}"),
     }
     if args.workloads == ["define-1000"]:
