@@ -48,8 +48,9 @@ final class ClaimedResult {
    */
   static StepOutcome read(StepLaunch launch, Function<Path, StepOutcome> reader, Integer exitCode) {
     Path claimed = claimedDir(launch);
-    if (Files.exists(launch.workDir(), LinkOption.NOFOLLOW_LINKS)) {
-      deleteTree(claimed); // an earlier launch of the same attempt directory's, if any
+    if (Files.exists(claimed, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(launch.workDir(), LinkOption.NOFOLLOW_LINKS)) {
+      deleteTree(claimed); // an earlier launch of the same attempt directory's
     }
     try {
       Files.move(launch.workDir().toAbsolutePath(), claimed);
