@@ -90,11 +90,7 @@ final class Views {
 
   PipelineStepVersionResponse stepVersion(StepVersion step) {
     return PipelineStepVersionResponse.of(
-        step,
-        services.runs().attempts(step.id()),
-        services.artifacts().ofRun(step.pipelineVersionId()).stream()
-            .filter(artifact -> artifact.stepVersionId().equals(step.id()))
-            .toList());
+        step, services.runs().attempts(step.id()), services.artifacts().ofStep(step.id()));
   }
 
   private boolean writeVersion(Streamed.Sink target, String versionId) throws IOException {

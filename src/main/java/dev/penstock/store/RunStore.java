@@ -147,6 +147,9 @@ public interface RunStore {
    */
   List<Artifact> artifacts(String pipelineVersionId);
 
+  /** What one step version produced by reference and still holds, by output and name. */
+  List<Artifact> artifactsOfStep(String stepVersionId);
+
   Optional<Artifact> findArtifact(String artifactId);
 
   /** The ended attempts of every step of a version, by step version id, oldest first. */

@@ -18,3 +18,5 @@ CREATE TABLE artifact (
     created_at       BIGINT NOT NULL
 );
 CREATE INDEX artifact_by_version ON artifact (pipeline_version, step_version);
+-- A step's own, and the foreign key's check when step versions are deleted.
+CREATE INDEX artifact_by_step ON artifact (step_version);

@@ -26,6 +26,10 @@ public final class Artifacts {
     return runs.artifacts(pipelineVersionId);
   }
 
+  public List<Artifact> ofStep(String stepVersionId) {
+    return runs.artifactsOfStep(stepVersionId);
+  }
+
   /** The artifact of run {@code pipelineVersionId}, if it has one of that id. */
   public Optional<Artifact> find(String pipelineVersionId, String artifactId) {
     return runs.findArtifact(artifactId)

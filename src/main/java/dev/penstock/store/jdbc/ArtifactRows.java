@@ -25,6 +25,11 @@ final class ArtifactRows {
        WHERE a.pipeline_version = :id
        ORDER BY s.position, a.output_name IS NULL, a.output_name, a.name
       """;
+  private static final String OF_STEP =
+      """
+      SELECT * FROM artifact WHERE step_version = :id
+       ORDER BY output_name IS NULL, output_name, name
+      """;
   private static final String BY_ID = "SELECT * FROM artifact WHERE id = :id";
   private static final String DELETE_OF_STEP = "DELETE FROM artifact WHERE step_version = :id";
 
@@ -62,6 +67,14 @@ final class ArtifactRows {
     return handle
         .createQuery(OF_VERSION)
         .bind("id", pipelineVersionId)
+        .map((row, context) -> read(row))
+        .list();
+  }
+
+  static List<Artifact> ofStep(Handle handle, String stepVersionId) {
+    return handle
+        .createQuery(OF_STEP)
+        .bind("id", stepVersionId)
         .map((row, context) -> read(row))
         .list();
   }

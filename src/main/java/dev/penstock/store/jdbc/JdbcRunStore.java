@@ -338,6 +338,11 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public List<Artifact> artifactsOfStep(String stepVersionId) {
+    return database.withHandle(handle -> ArtifactRows.ofStep(handle, stepVersionId));
+  }
+
+  @Override
   public Optional<Artifact> findArtifact(String artifactId) {
     return database.withHandle(handle -> ArtifactRows.byId(handle, artifactId));
   }

@@ -43,8 +43,8 @@ final class StepArtifacts {
     }
     var rows = new ArrayList<StepPanel.ArtifactRow>();
     int textsShown = 0;
-    for (Artifact artifact : artifacts.ofRun(step.pipelineVersionId())) {
-      if (!artifact.stepVersionId().equals(step.id()) || artifact.attempt() != step.attempt()) {
+    for (Artifact artifact : artifacts.ofStep(step.id())) {
+      if (artifact.attempt() != step.attempt()) {
         continue;
       }
       String text = null;

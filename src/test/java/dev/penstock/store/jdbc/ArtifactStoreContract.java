@@ -64,6 +64,7 @@ interface ArtifactStoreContract extends StoreAccess {
     assertThat(complete(version, 0, List.of(early))).isTrue();
 
     assertThat(runs().artifacts(version.id())).containsExactly(early, frame, report);
+    assertThat(runs().artifactsOfStep(version.steps().get(1).id())).containsExactly(frame, report);
     assertThat(runs().findArtifact("a2")).contains(frame);
     assertThat(runs().findArtifact("nope")).isEmpty();
   }
