@@ -122,6 +122,8 @@ class ArtifactsE2ETest {
                     out.write("rows: 3\\n")
                 with open(os.path.join(folder, "tables", "scores.csv"), "w") as out:
                     out.write("name,score\\nada,3\\n")
+                with open(os.path.join(folder, "résumé.md"), "w") as out:
+                    out.write("# ada\\n")
                 os.symlink("/etc/passwd", os.path.join(folder, "passwords.txt"))
             """)
         .function("report")
@@ -133,10 +135,12 @@ class ArtifactsE2ETest {
     assertThat(version.path("status").asText()).as(version.toPrettyString()).isEqualTo("COMPLETE");
     JsonNode listed =
         client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId));
-    assertThat(listed.findValuesAsText("name")).containsExactly("summary.txt", "tables/scores.csv");
+    assertThat(listed.findValuesAsText("name"))
+        .containsExactly("résumé.md", "summary.txt", "tables/scores.csv");
     assertThat(listed.findValuesAsText("objectType")).containsOnly("ATTACHMENT");
     assertThat(listed.get(0).path("outputName").isNull()).isTrue();
-    assertThat(stepVersion(version, "report").path("pipelineStepVersionReferences")).hasSize(2);
+    assertThat(listed.get(0).path("contentType").asText()).isEqualTo("text/markdown");
+    assertThat(stepVersion(version, "report").path("pipelineStepVersionReferences")).hasSize(3);
 
     var response =
         client.download(
@@ -145,7 +149,7 @@ class ArtifactsE2ETest {
                 "pipelineVersion",
                 versionId,
                 "artifactId",
-                listed.get(1).path("artifactId").asText()),
+                listed.get(2).path("artifactId").asText()),
             downloads.resolve("scores.csv"));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type"))
