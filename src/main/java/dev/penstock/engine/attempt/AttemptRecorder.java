@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * result or a failure (through the step's retry policy), or, for a platform fault (a dead fork
  * server, a failed launch, a broken executor), the step back to PENDING without using a retry,
  * after a delay that doubles with each such fault in a row, until {@link #PLATFORM_FAULT_LIMIT}
- * reruns have been spent and the next fault fails it. Thread-safe.
+ * reruns have been spent and the next fault fails it. A success's artifacts are kept where the
+ * artifact store keeps them before its completion is written; a store that fails to keep them is a
+ * platform fault. Thread-safe.
  */
 final class AttemptRecorder {
   private static final Logger log = LoggerFactory.getLogger(AttemptRecorder.class);
@@ -255,8 +257,8 @@ final class AttemptRecorder {
       return fail(step, attempt, outcome.cause(), outcome.error());
     }
     Instant now = clock.instant();
-    var stored =
-        StoredOutputs.of(step, attempt, outcome, workspace.runDir(step.pipelineVersionId()), now);
+    Path runDir = workspace.runDir(step.pipelineVersionId());
+    var stored = StoredOutputs.of(step, attempt, outcome, runDir, now);
     if (stored.failed()) {
       return fail(step, attempt, FailureCause.OUTPUT_ERROR, stored.error());
     }
@@ -272,7 +274,7 @@ final class AttemptRecorder {
           FailureCause.OUTPUT_ERROR,
           now);
     }
-    Path runDir = workspace.runDir(step.pipelineVersionId());
+    // Kept (uploaded, forced to disk) before the completion that records them can commit.
     for (var artifact : stored.artifacts()) {
       files.keep(step.pipelineVersionId(), artifact.path(), runDir.resolve(artifact.path()));
     }
