@@ -164,7 +164,7 @@ public final class PenstockServer {
             new Definitions(stores.pipelines(), inspector, clock),
             new Functions(stores.pipelines(), inspector, clock),
             runs,
-            new RunControl(stores.runs(), scheduler, launcher, clock),
+            new RunControl(stores.runs(), stores.runEvents(), scheduler, launcher, clock),
             new Modules(stores.modules(), inspector, clock),
             stores.modules(),
             new StepLogs(executor, workspace),
@@ -218,6 +218,14 @@ public final class PenstockServer {
     log.info(sandbox.describe());
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
+    // A cancel or reset sent to another server on the database reaches this one's steps at once.
+    stores
+        .runEvents()
+        .listen(
+            runId -> {
+              launcher.stopSuperseded("the run was changed through another server");
+              scheduler.refresh(runId);
+            });
     sweeper.start();
     pruner.start();
     cronTicker.start();

@@ -9,6 +9,7 @@ import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepProgress;
+import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.RunStore;
@@ -305,6 +306,24 @@ public final class StepLauncher {
     StepHandle handle = running.get(new AttemptKey(stepVersionId, attempt));
     if (handle != null) {
       handle.stop(cause, why);
+    }
+  }
+
+  /**
+   * Stops each attempt this node runs whose step the store no longer shows RUNNING at that attempt:
+   * cancelled or reset through another server. One read of a step's progress per running attempt,
+   * at most the parallel limit.
+   */
+  public void stopSuperseded(String why) {
+    for (AttemptKey key : running.keySet()) {
+      var progress = runs.findStepProgress(key.stepVersionId());
+      boolean current =
+          progress.isPresent()
+              && progress.get().status() == StepStatus.RUNNING
+              && progress.get().attempt() == key.attempt();
+      if (!current) {
+        stopAttempt(key.stepVersionId(), key.attempt(), FailureCause.WORKER_LOST, why);
+      }
     }
   }
 

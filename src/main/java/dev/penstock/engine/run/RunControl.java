@@ -8,6 +8,7 @@ import dev.penstock.model.InvalidParameterException;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunEvents;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
 import java.time.InstantSource;
@@ -25,13 +26,23 @@ import java.util.Set;
  */
 public final class RunControl {
   private final RunStore runs;
+  private final RunEvents events;
   private final Scheduler scheduler;
   private final StepLauncher launcher;
   private final InstantSource clock;
 
+  /**
+   * @param events where a change is announced to the other servers on the database, one of which
+   *     may run the run's steps
+   */
   public RunControl(
-      RunStore runs, Scheduler scheduler, StepLauncher launcher, InstantSource clock) {
+      RunStore runs,
+      RunEvents events,
+      Scheduler scheduler,
+      StepLauncher launcher,
+      InstantSource clock) {
     this.runs = runs;
+    this.events = events;
     this.scheduler = scheduler;
     this.launcher = launcher;
     this.clock = clock;
@@ -73,6 +84,7 @@ public final class RunControl {
     String reason = "rerun requested by resetPipelineVersion";
     stop(runs.resetSteps(versionId, ids, reason, clock.instant()), reason);
     scheduler.refresh(versionId);
+    events.announce(versionId);
   }
 
   /** Every step not yet started ends SKIPPED; running steps finish; then the version ends. */
@@ -80,6 +92,7 @@ public final class RunControl {
     version(versionId);
     runs.skipPendingSteps(versionId, "skipped by skipPendingPipelineVersionSteps", clock.instant());
     scheduler.refresh(versionId);
+    events.announce(versionId);
   }
 
   /**
@@ -95,6 +108,7 @@ public final class RunControl {
     String reason = "Cancelled by cancelPipelineVersion";
     stop(runs.cancelVersion(versionId, reason, clock.instant()), reason);
     scheduler.refresh(versionId);
+    events.announce(versionId);
   }
 
   private void stop(List<RunningAttempt> attempts, String why) {

@@ -91,6 +91,7 @@ public final class Sweeper {
   public void sweepOnce() {
     requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
     recoverOrphans();
+    launcher.stopSuperseded("the step was cancelled or reset through another server");
     runs.openVersionIds().forEach(scheduler::refresh);
   }
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.penstock.store.ApiKeyStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
+import dev.penstock.store.RunEvents;
 import dev.penstock.store.RunOverview;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.StatusCounts;
@@ -27,11 +28,22 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcModuleStore modules;
   private final JdbcStatusCounts statusCounts;
   private final JdbcRunOverview overview;
+  private final RunEvents runEvents;
 
-  private JdbcStores(Dialect dialect, HikariDataSource pool, MeterRegistry registry) {
+  private JdbcStores(
+      Dialect dialect,
+      HikariDataSource pool,
+      MeterRegistry registry,
+      String url,
+      String user,
+      String password) {
     this.dialect = dialect;
     this.pool = pool;
     var database = new Database(Jdbi.create(pool), dialect, pool.getMaximumPoolSize(), registry);
+    this.runEvents =
+        dialect.exclusiveToOneServer()
+            ? RunEvents.NONE
+            : new PostgresRunEvents(database, url, user, password);
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);
@@ -74,7 +86,7 @@ public final class JdbcStores implements AutoCloseable {
       pool.close();
       throw new StoreException("Cannot migrate the database " + withoutQuery(jdbcUrl), e);
     }
-    return new JdbcStores(dialect, pool, registry);
+    return new JdbcStores(dialect, pool, registry, jdbcUrl, user, password);
   }
 
   public PipelineStore pipelines() {
@@ -105,9 +117,15 @@ public final class JdbcStores implements AutoCloseable {
     return dialect;
   }
 
-  /** Closes the connection pool; the stores fail after this. */
+  /** Changes to runs announced to every server on this database (none to tell for SQLite). */
+  public RunEvents runEvents() {
+    return runEvents;
+  }
+
+  /** Stops listening for run events and closes the connection pool; the stores fail after this. */
   @Override
   public void close() {
+    runEvents.close();
     pool.close();
   }
 
