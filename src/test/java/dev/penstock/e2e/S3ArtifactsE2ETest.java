@@ -123,6 +123,43 @@ class S3ArtifactsE2ETest {
     }
   }
 
+  @Test
+  void a_store_that_cannot_be_reached_fails_the_step_as_the_platforms_fault_saying_why()
+      throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (ServerProcess server =
+        ServerProcess.startWithEnvironment(
+            dataDir,
+            Map.of("AWS_ACCESS_KEY_ID", "penstock-test", "AWS_SECRET_ACCESS_KEY", "secret"),
+            "--artifact-store",
+            "s3://" + S3MockServer.BUCKET + "/" + PREFIX,
+            "--s3-endpoint",
+            "http://127.0.0.1:" + closedPort)) {
+      AbacusClient client = server.client();
+      String pipelineId = createPipeline(client, Steps.uniqueName("s3_down"));
+      StepRequest.named("make")
+          .source("def make():\n    return b'never kept'\n")
+          .function("make")
+          .output("raw", "ATTACHMENT")
+          .addTo(client, pipelineId);
+
+      String versionId = Steps.run(client, pipelineId, List.of());
+      JsonNode version = awaitFinished(client, versionId);
+
+      assertThat(version.path("status").asText()).isEqualTo("FAILED");
+      JsonNode make = Steps.stepVersion(version, "make");
+      assertThat(make.path("error").asText())
+          .startsWith("gave up after 4 platform faults in a row")
+          .contains("could not keep the step's artifacts: cannot store");
+      assertThat(make.path("attempts")).hasSize(4);
+      assertThat(client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId)))
+          .isEmpty();
+    }
+  }
+
   /** The files a run's attempts kept in the data directory: none, when a bucket keeps them. */
   private static List<Path> artifactFilesUnder(Path runDir) throws Exception {
     try (Stream<Path> paths = Files.walk(runDir)) {
