@@ -133,9 +133,8 @@ final class ClaimedFiles {
   /** The server's user and group, which a claimed folder or file is given. */
   private record Owner(int uid, int gid) {
     static Owner of(Path serversOwn) throws IOException {
-      return new Owner(
-          (Integer) Files.getAttribute(serversOwn, "unix:uid", LinkOption.NOFOLLOW_LINKS),
-          (Integer) Files.getAttribute(serversOwn, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+      var ids = Files.readAttributes(serversOwn, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+      return new Owner((Integer) ids.get("uid"), (Integer) ids.get("gid"));
     }
 
     boolean owns(Path path) throws IOException {
