@@ -66,11 +66,17 @@ public enum ConfigKey {
       "largest variable or literal input value a request may give, as JSON"),
   MAX_JSON_DEPTH(
       "max-json-depth", "100", "deepest nesting of JSON in a request parameter (at most 500)"),
-  HEARTBEAT_INTERVAL("heartbeat-interval", "5s", "how often a server marks itself alive"),
+  HEARTBEAT_INTERVAL("heartbeat-interval", "1s", "how often a server marks itself alive"),
   HEARTBEAT_MISSED_LIMIT(
-      "heartbeat-missed-limit", "3", "missed heartbeats before a server's steps are rerun"),
+      "heartbeat-missed-limit",
+      "5",
+      "missed heartbeats before a server is dead and its steps run elsewhere"),
   SWEEP_INTERVAL("sweep-interval", "30s", "how often the safety-net sweep runs"),
   KILL_GRACE("kill-grace", "10s", "time between SIGTERM and SIGKILL when a step is stopped"),
+  DRAIN_GRACE(
+      "drain-grace",
+      "10s",
+      "on SIGTERM, how long running steps may finish before they are handed back to run again"),
   RETENTION_KEEP_LAST(
       "retention-keep-last", "20", "finished runs kept per pipeline, however old (0: none)"),
   RETENTION_MAX_AGE(

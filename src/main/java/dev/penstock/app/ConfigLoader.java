@@ -105,6 +105,7 @@ public final class ConfigLoader {
         integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
         duration(ConfigKey.SWEEP_INTERVAL),
         duration(ConfigKey.KILL_GRACE),
+        duration(ConfigKey.DRAIN_GRACE),
         integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),

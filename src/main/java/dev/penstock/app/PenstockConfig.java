@@ -27,6 +27,7 @@ public record PenstockConfig(
     int heartbeatMissedLimit,
     Duration sweepInterval,
     Duration killGrace,
+    Duration drainGrace,
     int retentionKeepLast,
     Duration retentionMaxAge,
     Duration retentionInterval,

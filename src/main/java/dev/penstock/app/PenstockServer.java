@@ -7,6 +7,7 @@ import dev.penstock.api.OpsRoutes;
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.artifact.Artifacts;
 import dev.penstock.engine.artifact.ValueLimits;
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.StepLogs;
@@ -40,6 +41,7 @@ import dev.penstock.web.WebUi;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +70,13 @@ public final class PenstockServer {
   private final CronTicker cronTicker;
   private final ApiServer api;
   private final String adminKeyNotice;
+  private final Duration drainGrace;
   private volatile boolean stopping;
 
   private PenstockServer(
       PenstockConfig config, InstantSource clock, Function<Platform, Platform> platformSeam) {
     String pythonVersion = checkPython(config.python());
+    this.drainGrace = config.drainGrace();
     this.dataDir = DataDir.open(config.dataDir());
     this.metrics = new ServerMetrics(config.dataDir());
     StepSandbox sandbox;
@@ -117,6 +121,14 @@ public final class PenstockServer {
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
+    boolean sharedStore = !stores.dialect().exclusiveToOneServer();
+    var sweeperSettings =
+        new Sweeper.Settings(
+            nodeId,
+            config.heartbeatInterval(),
+            config.heartbeatMissedLimit(),
+            config.sweepInterval());
+    var lease = sharedStore ? Lease.lapsingAfter(sweeperSettings.leaseTerm()) : Lease.forever();
     this.artifactFiles = artifactFiles(config, workspace);
     this.launcher =
         new StepLauncher(
@@ -131,21 +143,15 @@ public final class PenstockServer {
                 () -> urlHolder[0],
                 config.parallelLimit(),
                 config.stepRequirements(),
-                new ValueLimits(config.inlineOutputBytes(), config.maxArtifactBytes())),
+                new ValueLimits(config.inlineOutputBytes(), config.maxArtifactBytes()),
+                lease),
             metrics.registry());
     var waits = new RunWaits(stores.runs());
-    this.scheduler = new Scheduler(stores.runs(), launcher, waits, clock, metrics.registry());
+    this.scheduler =
+        new Scheduler(
+            stores.runs(), launcher, waits, stores.runEvents(), clock, metrics.registry());
     this.sweeper =
-        new Sweeper(
-            stores.runs(),
-            scheduler,
-            launcher,
-            clock,
-            new Sweeper.Settings(
-                nodeId,
-                config.heartbeatInterval(),
-                config.heartbeatMissedLimit(),
-                config.sweepInterval()));
+        new Sweeper(stores.runs(), scheduler, launcher, clock, sweeperSettings, lease, sharedStore);
     this.pruner =
         new Pruner(
             stores.runs(),
@@ -218,14 +224,8 @@ public final class PenstockServer {
     log.info(sandbox.describe());
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
-    // A cancel or reset sent to another server on the database reaches this one's steps at once.
-    stores
-        .runEvents()
-        .listen(
-            runId -> {
-              launcher.stopSuperseded("the run was changed through another server");
-              scheduler.refresh(runId);
-            });
+    // What another server on the database changes reaches this one's planners and steps at once.
+    stores.runEvents().listen(scheduler::heard);
     sweeper.start();
     pruner.start();
     cronTicker.start();
@@ -263,12 +263,18 @@ public final class PenstockServer {
     return adminKeyNotice;
   }
 
-  /** Stops accepting requests, puts running steps back to PENDING for the next start, closes. */
+  /**
+   * Drains, then closes: stops starting steps and lets those running finish for up to the drain
+   * grace, the API still serving them (readiness says the server is stopping); then stops accepting
+   * requests and hands the steps still running back to PENDING, for another server or the next
+   * start to run again.
+   */
   public synchronized void stop() {
     stopping = true;
-    api.stop();
     cronTicker.stop();
     pruner.stop();
+    drain();
+    api.stop();
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();
@@ -278,6 +284,22 @@ public final class PenstockServer {
     stores.close();
     metrics.close();
     dataDir.close();
+  }
+
+  private void drain() {
+    int running = launcher.runningCount();
+    if (running == 0 || drainGrace.isZero()) {
+      return;
+    }
+    log.info("Stopping: waiting up to {} for {} running steps to finish", drainGrace, running);
+    try {
+      int left = launcher.drain(drainGrace);
+      if (left > 0) {
+        log.info("Stopping: handing {} steps still running back, to run again", left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The data directory, or the S3-compatible store the configuration names. */

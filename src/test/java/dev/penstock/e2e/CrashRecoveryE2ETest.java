@@ -96,10 +96,11 @@ class CrashRecoveryE2ETest {
   }
 
   @Test
-  void sigterm_stops_the_server_cleanly_and_the_interrupted_step_reruns_on_the_next_start()
-      throws Exception {
+  void
+      sigterm_hands_back_a_step_still_running_after_the_drain_grace_and_it_reruns_on_the_next_start()
+          throws Exception {
     String versionId;
-    try (ServerProcess first = ServerProcess.start(dataDir)) {
+    try (ServerProcess first = ServerProcess.start(dataDir, "--drain-grace", "1s")) {
       AbacusClient client = first.client();
       String pipelineId = createPipeline(client, "term");
       waitStep().addTo(client, pipelineId);

@@ -44,6 +44,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     settings.put(ConfigKey.ADMIN_API_KEY, ADMIN_KEY);
     settings.put(ConfigKey.PARALLEL_LIMIT, "2");
     settings.put(ConfigKey.KILL_GRACE, "2s");
+    settings.put(ConfigKey.DRAIN_GRACE, "0s"); // tests stop servers with steps still running
     settings.put(ConfigKey.STEP_SHARED_DIRS, SharedFolders.root().toString());
     settings.putAll(overrides);
   }

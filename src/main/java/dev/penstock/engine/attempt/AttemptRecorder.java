@@ -47,7 +47,8 @@ final class AttemptRecorder {
     /** As {@link StepChanges#changed}. */
     void stepChanged(String runId, String stepVersionId, StepProgress progress);
 
-    void changedElsewhere(String runId);
+    /** The recorder found the step changed by someone else: read it again. */
+    void changedElsewhere(String runId, String stepVersionId);
   }
 
   private final RunStore runs;
@@ -236,7 +237,7 @@ final class AttemptRecorder {
           public void landed(boolean changed) {
             if (!changed) {
               log.info("Dropped {}: the attempt was superseded", what);
-              events.changedElsewhere(step.pipelineVersionId());
+              events.changedElsewhere(step.pipelineVersionId(), step.id());
             }
             settled.run();
           }

@@ -41,25 +41,30 @@ public final class StepLauncher {
 
   /**
    * What the launcher needs to know of the server it runs in; {@code stepRequirements} are pip
-   * requirements every step gets besides its own (the SDK, say).
+   * requirements every step gets besides its own (the SDK, say); it claims steps only while the
+   * server holds its {@code lease}.
    */
   public record Settings(
       String nodeId,
       Supplier<String> serverUrl,
       int parallelLimit,
       List<String> stepRequirements,
-      ValueLimits valueLimits) {
+      ValueLimits valueLimits,
+      Lease lease) {
     public Settings {
       stepRequirements = List.copyOf(stepRequirements);
     }
 
     public Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {
-      this(nodeId, serverUrl, parallelLimit, List.of(), ValueLimits.DEFAULT);
+      this(nodeId, serverUrl, parallelLimit, List.of(), ValueLimits.DEFAULT, Lease.forever());
     }
   }
 
   /** Keyed by step version and attempt: a superseded attempt may still run beside its successor. */
   private record AttemptKey(String stepVersionId, int attempt) {}
+
+  /** An attempt this node runs, and the run it is of. */
+  private record Running(String runId, StepHandle handle) {}
 
   /** What a launch holds once its step is claimed; the times are {@link System#nanoTime}. */
   private record Claim(int attempt, int weight, long readyNanos, long claimedNanos) {}
@@ -75,12 +80,13 @@ public final class StepLauncher {
   private final AttemptSetup setup;
   private final InputBinder inputBinder = new InputBinder();
   private final StepMeters meters;
-  private final Map<AttemptKey, StepHandle> running = new ConcurrentHashMap<>();
+  private final Map<AttemptKey, Running> running = new ConcurrentHashMap<>();
   private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
   private volatile StepChanges stepChanged = (runId, stepVersionId, progress) -> {};
-  private volatile Consumer<String> runChangedElsewhere = runId -> {};
+  private volatile StepChanges stepChangedElsewhere = (runId, stepVersionId, progress) -> {};
   private volatile boolean shuttingDown;
+  private volatile boolean draining;
 
   public StepLauncher(
       RunStore runs,
@@ -120,8 +126,8 @@ public final class StepLauncher {
               }
 
               @Override
-              public void changedElsewhere(String runId) {
-                runChangedElsewhere.accept(runId);
+              public void changedElsewhere(String runId, String stepVersionId) {
+                stepChangedElsewhere.changed(runId, stepVersionId, null);
               }
             });
   }
@@ -130,17 +136,25 @@ public final class StepLauncher {
     return slots;
   }
 
+  /**
+   * Whether this server starts steps now: it holds its lease and is not draining. Planners start
+   * nothing while it does not; a lease renewed wakes every run again.
+   */
+  public boolean claiming() {
+    return !draining && settings.lease().held();
+  }
+
   public void onStepEnded(Consumer<String> listener) {
     this.onStepEnded = listener;
   }
 
   /**
-   * Who to tell when this launcher changed a step in the store (run id, step version id), and which
-   * run to read whole again when a guarded write found the step changed by someone else.
+   * Who to tell when this launcher changed a step in the store, and when a guarded write (a claim,
+   * an outcome) found the step changed by someone else, another server maybe: read it again.
    */
-  public void onStepChanged(StepChanges changed, Consumer<String> refresh) {
+  public void onStepChanged(StepChanges changed, StepChanges changedElsewhere) {
     this.stepChanged = changed;
-    this.runChangedElsewhere = refresh;
+    this.stepChangedElsewhere = changedElsewhere;
   }
 
   /**
@@ -205,7 +219,7 @@ public final class StepLauncher {
       }
     }
     if (claimed.isEmpty()) {
-      runChangedElsewhere.accept(version.id());
+      stepChangedElsewhere.changed(version.id(), step.id(), null);
       return false;
     }
     stepChanged.changed(version.id(), step.id(), claimed.get());
@@ -267,7 +281,7 @@ public final class StepLauncher {
       }
       return;
     }
-    running.put(key, handle);
+    running.put(key, new Running(version.id(), handle));
     handle.started().thenAccept(startedNanos -> meters.started(claim.readyNanos(), startedNanos));
     handle
         .outcome()
@@ -303,27 +317,48 @@ public final class StepLauncher {
    * process reports afterwards is fenced off, since the step is no longer RUNNING at that attempt.
    */
   public void stopAttempt(String stepVersionId, int attempt, FailureCause cause, String why) {
-    StepHandle handle = running.get(new AttemptKey(stepVersionId, attempt));
-    if (handle != null) {
-      handle.stop(cause, why);
+    Running runningAttempt = running.get(new AttemptKey(stepVersionId, attempt));
+    if (runningAttempt != null) {
+      runningAttempt.handle().stop(cause, why);
     }
   }
 
   /**
-   * Stops each attempt this node runs whose step the store no longer shows RUNNING at that attempt:
-   * cancelled or reset through another server. One read of a step's progress per running attempt,
-   * at most the parallel limit.
+   * Stops each attempt this node runs of run {@code runId} whose step the store no longer shows
+   * RUNNING at that attempt: cancelled or reset through another server. One read of a step's
+   * progress per such attempt.
    */
-  public void stopSuperseded(String why) {
+  public void stopSuperseded(String runId, String why) {
+    running.forEach(
+        (key, attempt) -> {
+          if (attempt.runId().equals(runId)) {
+            stopIfSuperseded(key, why);
+          }
+        });
+  }
+
+  /** As {@link #stopSuperseded(String, String)} for the attempts of one step. */
+  public void stopSupersededStep(String stepVersionId, String why) {
     for (AttemptKey key : running.keySet()) {
-      var progress = runs.findStepProgress(key.stepVersionId());
-      boolean current =
-          progress.isPresent()
-              && progress.get().status() == StepStatus.RUNNING
-              && progress.get().attempt() == key.attempt();
-      if (!current) {
-        stopAttempt(key.stepVersionId(), key.attempt(), FailureCause.WORKER_LOST, why);
+      if (key.stepVersionId().equals(stepVersionId)) {
+        stopIfSuperseded(key, why);
       }
+    }
+  }
+
+  /** As {@link #stopSuperseded(String, String)} for every run: the sweep's safety net. */
+  public void stopSuperseded(String why) {
+    running.keySet().forEach(key -> stopIfSuperseded(key, why));
+  }
+
+  private void stopIfSuperseded(AttemptKey key, String why) {
+    var progress = runs.findStepProgress(key.stepVersionId());
+    boolean current =
+        progress.isPresent()
+            && progress.get().status() == StepStatus.RUNNING
+            && progress.get().attempt() == key.attempt();
+    if (!current) {
+      stopAttempt(key.stepVersionId(), key.attempt(), FailureCause.WORKER_LOST, why);
     }
   }
 
@@ -383,25 +418,50 @@ public final class StepLauncher {
   }
 
   /**
-   * Stops every attempt this node runs and puts each step back to PENDING, so that the next server
-   * start runs it again from the beginning. Used on a clean shutdown.
+   * Stops claiming steps and waits up to {@code grace} for the attempts this node runs to end on
+   * their own, so that a server told to stop lets its steps finish. Returns how many still run.
+   */
+  public int drain(Duration grace) throws InterruptedException {
+    draining = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return running.size();
+  }
+
+  /**
+   * Stops every attempt this node runs and hands each step back: PENDING again, without using a
+   * retry, announced so that any server may run it now. An attempt another server took over
+   * meanwhile is left to it; what the stopped processes report afterwards is fenced off.
+   */
+  public void handBackAll(String why) {
+    for (var entry : running.entrySet()) {
+      AttemptKey key = entry.getKey();
+      String runId = entry.getValue().runId();
+      try {
+        if (runs.requeueStep(
+            key.stepVersionId(),
+            key.attempt(),
+            "%s while attempt %d was running".formatted(why, key.attempt()),
+            clock.instant())) {
+          stepChanged.changed(runId, key.stepVersionId(), null);
+        }
+      } catch (RuntimeException e) { // another server, or the next start, puts it back all the same
+        log.warn("Could not hand back step version {}: {}", key.stepVersionId(), e.toString());
+      }
+      entry.getValue().handle().stop(FailureCause.WORKER_LOST, why);
+    }
+  }
+
+  /**
+   * Hands every attempt this node runs back, for the next server start or another server to run
+   * again from the beginning, and records nothing more. Used on a clean shutdown.
    */
   public void shutdown() {
     shuttingDown = true;
+    draining = true;
     storeRetry.stop();
-    for (var entry : running.entrySet()) {
-      AttemptKey key = entry.getKey();
-      try {
-        runs.requeueStep(
-            key.stepVersionId(),
-            key.attempt(),
-            "the server shut down while attempt " + key.attempt() + " was running",
-            clock.instant());
-      } catch (RuntimeException e) { // the next start puts it back to PENDING all the same
-        log.warn(
-            "Could not requeue step version {} at shutdown: {}", key.stepVersionId(), e.toString());
-      }
-      entry.getValue().stop(FailureCause.WORKER_LOST, "the server shut down");
-    }
+    handBackAll("the server shut down");
   }
 }

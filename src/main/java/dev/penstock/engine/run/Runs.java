@@ -132,7 +132,7 @@ public final class Runs {
             stepVersions,
             pipeline.isolation());
     runs.createVersion(version);
-    scheduler.wake(versionId);
+    scheduler.accepted(versionId);
     return version;
   }
 }

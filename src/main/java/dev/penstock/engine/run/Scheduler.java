@@ -5,7 +5,9 @@ import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.StepProgress;
+import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.RunEvents;
 import dev.penstock.store.RunStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -30,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * virtual threads; a run is planned by one thread at a time. Each action is its own guarded write,
  * and a write that changes nothing means someone got there first: the next wakeup plans from fresh
  * state. What waits (steps short of a slot, runs over their pipeline's maxConcurrentRuns) shows in
- * its {@link Backlog}. Thread-safe.
+ * its {@link Backlog}. On a database several servers share, every server plans every run it hears
+ * of: what this one changes that can start or end work elsewhere (a run accepted or ended, a step
+ * ended, skipped or requeued) goes out as {@link RunEvents}, and what others announce comes in
+ * through {@link #heard}; whoever claims a ready step first runs it. Thread-safe.
  */
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -44,6 +49,7 @@ public final class Scheduler {
   private final InstantSource clock;
   private final RunCache cache;
   private final RunWaits waits;
+  private final RunEvents events;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock[] runLocks = new ReentrantLock[64];
@@ -58,10 +64,12 @@ public final class Scheduler {
       RunStore runs,
       StepLauncher launcher,
       RunWaits waits,
+      RunEvents events,
       InstantSource clock,
       MeterRegistry registry) {
     this.runs = runs;
     this.waits = waits;
+    this.events = events;
     this.launcher = launcher;
     this.slots = launcher.slots();
     this.clock = clock;
@@ -70,7 +78,7 @@ public final class Scheduler {
     }
     this.cache = new RunCache(runs);
     launcher.onStepEnded(this::wake);
-    launcher.onStepChanged(this::stepChanged, this::refresh);
+    launcher.onStepChanged(this::stepChangedHere, this::stepChanged);
     this.backlog = new Backlog(registry);
   }
 
@@ -106,6 +114,38 @@ public final class Scheduler {
   public void stepChanged(String runId, String stepVersionId, StepProgress progress) {
     cache.stepChanged(runId, stepVersionId, progress);
     wake(runId);
+  }
+
+  /**
+   * This server's launcher changed a step: plan the run, and tell the other servers unless the
+   * change was a claim, which starts or ends nothing there.
+   */
+  public void stepChangedHere(String runId, String stepVersionId, StepProgress progress) {
+    stepChanged(runId, stepVersionId, progress);
+    if (progress == null || progress.status() != StepStatus.RUNNING) {
+      events.announceStep(runId, stepVersionId);
+    }
+  }
+
+  /** A run was accepted here: plan it, and let every server know it may run its steps. */
+  public void accepted(String runId) {
+    wake(runId);
+    events.announce(runId);
+  }
+
+  /**
+   * Another server announced a change: stop what this one runs that the change superseded (a
+   * cancel, a reset, a step taken over), then plan the run from what changed.
+   */
+  public void heard(RunEvents.Change change) {
+    String why = "the run was changed through another server";
+    if (change.wholeRun()) {
+      launcher.stopSuperseded(change.pipelineVersionId(), why);
+      refresh(change.pipelineVersionId());
+    } else {
+      launcher.stopSupersededStep(change.stepVersionId(), why);
+      stepChanged(change.pipelineVersionId(), change.stepVersionId(), null);
+    }
   }
 
   /**
@@ -190,6 +230,10 @@ public final class Scheduler {
     // the pipeline wakes the oldest one waiting.
     if (run.version().status() == RunStatus.PENDING) {
       if (!runs.admitVersion(runId, clock.instant())) {
+        if (runs.versionStatus(runId).orElse(RunStatus.PENDING) != RunStatus.PENDING) {
+          refresh(runId); // admitted or ended by another server: plan what it is now
+          return;
+        }
         backlog.queued(runId);
         return;
       }
@@ -203,7 +247,9 @@ public final class Scheduler {
     PipelineVersion version = run.version();
     Plan plan = run.state().plan(clock.instant(), slots.limit());
     for (Plan.Skip skip : plan.skip()) {
-      runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant());
+      if (runs.skipStep(skip.stepVersionId(), skip.reason(), clock.instant())) {
+        events.announceStep(runId, skip.stepVersionId());
+      }
       cache.stepChanged(runId, skip.stepVersionId(), null);
     }
     if (plan.finish().isPresent()) {
@@ -211,6 +257,7 @@ public final class Scheduler {
       ended(runId);
       if (runs.finishVersion(runId, finish.status(), finish.error(), clock.instant())) {
         log.info("Run {} finished {}", runId, finish.status());
+        events.announce(runId);
         runs.queuedVersionIds(version.pipelineId()).stream().findFirst().ifPresent(this::wake);
       }
       waits.ended(runId);
@@ -220,6 +267,10 @@ public final class Scheduler {
     plan.wakeAt().ifPresent(at -> wakeLater(runId, at));
     if (plan.start().isEmpty()) {
       wakeIfAny(slots.leave(runId));
+    }
+    if (!plan.start().isEmpty() && !launcher.claiming()) {
+      backlog.waiting(runId, plan.ready()); // draining, or cut off from the store: others run them
+      return;
     }
     int started = 0;
     try {

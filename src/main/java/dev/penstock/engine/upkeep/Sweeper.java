@@ -1,5 +1,6 @@
 package dev.penstock.engine.upkeep;
 
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.run.Scheduler;
 import dev.penstock.model.StepVersion;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this node's heartbeat fresh, puts back to PENDING the steps of nodes that stopped
  * heartbeating and the steps this node holds but no longer runs, so no run stays RUNNING forever.
- * It is a safety net: events drive the runs, and the sweeper's periodic wake of every open run only
- * matters when an event was lost. Thread-safe.
+ * Where servers share the database it looks for dead ones at every heartbeat, and each heartbeat
+ * that reaches the store renews this node's {@link Lease}: when it lapses, this node hands its
+ * steps back before the others may declare it dead. The sweep is a safety net: events drive the
+ * runs, and its periodic wake of every open run only matters when an event was lost. Thread-safe.
  */
 public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
@@ -27,26 +30,50 @@ public final class Sweeper {
    * How often to heartbeat and sweep, and how many heartbeats a node may miss before it is dead.
    */
   public record Settings(
-      String nodeId, Duration heartbeatInterval, int missedLimit, Duration sweepInterval) {}
+      String nodeId, Duration heartbeatInterval, int missedLimit, Duration sweepInterval) {
+    /** How long this node may go without a heartbeat reaching the store before it is dead. */
+    public Duration deadAfter() {
+      return heartbeatInterval.multipliedBy(missedLimit);
+    }
+
+    /**
+     * How long this node runs steps without a heartbeat reaching the store: one interval short of
+     * {@link #deadAfter}, to stop them in.
+     */
+    public Duration leaseTerm() {
+      return heartbeatInterval.multipliedBy(Math.max(1, missedLimit - 1));
+    }
+  }
 
   private final RunStore runs;
   private final Scheduler scheduler;
   private final StepLauncher launcher;
   private final InstantSource clock;
   private final Settings settings;
+  private final Lease lease;
+  private final boolean sharedStore;
   private ScheduledExecutorService timer;
+  private boolean lapsed; // only the timer's thread reads and writes it
 
+  /**
+   * {@code lease} is renewed by this sweeper's heartbeats; with {@code sharedStore} other servers
+   * use the database too, and dead ones are looked for at every heartbeat.
+   */
   public Sweeper(
       RunStore runs,
       Scheduler scheduler,
       StepLauncher launcher,
       InstantSource clock,
-      Settings settings) {
+      Settings settings,
+      Lease lease,
+      boolean sharedStore) {
     this.runs = runs;
     this.scheduler = scheduler;
     this.launcher = launcher;
     this.clock = clock;
     this.settings = settings;
+    this.lease = lease;
+    this.sharedStore = sharedStore;
   }
 
   /**
@@ -55,19 +82,22 @@ public final class Sweeper {
    * to a server that died and is put back at once, without waiting for its heartbeat to go stale.
    */
   public void recoverAtStartup(boolean exclusiveStore) {
+    long started = System.nanoTime();
     Instant now = clock.instant();
     runs.heartbeatNode(settings.nodeId(), now);
+    lease.renewed(started);
     requeueDead(exclusiveStore ? now : staleBefore(now), "the server was restarted");
     runs.openVersionIds().forEach(scheduler::wake);
   }
 
   public synchronized void start() {
+    // Two threads: a long sweep must not hold up the heartbeats that keep the lease.
     timer =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("sweeper").factory());
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().daemon().name("sweeper-", 0).factory());
     long heartbeatMillis = settings.heartbeatInterval().toMillis();
     timer.scheduleWithFixedDelay(
-        this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        this::heartbeatSafely, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     long sweepMillis = settings.sweepInterval().toMillis();
     timer.scheduleWithFixedDelay(
         this::sweepSafely, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -106,11 +136,46 @@ public final class Sweeper {
     }
   }
 
-  private void heartbeat() {
+  /**
+   * One heartbeat: renews the lease if it reaches the store, hands this node's steps back if the
+   * lease lapsed (a store out of reach, or this process frozen), and on a shared database puts back
+   * the steps of the nodes that went silent.
+   */
+  void heartbeat() {
+    long started = System.nanoTime();
+    if (!lease.held() && !lapsed) {
+      lapsed = true;
+      log.warn(
+          "No heartbeat of node {} reached the database for {} s: handing its steps back",
+          settings.nodeId(),
+          settings.leaseTerm().toSeconds());
+      launcher.handBackAll(
+          "server %s could not reach the database for %d s"
+              .formatted(settings.nodeId(), settings.leaseTerm().toSeconds()));
+    }
     try {
       runs.heartbeatNode(settings.nodeId(), clock.instant());
+      lease.renewed(started);
     } catch (RuntimeException e) {
-      log.warn("Heartbeat of node {} failed", settings.nodeId(), e);
+      log.warn("Heartbeat of node {} failed: {}", settings.nodeId(), e.toString());
+      return;
+    }
+    if (lapsed) {
+      lapsed = false;
+      log.info("Node {} reaches the database again and runs steps again", settings.nodeId());
+      recoverOrphans();
+      runs.openVersionIds().forEach(scheduler::refresh);
+    }
+    if (sharedStore) {
+      requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
+    }
+  }
+
+  private void heartbeatSafely() {
+    try {
+      heartbeat();
+    } catch (RuntimeException e) {
+      log.warn("Heartbeat failed", e);
     }
   }
 
@@ -123,7 +188,7 @@ public final class Sweeper {
   }
 
   private Instant staleBefore(Instant now) {
-    return now.minus(settings.heartbeatInterval().multipliedBy(settings.missedLimit()));
+    return now.minus(settings.deadAfter());
   }
 
   private void requeueDead(Instant staleBefore, String why) {
@@ -142,7 +207,7 @@ public final class Sweeper {
             step.attempt(),
             step.pipelineVersionId(),
             reason);
-        scheduler.refresh(step.pipelineVersionId());
+        scheduler.stepChangedHere(step.pipelineVersionId(), step.id(), null);
       }
     }
   }

@@ -28,10 +28,13 @@ final class JdbcStepClaims {
              bound_inputs = :boundInputs, started_at = :now, updated_at = :now,
              completed_at = NULL, error = NULL, output_errors = NULL, output_values = NULL,
              failure_cause = NULL, not_before = NULL
-       WHERE id = :id AND status = 'PENDING' AND attempt = :attempt
+       WHERE id = :id AND status = 'PENDING' AND attempt = :attempt%s
       RETURNING pipeline_version, %s
-      """
-          .formatted(RunRows.PROGRESS_COLUMNS);
+      """;
+  // Where servers share the database, one that finds another claiming the step moves on at once
+  // instead of waiting for that claim to commit only to find the step taken.
+  private static final String SKIP_IF_LOCKED =
+      "\n   AND id IN (SELECT id FROM step_version WHERE id = :id FOR UPDATE SKIP LOCKED)";
   private static final String START_VERSION =
       """
       UPDATE pipeline_version SET status = 'RUNNING', started_at = :now, updated_at = :now
@@ -71,9 +74,14 @@ final class JdbcStepClaims {
       """;
 
   private final Database database;
+  private final String claim;
 
   JdbcStepClaims(Database database) {
     this.database = database;
+    this.claim =
+        CLAIM.formatted(
+            database.dialect().supportsSkipLocked() ? SKIP_IF_LOCKED : "",
+            RunRows.PROGRESS_COLUMNS);
   }
 
   Optional<StepProgress> claim(
@@ -86,7 +94,7 @@ final class JdbcStepClaims {
         handle -> {
           Optional<Changed> changed =
               handle
-                  .createQuery(CLAIM)
+                  .createQuery(claim)
                   .bind("id", stepVersionId)
                   .bind("attempt", expectedAttempt)
                   .bind("nodeId", nodeId)

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
@@ -60,7 +61,9 @@ class EngineFaultTest {
             engine.scheduler(),
             engine.launcher(),
             now::get,
-            new Sweeper.Settings("node-a", Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
+            new Sweeper.Settings("node-a", Duration.ofSeconds(5), 3, Duration.ofSeconds(30)),
+            Lease.forever(),
+            false);
     sweeper.recoverAtStartup(false);
     engine.scheduler().start();
   }

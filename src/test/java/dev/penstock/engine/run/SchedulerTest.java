@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.definition.Definitions;
 import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.engine.upkeep.Sweeper;
@@ -62,7 +63,9 @@ class SchedulerTest {
         scheduler,
         engine.launcher(),
         clock,
-        new Sweeper.Settings(nodeId, Duration.ofSeconds(5), 3, Duration.ofSeconds(30)));
+        new Sweeper.Settings(nodeId, Duration.ofSeconds(5), 3, Duration.ofSeconds(30)),
+        Lease.forever(),
+        false);
   }
 
   @AfterEach

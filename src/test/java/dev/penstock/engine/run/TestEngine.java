@@ -9,6 +9,7 @@ import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.VariableType;
+import dev.penstock.store.RunEvents;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.files.LocalArtifactFiles;
 import dev.penstock.store.jdbc.JdbcStores;
@@ -63,7 +64,8 @@ public record TestEngine(
             clock,
             new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit),
             registry);
-    var scheduler = new Scheduler(runStore, launcher, new RunWaits(runStore), clock, registry);
+    var scheduler =
+        new Scheduler(runStore, launcher, new RunWaits(runStore), RunEvents.NONE, clock, registry);
     return new TestEngine(
         stores,
         launcher,
