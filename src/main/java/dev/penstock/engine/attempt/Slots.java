@@ -53,6 +53,20 @@ public final class Slots {
     return head != null && used < limit && !head.equals(runId) ? head : null;
   }
 
+  /**
+   * Queues the run, as a run short of a slot would be, when every slot is taken: there is nothing
+   * to plan it for until one frees, and then it is woken in its turn. False when slots are free.
+   */
+  public synchronized boolean queueIfFull(String runId) {
+    if (used < limit) {
+      return false;
+    }
+    if (!waiting.contains(runId)) {
+      waiting.addLast(runId);
+    }
+    return true;
+  }
+
   /** Frees slots; returns the run at the head of the queue to wake, or null. */
   synchronized String release(int weight) {
     used -= weight;

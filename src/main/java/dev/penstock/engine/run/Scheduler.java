@@ -144,7 +144,12 @@ public final class Scheduler {
       refresh(change.pipelineVersionId());
     } else {
       launcher.stopSupersededStep(change.stepVersionId(), why);
-      stepChanged(change.pipelineVersionId(), change.stepVersionId(), null);
+      cache.stepChanged(change.pipelineVersionId(), change.stepVersionId(), null);
+      // A server whose slots are all taken could start nothing: it plans the run when one frees,
+      // and leaves the step to the servers that have room now.
+      if (!slots.queueIfFull(change.pipelineVersionId())) {
+        wake(change.pipelineVersionId());
+      }
     }
   }
 
