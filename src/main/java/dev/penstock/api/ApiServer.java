@@ -94,7 +94,22 @@ public final class ApiServer {
       OpsRoutes operations,
       Consumer<JavalinConfig> pages,
       Consumer<Context> pageNotFound) {
-    this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs());
+    this(services, limits, version, operations, pages, pageNotFound, true);
+  }
+
+  /**
+   * As above; unless {@code servesUsers}, the API answers only the steps this server runs (their
+   * run keys) and the operators' routes: a server with the worker role alone.
+   */
+  public ApiServer(
+      Services services,
+      Limits limits,
+      String version,
+      OpsRoutes operations,
+      Consumer<JavalinConfig> pages,
+      Consumer<Context> pageNotFound,
+      boolean servesUsers) {
+    this.auth = new Auth(services.apiKeys(), services.runKeys(), services.runs(), servesUsers);
     this.limits = limits;
     this.reader = new ParamReader(limits);
     this.envelope = new Envelope(limits.maxBodyBytes());

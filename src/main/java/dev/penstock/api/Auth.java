@@ -12,7 +12,8 @@ import java.util.Objects;
  * Who calls (the {@code apiKey} header) and what they may do. A stored key is ADMIN or READ_ONLY; a
  * run's key (the one its steps get in ABACUS_API_KEY) lives while its run is open and reaches only
  * that run: its version, step versions and logs, and the SDK's handshake. A missing or wrong key
- * reveals nothing else. Thread-safe.
+ * reveals nothing else. A server that does not serve users (the worker role alone) answers only its
+ * runs' keys. Thread-safe.
  */
 final class Auth {
   /** The caller of one request: a stored key (by id and scope), or the key of run {@code runId}. */
@@ -25,16 +26,38 @@ final class Auth {
 
   private final ApiKeys apiKeys;
   private final RunKeys runKeys;
+  private final boolean servesUsers;
   private final RunStore runs;
 
-  Auth(ApiKeys apiKeys, RunKeys runKeys, RunStore runs) {
+  Auth(ApiKeys apiKeys, RunKeys runKeys, RunStore runs, boolean servesUsers) {
     this.apiKeys = apiKeys;
     this.runKeys = runKeys;
     this.runs = runs;
+    this.servesUsers = servesUsers;
   }
 
   /** The caller the header names; PermissionDenied when it names none. */
   Caller authenticate(String apiKey) {
+    Caller caller = identify(apiKey);
+    if (caller.runId() == null && !servesUsers) {
+      throw new PermissionDeniedException(
+          "This server only runs steps (--roles worker): send requests to a server with the api"
+              + " role");
+    }
+    return caller;
+  }
+
+  /**
+   * Throws PermissionDenied unless the header holds a stored key, of any scope (not a run's): for
+   * the operators' routes, which every server serves.
+   */
+  void checkStoredKey(String apiKey) {
+    if (identify(apiKey).runId() != null) {
+      throw new PermissionDeniedException("A run's API key reaches only its own run");
+    }
+  }
+
+  private Caller identify(String apiKey) {
     if (apiKey == null || apiKey.isBlank()) {
       throw new PermissionDeniedException();
     }
@@ -48,13 +71,6 @@ final class Auth {
     }
     ApiKey key = apiKeys.authenticate(apiKey).orElseThrow(PermissionDeniedException::new);
     return new Caller(key.id(), key.scope(), null);
-  }
-
-  /** Throws PermissionDenied unless the header holds a stored key, of any scope (not a run's). */
-  void checkStoredKey(String apiKey) {
-    if (authenticate(apiKey).runId() != null) {
-      throw new PermissionDeniedException("A run's API key reaches only its own run");
-    }
   }
 
   /** Throws PermissionDenied unless {@code caller} may call {@code method} with {@code params}. */

@@ -76,7 +76,7 @@ public enum ConfigKey {
   DRAIN_GRACE(
       "drain-grace",
       "10s",
-      "on SIGTERM, how long running steps may finish before they are handed back to run again"),
+      "on SIGTERM, how long running steps may finish before they are handed back (0s: at once)"),
   RETENTION_KEEP_LAST(
       "retention-keep-last", "20", "finished runs kept per pipeline, however old (0: none)"),
   RETENTION_MAX_AGE(
@@ -116,6 +116,11 @@ public enum ConfigKey {
       "",
       "an admin API key (16+ characters) added at start unless it exists; empty: one is generated at"
           + " first start"),
+  ROLES(
+      "roles",
+      "api,worker",
+      "what this server does: api (serve the API and web UI), worker (run steps), or both; one"
+          + " alone needs a PostgreSQL database other servers share"),
   METRICS_REQUIRE_KEY(
       "metrics-require-key",
       "false",

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -105,7 +107,7 @@ public final class ConfigLoader {
         integer(ConfigKey.HEARTBEAT_MISSED_LIMIT, 1, 1000),
         duration(ConfigKey.SWEEP_INTERVAL),
         duration(ConfigKey.KILL_GRACE),
-        duration(ConfigKey.DRAIN_GRACE),
+        duration(ConfigKey.DRAIN_GRACE, 0),
         integer(ConfigKey.RETENTION_KEEP_LAST, 0, 1_000_000),
         duration(ConfigKey.RETENTION_MAX_AGE),
         duration(ConfigKey.RETENTION_INTERVAL),
@@ -131,7 +133,8 @@ public final class ConfigLoader {
         size(ConfigKey.STEP_DISK_BUDGET),
         requirements(ConfigKey.STEP_REQUIREMENTS),
         configFile,
-        bool(ConfigKey.METRICS_REQUIRE_KEY));
+        bool(ConfigKey.METRICS_REQUIRE_KEY),
+        roles());
   }
 
   /** An s3:// location, or null for the data directory. */
@@ -182,6 +185,24 @@ public final class ConfigLoader {
                   ApiKeys.MIN_CHOSEN_KEY_LENGTH));
     }
     return value;
+  }
+
+  /** The roles named, each at most once; one alone only on a database servers share. */
+  private Set<ServerRole> roles() {
+    var roles = EnumSet.noneOf(ServerRole.class);
+    for (String name : text(ConfigKey.ROLES).split(",")) {
+      roles.add(
+          ServerRole.named(name)
+              .orElseThrow(() -> bad(ConfigKey.ROLES, "expected api, worker or api,worker")));
+    }
+    String url = optional(ConfigKey.DB_URL);
+    if (roles.size() == 1 && (url == null || url.startsWith("jdbc:sqlite:"))) {
+      throw bad(
+          ConfigKey.ROLES,
+          "a server with one role needs others beside it on a shared PostgreSQL database"
+              + " (--db-url jdbc:postgresql://...); alone on SQLite it must have both");
+    }
+    return Set.copyOf(roles);
   }
 
   private List<String> requirements(ConfigKey key) {
@@ -278,9 +299,18 @@ public final class ConfigLoader {
   }
 
   private Duration duration(ConfigKey key) {
+    return duration(key, 1);
+  }
+
+  /** A duration of at least {@code least} of its unit (0 lets it be none at all). */
+  private Duration duration(ConfigKey key, long least) {
     var matcher = DURATION.matcher(text(key));
-    if (!matcher.matches() || Long.parseLong(matcher.group(1)) < 1) {
-      throw bad(key, "expected a duration such as 10s (units: ms, s, m, h, d)");
+    if (!matcher.matches() || Long.parseLong(matcher.group(1)) < least) {
+      throw bad(
+          key,
+          least == 0
+              ? "expected a duration such as 10s or 0s (units: ms, s, m, h, d)"
+              : "expected a duration such as 10s (units: ms, s, m, h, d)");
     }
     long number = Long.parseLong(matcher.group(1));
     return switch (matcher.group(2).toLowerCase(Locale.ROOT)) {

@@ -5,6 +5,7 @@ import dev.penstock.model.Isolation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every setting of a server, built once by {@link ConfigLoader}. {@code databaseUrl} null means the
@@ -53,7 +54,8 @@ public record PenstockConfig(
     long stepDiskBudgetBytes,
     List<String> stepRequirements,
     Path configFile,
-    boolean metricsRequireKey) {
+    boolean metricsRequireKey,
+    Set<ServerRole> roles) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

@@ -134,6 +134,7 @@ public final class PenstockServer {
         new StepLauncher(
             stores.runs(),
             artifactFiles,
+            stores.logs(),
             executor,
             workspace,
             runKeys,
@@ -144,7 +145,8 @@ public final class PenstockServer {
                 config.parallelLimit(),
                 config.stepRequirements(),
                 new ValueLimits(config.inlineOutputBytes(), config.maxArtifactBytes()),
-                lease),
+                lease,
+                config.logCapBytes()),
             metrics.registry());
     var waits = new RunWaits(stores.runs());
     this.scheduler =
@@ -173,11 +175,12 @@ public final class PenstockServer {
             new RunControl(stores.runs(), stores.runEvents(), scheduler, launcher, clock),
             new Modules(stores.modules(), inspector, clock),
             stores.modules(),
-            new StepLogs(executor, workspace),
+            new StepLogs(executor, workspace, stores.logs()),
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits,
             new Artifacts(stores.runs(), artifactFiles));
+    boolean servesUsers = config.roles().contains(ServerRole.API);
     var webUi =
         new WebUi(
             new WebUi.Services(
@@ -201,8 +204,12 @@ public final class PenstockServer {
                 config.maxJsonDepth()),
             VERSION,
             operations(config),
-            webUi,
-            webUi::notFound);
+            servesUsers ? webUi : pages -> {},
+            servesUsers ? webUi::notFound : null,
+            servesUsers);
+    if (!config.roles().contains(ServerRole.WORKER)) {
+      launcher.stopClaiming(); // the api role alone: other servers run the steps
+    }
     try {
       api.start(config.host(), config.port());
     } catch (ListenException e) {

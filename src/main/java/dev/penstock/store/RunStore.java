@@ -202,4 +202,19 @@ public interface RunStore {
    * transaction. False (nothing deleted) when it is missing or not ended.
    */
   boolean deleteVersion(String pipelineVersionId);
+
+  /**
+   * The versions deleted (by retention or with their pipeline) since {@code since}, oldest first,
+   * for each server to delete the files it keeps of them.
+   */
+  List<String> deletedVersionIds(Instant since);
+
+  /** Forgets the versions deleted before {@code before}: every server has had time to read them. */
+  void forgetDeletedBefore(Instant before);
+
+  /**
+   * Runs {@code pass} unless another server on the database is running a retention pass now;
+   * returns whether it ran.
+   */
+  boolean retentionAlone(Runnable pass);
 }

@@ -96,6 +96,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void one_role_alone_needs_a_shared_database_and_a_drain_grace_may_be_none() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.ROLES, "api"), null, Map.of()))
+        .hasMessageContaining("roles=api (from --roles): a server with one role needs others");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigKey.ROLES, "cook"), null, Map.of()))
+        .hasMessage("roles=cook (from --roles): expected api, worker or api,worker");
+    var split =
+        ConfigLoader.load(
+            Map.of(
+                ConfigKey.ROLES,
+                "worker",
+                ConfigKey.DB_URL,
+                "jdbc:postgresql://db/penstock",
+                ConfigKey.DRAIN_GRACE,
+                "0s"),
+            null,
+            Map.of());
+    assertThat(split.roles()).containsExactly(ServerRole.WORKER);
+    assertThat(split.drainGrace()).isZero();
+    assertThat(ConfigLoader.load(Map.of(), null, Map.of()).roles())
+        .containsExactlyInAnyOrder(ServerRole.API, ServerRole.WORKER);
+  }
+
+  @Test
   void a_bad_value_names_key_value_and_source() {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of(), null, Map.of("PENSTOCK_HEARTBEAT_INTERVAL", "abc")))

@@ -3,10 +3,12 @@ package dev.penstock.e2e;
 import static dev.penstock.testing.AbacusClient.params;
 import static dev.penstock.testing.Steps.createPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.testing.AbacusClient;
+import dev.penstock.testing.ApiException;
 import dev.penstock.testing.EmbeddedPostgresServer;
 import dev.penstock.testing.ServerProcess;
 import dev.penstock.testing.SharedFolders;
@@ -41,6 +43,7 @@ class ClusterE2ETest {
       def nap(shared, seconds):
           # The pid the test sees: a step is PID 1 of a namespace of its own.
           pathlib.Path(shared, os.readlink("/proc/self")).write_text("")
+          print(f"napping {seconds} s", flush=True)
           time.sleep(seconds)
           return seconds
       """;
@@ -64,21 +67,26 @@ class ClusterE2ETest {
    * Three nodes on a new database, each running at most two steps at once, started side by side as
    * an operator would: the first to start migrates the database, the others wait for it.
    */
-  private void startCluster() throws Exception {
+  private void startCluster(String... args) throws Exception {
     database = EmbeddedPostgresServer.newDatabase();
     dataDirs.addAll(List.of(node0, node1, node2));
     var starting = new ArrayList<CompletableFuture<ServerProcess>>();
     for (int i = 0; i < 3; i++) {
       int index = i;
-      starting.add(CompletableFuture.supplyAsync(() -> startNode(index)));
+      starting.add(CompletableFuture.supplyAsync(() -> startNode(index, args)));
     }
     for (var node : starting) {
       nodes.add(node.get(2, TimeUnit.MINUTES));
     }
   }
 
-  private ServerProcess startNode(int index) {
-    return ServerProcess.start(dataDirs.get(index), "--db-url", database, "--drain-grace", "30s");
+  /** Node {@code index}, with {@code args} after the cluster's settings. */
+  private ServerProcess startNode(int index, String... args) {
+    var all =
+        new ArrayList<>(
+            List.of("--db-url", database, "--drain-grace", "30s", "--retention-interval", "1s"));
+    all.addAll(List.of(args));
+    return ServerProcess.start(dataDirs.get(index), all.toArray(String[]::new));
   }
 
   private String pipelineOfNaps(AbacusClient client, int steps, double seconds) {
@@ -95,6 +103,11 @@ class ClusterE2ETest {
     return pipelineId;
   }
 
+  /**
+   * Also: a step's log reads the same from every node, whichever ran it (those that did not read
+   * what it shipped to the database); and once the pipeline is deleted through one node, every node
+   * deletes the files it kept of its runs.
+   */
   @Test
   void runs_sent_to_one_node_are_run_by_all_three() throws Exception {
     startCluster();
@@ -112,6 +125,43 @@ class ClusterE2ETest {
     for (int i = 0; i < 3; i++) {
       assertThat(attemptsRunBy(i)).as("attempts node %d ran", i).isNotEmpty();
     }
+    JsonNode version = Steps.awaitFinished(client, first);
+    for (JsonNode step : version.path("stepVersions")) {
+      for (ServerProcess node : nodes) {
+        assertThat(Steps.logs(node.client(), step))
+            .as("the log of %s read through %s", step.path("stepName").asText(), node.url())
+            .contains("napping 1.0 s");
+      }
+    }
+
+    client.call("deletePipeline", params("pipelineId", pipelineId));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                dataDirs.stream()
+                    .flatMap(dir -> Stream.of(first, second).map(run -> dir.resolve("runs/" + run)))
+                    .noneMatch(Files::exists));
+  }
+
+  @Test
+  void a_node_with_the_api_role_alone_runs_no_step_and_one_with_the_worker_role_alone_serves_none()
+      throws Exception {
+    database = EmbeddedPostgresServer.newDatabase();
+    dataDirs.addAll(List.of(node0, node1, node2));
+    nodes.add(startNode(0, "--roles", "api"));
+    nodes.add(startNode(1, "--roles", "worker"));
+    AbacusClient client = nodes.get(0).client();
+    String pipelineId = pipelineOfNaps(client, 3, 0.1);
+
+    JsonNode version = Steps.awaitFinished(client, Steps.run(client, pipelineId, List.of()));
+
+    assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
+    assertThat(attemptsRunBy(0)).isEmpty();
+    assertThat(attemptsRunBy(1)).hasSize(3);
+    assertThatThrownBy(() -> nodes.get(1).client().call("listPipelines", params()))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("This server only runs steps (--roles worker)");
   }
 
   @Test

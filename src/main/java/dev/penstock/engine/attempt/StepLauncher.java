@@ -12,6 +12,7 @@ import dev.penstock.model.StepProgress;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.ArtifactFiles;
+import dev.penstock.store.LogStore;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.RunningAttempt;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,8 @@ public final class StepLauncher {
   /**
    * What the launcher needs to know of the server it runs in; {@code stepRequirements} are pip
    * requirements every step gets besides its own (the SDK, say); it claims steps only while the
-   * server holds its {@code lease}.
+   * server holds its {@code lease}; of a log shipped to the database, the last {@code logCapBytes}
+   * stay.
    */
   public record Settings(
       String nodeId,
@@ -50,13 +52,21 @@ public final class StepLauncher {
       int parallelLimit,
       List<String> stepRequirements,
       ValueLimits valueLimits,
-      Lease lease) {
+      Lease lease,
+      long logCapBytes) {
     public Settings {
       stepRequirements = List.copyOf(stepRequirements);
     }
 
     public Settings(String nodeId, Supplier<String> serverUrl, int parallelLimit) {
-      this(nodeId, serverUrl, parallelLimit, List.of(), ValueLimits.DEFAULT, Lease.forever());
+      this(
+          nodeId,
+          serverUrl,
+          parallelLimit,
+          List.of(),
+          ValueLimits.DEFAULT,
+          Lease.forever(),
+          Long.MAX_VALUE);
     }
   }
 
@@ -80,6 +90,7 @@ public final class StepLauncher {
   private final AttemptSetup setup;
   private final InputBinder inputBinder = new InputBinder();
   private final StepMeters meters;
+  private final LogShipper logShipper;
   private final Map<AttemptKey, Running> running = new ConcurrentHashMap<>();
   private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
@@ -91,6 +102,7 @@ public final class StepLauncher {
   public StepLauncher(
       RunStore runs,
       ArtifactFiles artifactFiles,
+      LogStore shippedLogs,
       StepExecutor executor,
       Workspace workspace,
       RunKeys runKeys,
@@ -103,6 +115,7 @@ public final class StepLauncher {
     this.settings = settings;
     this.slots = new Slots(settings.parallelLimit());
     this.meters = new StepMeters(registry, slots);
+    this.logShipper = new LogShipper(shippedLogs, executor, workspace, settings.logCapBytes());
     this.setup =
         new AttemptSetup(
             runs,
@@ -282,6 +295,7 @@ public final class StepLauncher {
       return;
     }
     running.put(key, new Running(version.id(), handle));
+    logShipper.started(version.id(), step.id(), attempt);
     handle.started().thenAccept(startedNanos -> meters.started(claim.readyNanos(), startedNanos));
     handle
         .outcome()
@@ -303,6 +317,7 @@ public final class StepLauncher {
     long endedNanos = System.nanoTime();
     try {
       running.remove(key);
+      logShipper.ended(step.id(), attempt); // before the outcome: a finished run has its logs
       if (!shuttingDown) {
         recorder.outcome(step, attempt, outcome, () -> tracked.remove(key));
       }
@@ -417,12 +432,17 @@ public final class StepLauncher {
     return running.size();
   }
 
+  /** Makes this server start no more steps, for good: it drains, or serves the API alone. */
+  public void stopClaiming() {
+    draining = true;
+  }
+
   /**
    * Stops claiming steps and waits up to {@code grace} for the attempts this node runs to end on
    * their own, so that a server told to stop lets its steps finish. Returns how many still run.
    */
   public int drain(Duration grace) throws InterruptedException {
-    draining = true;
+    stopClaiming();
     long deadline = System.nanoTime() + grace.toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);
@@ -463,5 +483,6 @@ public final class StepLauncher {
     draining = true;
     storeRetry.stop();
     handBackAll("the server shut down");
+    logShipper.close();
   }
 }

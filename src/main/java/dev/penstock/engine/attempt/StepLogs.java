@@ -3,23 +3,37 @@ package dev.penstock.engine.attempt;
 import dev.penstock.executor.StepExecutor;
 import dev.penstock.model.LogChunk;
 import dev.penstock.model.StepVersion;
+import dev.penstock.store.LogStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** Reads a step version's logs: whole, or a range of one attempt's. Thread-safe. */
+/**
+ * Reads a step version's logs: whole, or a range of one attempt's. An attempt this server ran is
+ * read from its data directory; one another server ran, from what that server shipped to the
+ * database they share. Thread-safe.
+ */
 public final class StepLogs {
   private final StepExecutor executor;
   private final Workspace workspace;
+  private final LogStore shipped;
+  private final ShippedLogs shippedLogs;
 
-  public StepLogs(StepExecutor executor, Workspace workspace) {
+  public StepLogs(StepExecutor executor, Workspace workspace, LogStore shipped) {
     this.executor = executor;
     this.workspace = workspace;
+    this.shipped = shipped;
+    this.shippedLogs = new ShippedLogs(shipped);
   }
 
   /** Every attempt's log as kept, oldest attempt first. */
   public String of(StepVersion step) {
     var text = new StringBuilder();
     for (int attempt = 1; attempt <= step.attempt(); attempt++) {
+      Path file = workspace.logFile(step.pipelineVersionId(), step.id(), attempt);
       text.append(
-          executor.readLog(workspace.logFile(step.pipelineVersionId(), step.id(), attempt)));
+          ranElsewhere(file)
+              ? shippedLogs.read(step.id(), attempt, 0, Integer.MAX_VALUE).text()
+              : executor.readLog(file));
     }
     return text.toString();
   }
@@ -34,8 +48,15 @@ public final class StepLogs {
     if (attempt < 1 || attempt > step.attempt()) {
       return LogChunk.EMPTY;
     }
-    return executor.readLog(
-        workspace.logFile(step.pipelineVersionId(), step.id(), attempt), from, maxBytes);
+    Path file = workspace.logFile(step.pipelineVersionId(), step.id(), attempt);
+    return ranElsewhere(file)
+        ? shippedLogs.read(step.id(), attempt, from, maxBytes)
+        : executor.readLog(file, from, maxBytes);
+  }
+
+  /** Whether another server ran the attempt: its log is not in this server's data directory. */
+  private boolean ranElsewhere(Path logFile) {
+    return shipped.enabled() && !Files.exists(logFile);
   }
 
   /**

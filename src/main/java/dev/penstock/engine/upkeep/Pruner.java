@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.concurrent.Executors;
@@ -19,11 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Retention: deletes finished runs that are both older than the maximum age and not among the last
  * runs kept per pipeline, with their step versions, history, attempts and files, in small batches
- * so no transaction grows large. Never a run that is PENDING or RUNNING. Thread-safe.
+ * so no transaction grows large. Never a run that is PENDING or RUNNING. Where servers share the
+ * database, one at a time deletes runs, and each deletes the files it keeps of runs deleted by any
+ * (retention, or with their pipeline), which the store remembers for {@link #REMEMBER_DELETED}.
+ * Thread-safe.
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
   private static final int BATCH = 50;
+  static final Duration REMEMBER_DELETED = Duration.ofDays(7);
 
   /** Which runs to keep, and how often to look. */
   public record Settings(int keepLast, Duration maxAge, Duration interval) {}
@@ -62,8 +67,26 @@ public final class Pruner {
     }
   }
 
-  /** Deletes every run past retention now, a batch at a time; returns how many. */
+  /**
+   * Deletes every run past retention now, a batch at a time, unless another server is at it; then
+   * the files this server keeps of runs deleted anywhere. Returns how many runs it deleted.
+   */
   public int pruneOnce() {
+    int[] deleted = {0};
+    // Real time, not the clock: when a run was deleted is bookkeeping between servers.
+    Instant remembered = Instant.now().minus(REMEMBER_DELETED);
+    runs.retentionAlone(
+        () -> {
+          deleted[0] = pruneRuns();
+          runs.forgetDeletedBefore(remembered);
+        });
+    for (String versionId : runs.deletedVersionIds(remembered)) {
+      deleteFiles(workspace.runDir(versionId));
+    }
+    return deleted[0];
+  }
+
+  private int pruneRuns() {
     int deleted = 0;
     boolean stuck = false;
     while (true) {

@@ -46,6 +46,7 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final List<String> DELETE_PIPELINE =
       List.of(
           "DELETE FROM artifact WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
+          "DELETE FROM step_log WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM status_history WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_attempt WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
           "DELETE FROM step_version WHERE pipeline_version IN (" + VERSIONS_OF_PIPELINE + ")",
@@ -178,6 +179,11 @@ public final class JdbcPipelineStore implements PipelineStore {
                             + open
                             + "): cancel it with cancelPipelineVersion first");
                   });
+          handle
+              .createUpdate(JdbcRetention.REMEMBER_DELETED_OF_PIPELINE)
+              .bind("pipelineId", pipelineId)
+              .bind("now", System.currentTimeMillis())
+              .execute();
           for (String delete : DELETE_PIPELINE) {
             handle.createUpdate(delete).bind("pipelineId", pipelineId).execute();
           }

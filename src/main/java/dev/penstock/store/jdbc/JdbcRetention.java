@@ -25,10 +25,25 @@ final class JdbcRetention {
   private static final List<String> DELETE_CHILDREN =
       List.of(
           ArtifactRows.DELETE_OF_VERSION,
+          JdbcLogStore.DELETE_OF_VERSION,
           "DELETE FROM status_history WHERE pipeline_version = :id",
           "DELETE FROM step_attempt WHERE pipeline_version = :id",
           "DELETE FROM step_version WHERE pipeline_version = :id");
   private static final String DELETE_VERSION = "DELETE FROM pipeline_version WHERE id = :id";
+  private static final String REMEMBER_DELETED =
+      "INSERT INTO deleted_run (id, deleted_at) VALUES (:id, :now) ON CONFLICT DO NOTHING";
+  // Every run of a pipeline about to be deleted; a WHERE clause, as SQLite's parser needs here.
+  static final String REMEMBER_DELETED_OF_PIPELINE =
+      """
+      INSERT INTO deleted_run (id, deleted_at)
+      SELECT id, :now FROM pipeline_version WHERE pipeline_id = :pipelineId
+      ON CONFLICT DO NOTHING
+      """;
+  private static final String DELETED_SINCE =
+      "SELECT id FROM deleted_run WHERE deleted_at >= :since ORDER BY deleted_at";
+  private static final String FORGET_DELETED = "DELETE FROM deleted_run WHERE deleted_at < :before";
+  // Any number: it names retention's lock among the advisory locks of the database.
+  private static final long RETENTION_LOCK = 0x70656e73746f636bL;
 
   private final Database database;
 
@@ -65,7 +80,59 @@ final class JdbcRetention {
           for (String delete : DELETE_CHILDREN) {
             handle.createUpdate(delete).bind("id", pipelineVersionId).execute();
           }
+          handle
+              .createUpdate(REMEMBER_DELETED)
+              .bind("id", pipelineVersionId)
+              .bind("now", System.currentTimeMillis())
+              .execute();
           return handle.createUpdate(DELETE_VERSION).bind("id", pipelineVersionId).execute() > 0;
+        });
+  }
+
+  List<String> deletedSince(Instant since) {
+    return database.withHandle(
+        handle ->
+            handle
+                .createQuery(DELETED_SINCE)
+                .bind("since", since.toEpochMilli())
+                .mapTo(String.class)
+                .list());
+  }
+
+  void forgetDeletedBefore(Instant before) {
+    database.inTransaction(
+        handle ->
+            handle.createUpdate(FORGET_DELETED).bind("before", before.toEpochMilli()).execute());
+  }
+
+  /**
+   * Runs {@code pass} unless another server is running a retention pass on the database; returns
+   * whether it ran. Where one server owns the database, it always does.
+   */
+  boolean alone(Runnable pass) {
+    if (database.dialect().exclusiveToOneServer()) {
+      pass.run();
+      return true;
+    }
+    // The lock lasts as long as this transaction, held open on a connection of its own while the
+    // pass deletes through others; a server that dies lets it go with its connection.
+    return database.withHandle(
+        handle -> {
+          handle.begin();
+          try {
+            boolean locked =
+                handle
+                    .createQuery("SELECT pg_try_advisory_xact_lock(:key)")
+                    .bind("key", RETENTION_LOCK)
+                    .mapTo(Boolean.class)
+                    .one();
+            if (locked) {
+              pass.run();
+            }
+            return locked;
+          } finally {
+            handle.rollback();
+          }
         });
   }
 }

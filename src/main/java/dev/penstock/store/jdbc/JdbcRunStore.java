@@ -392,4 +392,19 @@ public final class JdbcRunStore implements RunStore {
   public boolean deleteVersion(String pipelineVersionId) {
     return retention.delete(pipelineVersionId);
   }
+
+  @Override
+  public List<String> deletedVersionIds(Instant since) {
+    return retention.deletedSince(since);
+  }
+
+  @Override
+  public void forgetDeletedBefore(Instant before) {
+    retention.forgetDeletedBefore(before);
+  }
+
+  @Override
+  public boolean retentionAlone(Runnable pass) {
+    return retention.alone(pass);
+  }
 }

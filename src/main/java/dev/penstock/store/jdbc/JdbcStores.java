@@ -3,6 +3,7 @@ package dev.penstock.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.penstock.store.ApiKeyStore;
+import dev.penstock.store.LogStore;
 import dev.penstock.store.ModuleStore;
 import dev.penstock.store.PipelineStore;
 import dev.penstock.store.RunEvents;
@@ -29,6 +30,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcStatusCounts statusCounts;
   private final JdbcRunOverview overview;
   private final RunEvents runEvents;
+  private final LogStore logs;
 
   private JdbcStores(
       Dialect dialect,
@@ -44,6 +46,7 @@ public final class JdbcStores implements AutoCloseable {
         dialect.exclusiveToOneServer()
             ? RunEvents.NONE
             : new PostgresRunEvents(database, url, user, password);
+    this.logs = dialect.exclusiveToOneServer() ? LogStore.NONE : new JdbcLogStore(database);
     this.pipelines = new JdbcPipelineStore(database);
     this.runs = new JdbcRunStore(database);
     this.apiKeys = new JdbcApiKeyStore(database);
@@ -120,6 +123,11 @@ public final class JdbcStores implements AutoCloseable {
   /** Changes to runs announced to every server on this database (none to tell for SQLite). */
   public RunEvents runEvents() {
     return runEvents;
+  }
+
+  /** Step logs shipped to the database (none for SQLite: its one server has them all). */
+  public LogStore logs() {
+    return logs;
   }
 
   /** Stops listening for run events and closes the connection pool; the stores fail after this. */

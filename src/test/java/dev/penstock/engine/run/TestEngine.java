@@ -9,6 +9,7 @@ import dev.penstock.executor.PythonInspector;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.OutputMapping;
 import dev.penstock.model.VariableType;
+import dev.penstock.store.LogStore;
 import dev.penstock.store.RunEvents;
 import dev.penstock.store.RunStore;
 import dev.penstock.store.files.LocalArtifactFiles;
@@ -58,6 +59,7 @@ public record TestEngine(
         new StepLauncher(
             runStore,
             new LocalArtifactFiles(new Workspace(dataDir)::runDir),
+            LogStore.NONE,
             executor,
             new Workspace(dataDir),
             new RunKeys(new byte[32]),

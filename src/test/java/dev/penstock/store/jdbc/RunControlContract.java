@@ -16,6 +16,7 @@ import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunningAttempt;
 import dev.penstock.store.StepCompletion;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -225,5 +226,10 @@ interface RunControlContract extends StoreAccess {
     assertThat(runs().history(doomedStep)).isEmpty();
     assertThat(runs().deleteVersion(open.id())).as("never an open run").isFalse();
     assertThat(runs().findVersion(open.id())).isPresent();
+
+    // Remembered, for every server to delete the files it keeps of it, until forgotten.
+    assertThat(runs().deletedVersionIds(Instant.now().minusSeconds(60))).containsExactly(doomed);
+    runs().forgetDeletedBefore(Instant.now().plusSeconds(1));
+    assertThat(runs().deletedVersionIds(Instant.now().minusSeconds(60))).isEmpty();
   }
 }
