@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * virtual threads; a run is planned by one thread at a time. Each action is its own guarded write,
  * and a write that changes nothing means someone got there first: the next wakeup plans from fresh
  * state. What waits (steps short of a slot, runs over their pipeline's maxConcurrentRuns) shows in
- * its {@link Backlog}. On a database several servers share, every server plans every run it hears
- * of: what this one changes that can start or end work elsewhere (a run accepted or ended, a step
- * ended, skipped or requeued) goes out as {@link RunEvents}, and what others announce comes in
- * through {@link #heard}; whoever claims a ready step first runs it. Thread-safe.
+ * its {@link Backlog}. On a database several servers share, what this one changes goes out as
+ * {@link RunEvents} (a run ended, a step ended, skipped or requeued, steps ready that it had no
+ * slot for), and what others announce comes in through {@link #heard}; whoever claims a ready step
+ * first runs it. Thread-safe.
  */
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -127,28 +127,38 @@ public final class Scheduler {
     }
   }
 
-  /** A run was accepted here: plan it, and let every server know it may run its steps. */
+  /**
+   * A run was accepted here: plan it. If this server cannot start all its ready steps, the plan
+   * tells the others.
+   */
   public void accepted(String runId) {
     wake(runId);
-    events.announce(runId);
   }
 
   /**
-   * Another server announced a change: stop what this one runs that the change superseded (a
-   * cancel, a reset, a step taken over), then plan the run from what changed.
+   * Another server announced a change. A run that changed as a whole (cancelled, reset, ended) is
+   * read again and planned, what this server runs of it that the change superseded stopped; a step
+   * that changed is only marked, to be read again when the run is planned next; a run with steps
+   * ready that its server had no slot for is planned here when a slot is free, or when one frees.
+   * So an event is planned on the server that made it, and elsewhere only where there is room to
+   * help.
    */
   public void heard(RunEvents.Change change) {
+    String runId = change.pipelineVersionId();
     String why = "the run was changed through another server";
-    if (change.wholeRun()) {
-      launcher.stopSuperseded(change.pipelineVersionId(), why);
-      refresh(change.pipelineVersionId());
-    } else {
-      launcher.stopSupersededStep(change.stepVersionId(), why);
-      cache.stepChanged(change.pipelineVersionId(), change.stepVersionId(), null);
-      // A server whose slots are all taken could start nothing: it plans the run when one frees,
-      // and leaves the step to the servers that have room now.
-      if (!slots.queueIfFull(change.pipelineVersionId())) {
-        wake(change.pipelineVersionId());
+    switch (change.kind()) {
+      case RUN -> {
+        launcher.stopSuperseded(runId, why);
+        refresh(runId);
+      }
+      case STEP -> {
+        launcher.stopSupersededStep(change.stepVersionId(), why);
+        cache.stepChanged(runId, change.stepVersionId(), null);
+      }
+      case READY -> {
+        if (!slots.queueIfFull(runId)) {
+          wake(runId);
+        }
       }
     }
   }
@@ -274,7 +284,9 @@ public final class Scheduler {
       wakeIfAny(slots.leave(runId));
     }
     if (!plan.start().isEmpty() && !launcher.claiming()) {
-      backlog.waiting(runId, plan.ready()); // draining, or cut off from the store: others run them
+      // Draining, cut off from the store, or serving the API alone: the other servers run them.
+      backlog.waiting(runId, plan.ready());
+      events.announceReady(runId);
       return;
     }
     int started = 0;
@@ -293,7 +305,11 @@ public final class Scheduler {
         launcher.start(version, step, run.scope().forStep(step), weight, ready);
       }
     } finally {
-      backlog.waiting(runId, plan.ready() - started);
+      int waiting = plan.ready() - started;
+      backlog.waiting(runId, waiting);
+      if (waiting > 0) {
+        events.announceReady(runId); // for the servers that have a slot free
+      }
     }
   }
 

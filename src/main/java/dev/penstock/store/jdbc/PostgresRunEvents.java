@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * that one thread sends through the pool, as many as have gathered in one statement, so that a step
  * ending costs its engine no round trip and a burst of them costs one; each server listens on a
  * connection of its own, outside the pool, made again when it breaks. A message is {@code origin
- * run [step]}: a server skips its own. Thread-safe.
+ * kind run [step]}, the kind's first letter: a server skips its own. Thread-safe.
  */
 final class PostgresRunEvents implements RunEvents {
   private static final Logger log = LoggerFactory.getLogger(PostgresRunEvents.class);
@@ -55,12 +55,17 @@ final class PostgresRunEvents implements RunEvents {
 
   @Override
   public void announce(String pipelineVersionId) {
-    outbox.offer(origin + " " + pipelineVersionId);
+    outbox.offer(origin + " R " + pipelineVersionId);
   }
 
   @Override
   public void announceStep(String pipelineVersionId, String stepVersionId) {
-    outbox.offer(origin + " " + pipelineVersionId + " " + stepVersionId);
+    outbox.offer(origin + " S " + pipelineVersionId + " " + stepVersionId);
+  }
+
+  @Override
+  public void announceReady(String pipelineVersionId) {
+    outbox.offer(origin + " W " + pipelineVersionId);
   }
 
   private void sendUntilClosed() {
@@ -144,10 +149,15 @@ final class PostgresRunEvents implements RunEvents {
   /** The change a message tells, or null for this server's own or one it cannot read. */
   private Change fromOthers(String message) {
     String[] parts = message.split(" ");
-    if (parts.length < 2 || parts.length > 3 || parts[0].equals(origin)) {
+    if (parts.length < 3 || parts[0].equals(origin)) {
       return null;
     }
-    return new Change(parts[1], parts.length == 3 ? parts[2] : null);
+    return switch (parts[1]) {
+      case "R" -> parts.length == 3 ? new Change(Kind.RUN, parts[2], null) : null;
+      case "S" -> parts.length == 4 ? new Change(Kind.STEP, parts[2], parts[3]) : null;
+      case "W" -> parts.length == 3 ? new Change(Kind.READY, parts[2], null) : null;
+      default -> null;
+    };
   }
 
   private static void deliver(Consumer<Change> listener, Change change) {
