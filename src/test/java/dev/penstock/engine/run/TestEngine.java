@@ -51,9 +51,29 @@ public record TestEngine(
       InstantSource clock,
       int parallelLimit,
       UnaryOperator<RunStore> wrap) {
+    return openOn(
+        "jdbc:sqlite:" + dataDir.resolve("penstock.db"),
+        dataDir,
+        executor,
+        clock,
+        parallelLimit,
+        wrap);
+  }
+
+  /**
+   * As {@link #open(Path, ScriptedExecutor, InstantSource, int, UnaryOperator)}, on the database
+   * {@code jdbcUrl} names: several engines on one PostgreSQL database stand for servers that share
+   * it.
+   */
+  public static TestEngine openOn(
+      String jdbcUrl,
+      Path dataDir,
+      ScriptedExecutor executor,
+      InstantSource clock,
+      int parallelLimit,
+      UnaryOperator<RunStore> wrap) {
     var registry = new SimpleMeterRegistry();
-    var stores =
-        JdbcStores.open("jdbc:sqlite:" + dataDir.resolve("penstock.db"), null, null, registry);
+    var stores = JdbcStores.open(jdbcUrl, null, null, registry);
     RunStore runStore = wrap.apply(stores.runs());
     var launcher =
         new StepLauncher(
