@@ -130,6 +130,12 @@ public final class PenstockServer {
             config.sweepInterval());
     var lease = sharedStore ? Lease.lapsingAfter(sweeperSettings.leaseTerm()) : Lease.forever();
     this.artifactFiles = artifactFiles(config, workspace);
+    if (sharedStore && config.artifactStore() == null) {
+      log.info(
+          "Artifacts are kept in this server's data directory, where steps that other servers on"
+              + " the database run cannot read them: give every server the same --artifact-store"
+              + " s3://... to pass values by reference between servers");
+    }
     this.launcher =
         new StepLauncher(
             stores.runs(),
