@@ -439,12 +439,13 @@ public final class StepLauncher {
 
   /**
    * Stops claiming steps and waits up to {@code grace} for the attempts this node runs to end on
-   * their own, so that a server told to stop lets its steps finish. Returns how many still run.
+   * their own and their outcomes to be in the store, so that a server told to stop lets its steps
+   * finish. Returns how many still run.
    */
   public int drain(Duration grace) throws InterruptedException {
     stopClaiming();
     long deadline = System.nanoTime() + grace.toNanos();
-    while (!running.isEmpty() && System.nanoTime() < deadline) {
+    while (!tracked.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     return running.size();

@@ -141,7 +141,7 @@ public final class Sweeper {
    * lease lapsed (a store out of reach, or this process frozen), and on a shared database puts back
    * the steps of the nodes that went silent.
    */
-  void heartbeat() {
+  private void heartbeat() {
     long started = System.nanoTime();
     if (!lease.held() && !lapsed) {
       lapsed = true;
