@@ -165,6 +165,66 @@ class ClusterE2ETest {
   }
 
   @Test
+  void the_dependant_of_steps_that_end_at_once_on_two_nodes_starts_without_a_sweep()
+      throws Exception {
+    database = EmbeddedPostgresServer.newDatabase();
+    dataDirs.addAll(List.of(node0, node1));
+    nodes.add(startNode(0, "--sweep-interval", "10m"));
+    nodes.add(startNode(1, "--sweep-interval", "10m"));
+    AbacusClient client = nodes.get(0).client();
+    String pipelineId = createPipeline(client, Steps.uniqueName("together"));
+    String waits =
+        """
+        import os, pathlib, time
+
+        def wait(shared, name):
+            pathlib.Path(shared, os.readlink("/proc/self")).write_text(name)
+            go = pathlib.Path(shared, "go")
+            while not go.exists() or not go.read_text():
+                time.sleep(0.01)
+            # All end at one instant: each node may plan before it hears of the other's ends.
+            time.sleep(max(0, float(go.read_text()) - time.time()))
+            return 1
+        """;
+    // Four steps on four slots, two on each node, all ending at the same instant.
+    List<String> ends = List.of("a", "b", "c", "d");
+    for (String name : ends) {
+      StepRequest.named(name)
+          .source(waits)
+          .function("wait")
+          .input("shared", "STRING", shared.toString())
+          .input("name", "STRING", name)
+          .addTo(client, pipelineId);
+    }
+    StepRequest.named("after")
+        .source("def after():\n    return 3\n")
+        .function("after")
+        .after(ends.toArray(String[]::new))
+        .addTo(client, pipelineId);
+
+    for (int round = 0; round < 3; round++) {
+      Files.deleteIfExists(shared.resolve("go"));
+      String versionId = Steps.run(client, pipelineId, List.of());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  stepPidsUnder(nodes.get(0).pid()).size() == 2
+                      && stepPidsUnder(nodes.get(1).pid()).size() == 2);
+      double endAt = System.currentTimeMillis() / 1000.0 + 0.3;
+      Files.writeString(shared.resolve("go.tmp"), Double.toString(endAt));
+      Files.move(shared.resolve("go.tmp"), shared.resolve("go"));
+      long released = System.nanoTime() + 300_000_000L;
+      JsonNode version = Steps.awaitFinished(client, versionId, Duration.ofSeconds(20));
+      assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
+      assertThat((System.nanoTime() - released) / 1_000_000)
+          .as("round %d: from their end to the run's, in ms", round)
+          .isLessThan(5000);
+      clearPidFiles();
+    }
+  }
+
+  @Test
   void a_node_killed_mid_step_loses_its_steps_to_the_others_within_ten_seconds() throws Exception {
     startCluster();
     // Three steps on six slots: the others have room to take the lost ones at once.
@@ -350,6 +410,16 @@ class ClusterE2ETest {
           .forEach(steps::add);
     }
     return steps;
+  }
+
+  private void clearPidFiles() throws IOException {
+    try (Stream<Path> files = Files.list(shared)) {
+      for (Path file : files.toList()) {
+        if (file.getFileName().toString().chars().allMatch(Character::isDigit)) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   private static void signal(String signal, long pid) throws Exception {

@@ -114,9 +114,10 @@ final class RunCache {
   /**
    * A step of the run changed in the store, just now. The next read of the run takes {@code
    * progress} as the step's, or reads the step again when it is null or another change of the step
-   * came first: two changes' progress, told from two threads, may arrive in either order.
+   * came first: two changes' progress, told from two threads, may arrive in either order. Returns
+   * whether the run is cached here (planned by this server since it was last read).
    */
-  void stepChanged(String runId, String stepVersionId, StepProgress progress) {
+  boolean stepChanged(String runId, String stepVersionId, StepProgress progress) {
     Entry entry = entries.get(runId);
     if (entry != null) {
       entry.stale.merge(
@@ -124,6 +125,7 @@ final class RunCache {
           new Mark(System.nanoTime(), progress),
           (first, later) -> new Mark(first.nanos(), null));
     }
+    return entry != null;
   }
 
   /** The run changed in ways the cache does not follow: read it whole when it is next planned. */

@@ -153,7 +153,12 @@ public final class Scheduler {
       }
       case STEP -> {
         launcher.stopSupersededStep(change.stepVersionId(), why);
-        cache.stepChanged(runId, change.stepVersionId(), null);
+        // A server that plans the run plans it again: two of its steps ending at once on two
+        // servers, each planning before it heard of the other, would leave their dependants
+        // unplanned. Where every slot is taken, when one frees.
+        if (cache.stepChanged(runId, change.stepVersionId(), null) && !slots.queueIfFull(runId)) {
+          wake(runId);
+        }
       }
       case READY -> {
         if (!slots.queueIfFull(runId)) {
