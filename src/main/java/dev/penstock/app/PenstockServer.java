@@ -300,7 +300,7 @@ public final class PenstockServer {
   }
 
   private void drain() {
-    int running = launcher.runningCount();
+    int running = launcher.running().count();
     if (running == 0 || drainGrace.isZero()) {
       return;
     }

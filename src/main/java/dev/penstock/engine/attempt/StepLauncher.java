@@ -9,7 +9,6 @@ import dev.penstock.executor.StepOutcome;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.StepProgress;
-import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.LogStore;
@@ -70,12 +69,6 @@ public final class StepLauncher {
     }
   }
 
-  /** Keyed by step version and attempt: a superseded attempt may still run beside its successor. */
-  private record AttemptKey(String stepVersionId, int attempt) {}
-
-  /** An attempt this node runs, and the run it is of. */
-  private record Running(String runId, StepHandle handle) {}
-
   /** What a launch holds once its step is claimed; the times are {@link System#nanoTime}. */
   private record Claim(int attempt, int weight, long readyNanos, long claimedNanos) {}
 
@@ -91,8 +84,8 @@ public final class StepLauncher {
   private final InputBinder inputBinder = new InputBinder();
   private final StepMeters meters;
   private final LogShipper logShipper;
-  private final Map<AttemptKey, Running> running = new ConcurrentHashMap<>();
-  private final Set<AttemptKey> tracked = ConcurrentHashMap.newKeySet();
+  private final RunningAttempts running;
+  private final Set<RunningAttempts.Key> tracked = ConcurrentHashMap.newKeySet();
   private volatile Consumer<String> onStepEnded = runId -> {};
   private volatile StepChanges stepChanged = (runId, stepVersionId, progress) -> {};
   private volatile StepChanges stepChangedElsewhere = (runId, stepVersionId, progress) -> {};
@@ -115,6 +108,12 @@ public final class StepLauncher {
     this.settings = settings;
     this.slots = new Slots(settings.parallelLimit());
     this.meters = new StepMeters(registry, slots);
+    this.running =
+        new RunningAttempts(
+            runs,
+            clock,
+            (runId, stepVersionId, progress) ->
+                stepChanged.changed(runId, stepVersionId, progress));
     this.logShipper = new LogShipper(shippedLogs, executor, workspace, settings.logCapBytes());
     this.setup =
         new AttemptSetup(
@@ -219,7 +218,7 @@ public final class StepLauncher {
             ? runs.findStepVersion(step.id()).map(StepVersion::boundInputs).orElse(null)
             : binding.bound();
     int attempt = step.attempt() + 1;
-    var key = new AttemptKey(step.id(), attempt);
+    var key = new RunningAttempts.Key(step.id(), attempt);
     tracked.add(key); // before the claim commits, or the sweeper could take it for an orphan
     Optional<StepProgress> claimed = Optional.empty();
     try {
@@ -271,7 +270,7 @@ public final class StepLauncher {
       PipelineVersion version, StepVersion step, Claim claim, Map<String, JsonNode> kwargs) {
     int attempt = claim.attempt();
     int weight = claim.weight();
-    var key = new AttemptKey(step.id(), attempt);
+    var key = new RunningAttempts.Key(step.id(), attempt);
     StepHandle handle;
     try {
       handle = executor.launch(setup.prepare(version, step, attempt, kwargs));
@@ -294,7 +293,7 @@ public final class StepLauncher {
       }
       return;
     }
-    running.put(key, new Running(version.id(), handle));
+    running.started(key, version.id(), handle);
     logShipper.started(version.id(), step.id(), attempt);
     handle.started().thenAccept(startedNanos -> meters.started(claim.readyNanos(), startedNanos));
     handle
@@ -313,10 +312,10 @@ public final class StepLauncher {
 
   private void finished(String runId, StepVersion step, Claim claim, StepOutcome outcome) {
     int attempt = claim.attempt();
-    var key = new AttemptKey(step.id(), attempt);
+    var key = new RunningAttempts.Key(step.id(), attempt);
     long endedNanos = System.nanoTime();
     try {
-      running.remove(key);
+      running.ended(key);
       logShipper.ended(step.id(), attempt); // before the outcome: a finished run has its logs
       if (!shuttingDown) {
         recorder.outcome(step, attempt, outcome, () -> tracked.remove(key));
@@ -328,56 +327,6 @@ public final class StepLauncher {
   }
 
   /**
-   * Stops an attempt this node runs, if it runs it: its step was cancelled or reset. Whatever the
-   * process reports afterwards is fenced off, since the step is no longer RUNNING at that attempt.
-   */
-  public void stopAttempt(String stepVersionId, int attempt, FailureCause cause, String why) {
-    Running runningAttempt = running.get(new AttemptKey(stepVersionId, attempt));
-    if (runningAttempt != null) {
-      runningAttempt.handle().stop(cause, why);
-    }
-  }
-
-  /**
-   * Stops each attempt this node runs of run {@code runId} whose step the store no longer shows
-   * RUNNING at that attempt: cancelled or reset through another server. One read of a step's
-   * progress per such attempt.
-   */
-  public void stopSuperseded(String runId, String why) {
-    running.forEach(
-        (key, attempt) -> {
-          if (attempt.runId().equals(runId)) {
-            stopIfSuperseded(key, why);
-          }
-        });
-  }
-
-  /** As {@link #stopSuperseded(String, String)} for the attempts of one step. */
-  public void stopSupersededStep(String stepVersionId, String why) {
-    for (AttemptKey key : running.keySet()) {
-      if (key.stepVersionId().equals(stepVersionId)) {
-        stopIfSuperseded(key, why);
-      }
-    }
-  }
-
-  /** As {@link #stopSuperseded(String, String)} for every run: the sweep's safety net. */
-  public void stopSuperseded(String why) {
-    running.keySet().forEach(key -> stopIfSuperseded(key, why));
-  }
-
-  private void stopIfSuperseded(AttemptKey key, String why) {
-    var progress = runs.findStepProgress(key.stepVersionId());
-    boolean current =
-        progress.isPresent()
-            && progress.get().status() == StepStatus.RUNNING
-            && progress.get().attempt() == key.attempt();
-    if (!current) {
-      stopAttempt(key.stepVersionId(), key.attempt(), FailureCause.WORKER_LOST, why);
-    }
-  }
-
-  /**
    * Recovers a step that the store shows RUNNING under this node at {@code claim.attempt()} but
    * that this node does not track (its claim committed though the store reported a fault, say): it
    * goes back to PENDING as after any platform fault, without using a retry. No effect on an
@@ -385,7 +334,7 @@ public final class StepLauncher {
    * on one that is no longer RUNNING.
    */
   public void recoverOrphan(RunningAttempt claim) {
-    var key = new AttemptKey(claim.stepVersionId(), claim.attempt());
+    var key = new RunningAttempts.Key(claim.stepVersionId(), claim.attempt());
     if (!tracked.add(key)) {
       return; // claiming, running or recording it
     }
@@ -427,9 +376,9 @@ public final class StepLauncher {
     }
   }
 
-  /** Number of attempts this node is running now. */
-  public int runningCount() {
-    return running.size();
+  /** The attempts this server runs now, to count and to stop. */
+  public RunningAttempts running() {
+    return running;
   }
 
   /** Makes this server start no more steps, for good: it drains, or serves the API alone. */
@@ -448,31 +397,7 @@ public final class StepLauncher {
     while (!tracked.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    return running.size();
-  }
-
-  /**
-   * Stops every attempt this node runs and hands each step back: PENDING again, without using a
-   * retry, announced so that any server may run it now. An attempt another server took over
-   * meanwhile is left to it; what the stopped processes report afterwards is fenced off.
-   */
-  public void handBackAll(String why) {
-    for (var entry : running.entrySet()) {
-      AttemptKey key = entry.getKey();
-      String runId = entry.getValue().runId();
-      try {
-        if (runs.requeueStep(
-            key.stepVersionId(),
-            key.attempt(),
-            "%s while attempt %d was running".formatted(why, key.attempt()),
-            clock.instant())) {
-          stepChanged.changed(runId, key.stepVersionId(), null);
-        }
-      } catch (RuntimeException e) { // another server, or the next start, puts it back all the same
-        log.warn("Could not hand back step version {}: {}", key.stepVersionId(), e.toString());
-      }
-      entry.getValue().handle().stop(FailureCause.WORKER_LOST, why);
-    }
+    return running.count();
   }
 
   /**
@@ -483,7 +408,7 @@ public final class StepLauncher {
     shuttingDown = true;
     draining = true;
     storeRetry.stop();
-    handBackAll("the server shut down");
+    running.handBackAll("the server shut down");
     logShipper.close();
   }
 }

@@ -113,8 +113,9 @@ public final class RunControl {
 
   private void stop(List<RunningAttempt> attempts, String why) {
     for (RunningAttempt attempt : attempts) {
-      launcher.stopAttempt(
-          attempt.stepVersionId(), attempt.attempt(), FailureCause.WORKER_LOST, why);
+      launcher
+          .running()
+          .stop(attempt.stepVersionId(), attempt.attempt(), FailureCause.WORKER_LOST, why);
     }
   }
 

@@ -132,7 +132,7 @@ public final class Runs {
             stepVersions,
             pipeline.isolation());
     runs.createVersion(version);
-    scheduler.accepted(versionId);
+    scheduler.wake(versionId);
     return version;
   }
 }

@@ -128,31 +128,24 @@ public final class Scheduler {
   }
 
   /**
-   * A run was accepted here: plan it. If this server cannot start all its ready steps, the plan
-   * tells the others.
-   */
-  public void accepted(String runId) {
-    wake(runId);
-  }
-
-  /**
    * Another server announced a change. A run that changed as a whole (cancelled, reset, ended) is
    * read again and planned, what this server runs of it that the change superseded stopped; a step
-   * that changed is only marked, to be read again when the run is planned next; a run with steps
-   * ready that its server had no slot for is planned here when a slot is free, or when one frees.
-   * So an event is planned on the server that made it, and elsewhere only where there is room to
-   * help.
+   * that changed is marked, to be read again, and its run planned again if this server plans it; a
+   * run with steps ready that its server had no slot for is planned here. A server with every slot
+   * taken plans neither until one frees: an event is planned by the server that made it, and
+   * elsewhere only where there is room to help. A run accepted by another server is first heard of
+   * when that server cannot start all its ready steps.
    */
   public void heard(RunEvents.Change change) {
     String runId = change.pipelineVersionId();
     String why = "the run was changed through another server";
     switch (change.kind()) {
       case RUN -> {
-        launcher.stopSuperseded(runId, why);
+        launcher.running().stopSuperseded(runId, why);
         refresh(runId);
       }
       case STEP -> {
-        launcher.stopSupersededStep(change.stepVersionId(), why);
+        launcher.running().stopSupersededStep(change.stepVersionId(), why);
         // A server that plans the run plans it again: two of its steps ending at once on two
         // servers, each planning before it heard of the other, would leave their dependants
         // unplanned. Where every slot is taken, when one frees.

@@ -95,9 +95,12 @@ public final class Sweeper {
     timer =
         Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().daemon().name("sweeper-", 0).factory());
-    long heartbeatMillis = settings.heartbeatInterval().toMillis();
-    timer.scheduleWithFixedDelay(
-        this::heartbeatSafely, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    // Alone on its database, a server needs no heartbeat: no one else could take its steps.
+    if (sharedStore) {
+      long heartbeatMillis = settings.heartbeatInterval().toMillis();
+      timer.scheduleWithFixedDelay(
+          this::heartbeatSafely, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    }
     long sweepMillis = settings.sweepInterval().toMillis();
     timer.scheduleWithFixedDelay(
         this::sweepSafely, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -121,7 +124,7 @@ public final class Sweeper {
   public void sweepOnce() {
     requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
     recoverOrphans();
-    launcher.stopSuperseded("the step was cancelled or reset through another server");
+    launcher.running().stopSuperseded("the step was cancelled or reset through another server");
     runs.openVersionIds().forEach(scheduler::refresh);
   }
 
@@ -149,9 +152,11 @@ public final class Sweeper {
           "No heartbeat of node {} reached the database for {} s: handing its steps back",
           settings.nodeId(),
           settings.leaseTerm().toSeconds());
-      launcher.handBackAll(
-          "server %s could not reach the database for %d s"
-              .formatted(settings.nodeId(), settings.leaseTerm().toSeconds()));
+      launcher
+          .running()
+          .handBackAll(
+              "server %s could not reach the database for %d s"
+                  .formatted(settings.nodeId(), settings.leaseTerm().toSeconds()));
     }
     try {
       runs.heartbeatNode(settings.nodeId(), clock.instant());
