@@ -5,6 +5,7 @@ import dev.penstock.model.FailureCause;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.RunStore;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -27,22 +28,31 @@ public final class RunningAttempts {
 
   private final RunStore runs;
   private final InstantSource clock;
-  private final StepChanges handedBack;
+  private final StepChanges requeued;
   private final Map<Key, Running> running = new ConcurrentHashMap<>();
+  // Handed back, their processes stopped but not yet reported: run id by attempt.
+  private final Map<Key, String> handedBack = new ConcurrentHashMap<>();
 
-  /** {@code handedBack} hears of each step handed back to PENDING. */
-  RunningAttempts(RunStore runs, InstantSource clock, StepChanges handedBack) {
+  /** {@code requeued} hears of each step handed back to PENDING. */
+  RunningAttempts(RunStore runs, InstantSource clock, StepChanges requeued) {
     this.runs = runs;
     this.clock = clock;
-    this.handedBack = handedBack;
+    this.requeued = requeued;
   }
 
   void started(Key key, String runId, StepHandle handle) {
     running.put(key, new Running(runId, handle));
   }
 
-  void ended(Key key) {
-    running.remove(key);
+  /**
+   * The attempt's process reported its end: whether its outcome is to be recorded, which it is not
+   * once the attempt was handed back.
+   */
+  boolean ended(Key key) {
+    if (running.remove(key) != null) {
+      return true;
+    }
+    return handedBack.remove(key) == null;
   }
 
   /** How many attempts this server runs now. */
@@ -99,24 +109,37 @@ public final class RunningAttempts {
 
   /**
    * Stops every attempt and hands each step back: PENDING again, without using a retry, announced
-   * so that any server may run it now. An attempt another server took over meanwhile is left to it.
+   * so that any server may run it now; what their processes report is not recorded. Each process is
+   * stopped before the store is asked, which may be out of reach (the reason a lease lapses); then
+   * a step can only be put back by another server, or the next start. An attempt another server
+   * took over meanwhile is left to it.
    */
   public void handBackAll(String why) {
+    var handed = new HashMap<Key, String>();
     for (var entry : running.entrySet()) {
       Key key = entry.getKey();
-      String runId = entry.getValue().runId();
-      try {
-        if (runs.requeueStep(
-            key.stepVersionId(),
-            key.attempt(),
-            "%s while attempt %d was running".formatted(why, key.attempt()),
-            clock.instant())) {
-          handedBack.changed(runId, key.stepVersionId(), null);
-        }
-      } catch (RuntimeException e) { // another server, or the next start, puts it back all the same
-        log.warn("Could not hand back step version {}: {}", key.stepVersionId(), e.toString());
+      // Marked before it leaves the map: an end reported in between is recorded as usual.
+      handedBack.put(key, entry.getValue().runId());
+      if (running.remove(key, entry.getValue())) {
+        handed.put(key, entry.getValue().runId());
+        entry.getValue().handle().stop(FailureCause.WORKER_LOST, why);
+      } else {
+        handedBack.remove(key);
       }
-      entry.getValue().handle().stop(FailureCause.WORKER_LOST, why);
     }
+    handed.forEach(
+        (key, runId) -> {
+          try {
+            if (runs.requeueStep(
+                key.stepVersionId(),
+                key.attempt(),
+                "%s while attempt %d was running".formatted(why, key.attempt()),
+                clock.instant())) {
+              requeued.changed(runId, key.stepVersionId(), null);
+            }
+          } catch (RuntimeException e) { // another server, or the next start, puts it back
+            log.warn("Could not hand back step version {}: {}", key.stepVersionId(), e.toString());
+          }
+        });
   }
 }

@@ -315,10 +315,12 @@ public final class StepLauncher {
     var key = new RunningAttempts.Key(step.id(), attempt);
     long endedNanos = System.nanoTime();
     try {
-      running.ended(key);
+      boolean record = running.ended(key) && !shuttingDown;
       logShipper.ended(step.id(), attempt); // before the outcome: a finished run has its logs
-      if (!shuttingDown) {
+      if (record) {
         recorder.outcome(step, attempt, outcome, () -> tracked.remove(key));
+      } else {
+        tracked.remove(key); // handed back: the step is PENDING again, or will be
       }
     } finally {
       release(runId, claim.weight(), true);

@@ -12,6 +12,7 @@ import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class Sweeper {
   private final Lease lease;
   private final boolean sharedStore;
   private ScheduledExecutorService timer;
-  private boolean lapsed; // only the timer's thread reads and writes it
+  private final AtomicBoolean lapsed = new AtomicBoolean();
 
   /**
    * {@code lease} is renewed by this sweeper's heartbeats; with {@code sharedStore} other servers
@@ -91,15 +92,19 @@ public final class Sweeper {
   }
 
   public synchronized void start() {
-    // Two threads: a long sweep must not hold up the heartbeats that keep the lease.
+    // A thread each: a long sweep must not hold up the heartbeats, nor a heartbeat stuck on a
+    // database out of reach the watch that stops this server's steps when its lease lapses.
     timer =
         Executors.newScheduledThreadPool(
-            2, Thread.ofPlatform().daemon().name("sweeper-", 0).factory());
+            3, Thread.ofPlatform().daemon().name("sweeper-", 0).factory());
     // Alone on its database, a server needs no heartbeat: no one else could take its steps.
     if (sharedStore) {
       long heartbeatMillis = settings.heartbeatInterval().toMillis();
       timer.scheduleWithFixedDelay(
           this::heartbeatSafely, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+      long watchMillis = Math.max(1, heartbeatMillis / 4);
+      timer.scheduleWithFixedDelay(
+          this::watchLeaseSafely, watchMillis, watchMillis, TimeUnit.MILLISECONDS);
     }
     long sweepMillis = settings.sweepInterval().toMillis();
     timer.scheduleWithFixedDelay(
@@ -140,14 +145,34 @@ public final class Sweeper {
   }
 
   /**
-   * One heartbeat: renews the lease if it reaches the store, hands this node's steps back if the
-   * lease lapsed (a store out of reach, or this process frozen), and on a shared database puts back
-   * the steps of the nodes that went silent.
+   * One heartbeat: renews the lease if it reaches the store (and, after it lapsed, lets this node
+   * run steps again), then puts back the steps of the nodes that went silent.
    */
   private void heartbeat() {
+    watchLease(); // first: a frozen process, thawed, must not renew before it hands back
     long started = System.nanoTime();
-    if (!lease.held() && !lapsed) {
-      lapsed = true;
+    try {
+      runs.heartbeatNode(settings.nodeId(), clock.instant());
+      lease.renewed(started);
+    } catch (RuntimeException e) {
+      log.warn("Heartbeat of node {} failed: {}", settings.nodeId(), e.toString());
+      return;
+    }
+    // A heartbeat that hung for longer than the lease renews nothing: the next one will.
+    if (lease.held() && lapsed.compareAndSet(true, false)) {
+      log.info("Node {} reaches the database again and runs steps again", settings.nodeId());
+      recoverOrphans();
+      runs.openVersionIds().forEach(scheduler::refresh);
+    }
+    requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
+  }
+
+  /**
+   * Hands this node's steps back once its lease lapsed (a store out of reach, this process frozen):
+   * before the others may declare it dead, whatever its heartbeat is stuck on.
+   */
+  private void watchLease() {
+    if (!lease.held() && lapsed.compareAndSet(false, true)) {
       log.warn(
           "No heartbeat of node {} reached the database for {} s: handing its steps back",
           settings.nodeId(),
@@ -158,21 +183,13 @@ public final class Sweeper {
               "server %s could not reach the database for %d s"
                   .formatted(settings.nodeId(), settings.leaseTerm().toSeconds()));
     }
+  }
+
+  private void watchLeaseSafely() {
     try {
-      runs.heartbeatNode(settings.nodeId(), clock.instant());
-      lease.renewed(started);
+      watchLease();
     } catch (RuntimeException e) {
-      log.warn("Heartbeat of node {} failed: {}", settings.nodeId(), e.toString());
-      return;
-    }
-    if (lapsed) {
-      lapsed = false;
-      log.info("Node {} reaches the database again and runs steps again", settings.nodeId());
-      recoverOrphans();
-      runs.openVersionIds().forEach(scheduler::refresh);
-    }
-    if (sharedStore) {
-      requeueDead(staleBefore(clock.instant()), "the server running it stopped heartbeating");
+      log.warn("Watching the lease failed", e);
     }
   }
 

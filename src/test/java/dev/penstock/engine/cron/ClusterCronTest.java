@@ -2,6 +2,7 @@ package dev.penstock.engine.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.definition.StepSpec;
 import dev.penstock.engine.run.ScriptedExecutor;
 import dev.penstock.engine.run.TestEngine;
@@ -53,7 +54,8 @@ class ClusterCronTest {
               new ScriptedExecutor(),
               clock,
               2,
-              UnaryOperator.identity()));
+              UnaryOperator.identity(),
+              Lease.forever()));
     }
     var definitions = servers.get(0).definitions();
     String pipelineId = definitions.createPipeline("every-minute", null, "* * * * *", false).id();

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * A real RunStore that fails on demand, as a full disk or a lost database connection would: each
  * method named in {@link #failOn} throws a {@link StoreException} without touching the store, each
- * named in {@link #failAfter} does its work and then throws (a commit whose answer was lost), until
- * {@link #heal}. Thread-safe.
+ * named in {@link #failAfter} does its work and then throws (a commit whose answer was lost), each
+ * named in {@link #hangOn} waits, until {@link #heal}. Thread-safe.
  */
 public final class FailingRunStore implements InvocationHandler {
   /** Every RunStore method that writes: what a full disk fails. */
@@ -46,6 +46,7 @@ public final class FailingRunStore implements InvocationHandler {
   private final RunStore proxy;
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private final Set<String> failingAfter = ConcurrentHashMap.newKeySet();
+  private final Set<String> hanging = ConcurrentHashMap.newKeySet();
   private final AtomicInteger faults = new AtomicInteger();
 
   private FailingRunStore(RunStore delegate) {
@@ -75,9 +76,18 @@ public final class FailingRunStore implements InvocationHandler {
     failingAfter.addAll(known(methods));
   }
 
+  /** These methods wait, as on a database that does not answer, until {@link #heal}. */
+  public void hangOn(String... methods) {
+    hanging.addAll(known(methods));
+  }
+
   public void heal() {
     failing.clear();
     failingAfter.clear();
+    hanging.clear();
+    synchronized (hanging) {
+      hanging.notifyAll();
+    }
   }
 
   /** How many calls have failed so far. */
@@ -88,6 +98,11 @@ public final class FailingRunStore implements InvocationHandler {
   @Override
   public Object invoke(Object self, Method method, Object[] args) throws Throwable {
     String name = method.getName();
+    synchronized (hanging) {
+      while (hanging.contains(name)) {
+        hanging.wait();
+      }
+    }
     if (failing.contains(name)) {
       throw fault(name);
     }

@@ -1,5 +1,7 @@
 package dev.penstock.engine.run;
 
+import dev.penstock.engine.artifact.ValueLimits;
+import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
 import dev.penstock.engine.attempt.Workspace;
@@ -57,13 +59,14 @@ public record TestEngine(
         executor,
         clock,
         parallelLimit,
-        wrap);
+        wrap,
+        Lease.forever());
   }
 
   /**
    * As {@link #open(Path, ScriptedExecutor, InstantSource, int, UnaryOperator)}, on the database
-   * {@code jdbcUrl} names: several engines on one PostgreSQL database stand for servers that share
-   * it.
+   * {@code jdbcUrl} names (several engines on one PostgreSQL database stand for servers that share
+   * it), its launcher claiming steps while it holds {@code lease}.
    */
   public static TestEngine openOn(
       String jdbcUrl,
@@ -71,7 +74,8 @@ public record TestEngine(
       ScriptedExecutor executor,
       InstantSource clock,
       int parallelLimit,
-      UnaryOperator<RunStore> wrap) {
+      UnaryOperator<RunStore> wrap,
+      Lease lease) {
     var registry = new SimpleMeterRegistry();
     var stores = JdbcStores.open(jdbcUrl, null, null, registry);
     RunStore runStore = wrap.apply(stores.runs());
@@ -84,7 +88,14 @@ public record TestEngine(
             new Workspace(dataDir),
             new RunKeys(new byte[32]),
             clock,
-            new StepLauncher.Settings("node-a", () -> "http://127.0.0.1:1", parallelLimit),
+            new StepLauncher.Settings(
+                "node-a",
+                () -> "http://127.0.0.1:1",
+                parallelLimit,
+                List.of(),
+                ValueLimits.DEFAULT,
+                lease,
+                Long.MAX_VALUE),
             registry);
     var scheduler =
         new Scheduler(runStore, launcher, new RunWaits(runStore), RunEvents.NONE, clock, registry);
