@@ -7,6 +7,7 @@ import dev.penstock.store.RunStore;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,8 @@ public final class RunningAttempts {
   private final InstantSource clock;
   private final StepChanges requeued;
   private final Map<Key, Running> running = new ConcurrentHashMap<>();
-  // Handed back, their processes stopped but not yet reported: run id by attempt.
-  private final Map<Key, String> handedBack = new ConcurrentHashMap<>();
+  // Handed back, their processes stopped but not yet reported.
+  private final Set<Key> handedBack = ConcurrentHashMap.newKeySet();
 
   /** {@code requeued} hears of each step handed back to PENDING. */
   RunningAttempts(RunStore runs, InstantSource clock, StepChanges requeued) {
@@ -52,7 +53,7 @@ public final class RunningAttempts {
     if (running.remove(key) != null) {
       return true;
     }
-    return handedBack.remove(key) == null;
+    return !handedBack.remove(key);
   }
 
   /** How many attempts this server runs now. */
@@ -119,7 +120,7 @@ public final class RunningAttempts {
     for (var entry : running.entrySet()) {
       Key key = entry.getKey();
       // Marked before it leaves the map: an end reported in between is recorded as usual.
-      handedBack.put(key, entry.getValue().runId());
+      handedBack.add(key);
       if (running.remove(key, entry.getValue())) {
         handed.put(key, entry.getValue().runId());
         entry.getValue().handle().stop(FailureCause.WORKER_LOST, why);
