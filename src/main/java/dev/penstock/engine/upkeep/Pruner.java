@@ -29,6 +29,9 @@ public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
   private static final int BATCH = 50;
   static final Duration REMEMBER_DELETED = Duration.ofDays(7);
+  // How far before the last look the next one starts: a deletion that committed late, or was
+  // stamped by another server's clock, is still seen.
+  private static final Duration LOOK_BACK = Duration.ofMinutes(5);
 
   /** Which runs to keep, and how often to look. */
   public record Settings(int keepLast, Duration maxAge, Duration interval) {}
@@ -39,6 +42,7 @@ public final class Pruner {
   private final InstantSource clock;
   private final Settings settings;
   private ScheduledExecutorService timer;
+  private volatile Instant lastLook; // when the files of deleted runs were last looked for
 
   public Pruner(
       RunStore runs,
@@ -74,15 +78,19 @@ public final class Pruner {
   public int pruneOnce() {
     int[] deleted = {0};
     // Real time, not the clock: when a run was deleted is bookkeeping between servers.
-    Instant remembered = Instant.now().minus(REMEMBER_DELETED);
+    Instant now = Instant.now();
+    Instant remembered = now.minus(REMEMBER_DELETED);
     runs.retentionAlone(
         () -> {
           deleted[0] = pruneRuns();
           runs.forgetDeletedBefore(remembered);
         });
-    for (String versionId : runs.deletedVersionIds(remembered)) {
+    // The whole week once after a start, then what was deleted since the last look.
+    Instant since = lastLook == null ? remembered : lastLook.minus(LOOK_BACK);
+    for (String versionId : runs.deletedVersionIds(since)) {
       deleteFiles(workspace.runDir(versionId));
     }
+    lastLook = now;
     return deleted[0];
   }
 
