@@ -15,6 +15,37 @@ public enum ConfigKey {
   DB_USER("db-user", "", "database user (PostgreSQL)"),
   DB_PASSWORD("db-password", "", "database password (PostgreSQL)"),
   PYTHON("python", "python3", "Python interpreter that runs steps"),
+  EXECUTOR(
+      "executor",
+      "local",
+      "where steps run: local (a Python process on this machine) or kubernetes (a Job per attempt,"
+          + " see the kubernetes-* keys); a pipeline may choose its own"),
+  KUBERNETES_NAMESPACE(
+      "kubernetes-namespace",
+      "",
+      "namespace of the step Jobs; empty means the server's own in a pod, else the kubeconfig's"),
+  KUBERNETES_IMAGE(
+      "kubernetes-image",
+      "penstock-step:0.1.0",
+      "container image steps run in (any image with python3); a pipeline may choose its own"),
+  KUBERNETES_SERVER_URL(
+      "kubernetes-server-url",
+      "",
+      "URL at which a step's pod reaches this server's API; empty means the server's own URL"),
+  KUBERNETES_CPU(
+      "kubernetes-cpu",
+      "small=1,medium=2,large=4",
+      "CPU request and limit of a step's pod for each cpuSize, as Kubernetes quantities"),
+  KUBERNETES_JOB_TTL(
+      "kubernetes-job-ttl", "1h", "how long a finished step Job and its pod stay to be inspected"),
+  KUBERNETES_PENDING_LIMIT(
+      "kubernetes-pending-limit",
+      "10m",
+      "how long a step's pod may stay unscheduled or without its image before the step fails"),
+  KUBERNETES_RESYNC(
+      "kubernetes-resync",
+      "30s",
+      "how often the step Jobs are listed and compared with what the server waits on"),
   ISOLATION(
       "isolation",
       "run",

@@ -1,9 +1,12 @@
 package dev.penstock.app;
 
 import dev.penstock.engine.access.ApiKeys;
+import dev.penstock.executor.kubernetes.KubernetesSettings;
 import dev.penstock.executor.local.StepIsolation;
 import dev.penstock.executor.python.RequirementSet;
+import dev.penstock.model.CpuSize;
 import dev.penstock.model.Isolation;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.store.s3.S3Location;
 import java.io.IOException;
 import java.io.Reader;
@@ -134,7 +137,49 @@ public final class ConfigLoader {
         requirements(ConfigKey.STEP_REQUIREMENTS),
         configFile,
         bool(ConfigKey.METRICS_REQUIRE_KEY),
-        roles());
+        roles(),
+        StepPlacement.Executor.fromWire(text(ConfigKey.EXECUTOR))
+            .orElseThrow(() -> bad(ConfigKey.EXECUTOR, "expected local or kubernetes")),
+        kubernetes());
+  }
+
+  private KubernetesSettings kubernetes() {
+    String serverUrl = optional(ConfigKey.KUBERNETES_SERVER_URL);
+    if (serverUrl != null && !serverUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+      throw bad(ConfigKey.KUBERNETES_SERVER_URL, "expected an http:// or https:// URL");
+    }
+    String image = text(ConfigKey.KUBERNETES_IMAGE);
+    if (!image.matches("\\S+")) {
+      throw bad(ConfigKey.KUBERNETES_IMAGE, "expected an image reference without spaces");
+    }
+    return new KubernetesSettings(
+        optional(ConfigKey.KUBERNETES_NAMESPACE),
+        image,
+        serverUrl,
+        cpuSizes(),
+        duration(ConfigKey.KUBERNETES_JOB_TTL),
+        duration(ConfigKey.KUBERNETES_PENDING_LIMIT),
+        duration(ConfigKey.KUBERNETES_RESYNC));
+  }
+
+  /** A quantity for every cpuSize, such as small=500m,medium=1,large=2. */
+  private Map<CpuSize, String> cpuSizes() {
+    var sizes = new EnumMap<CpuSize, String>(CpuSize.class);
+    for (String pair : text(ConfigKey.KUBERNETES_CPU).split(",")) {
+      String[] parts = pair.split("=", 2);
+      var size = CpuSize.parse(parts[0]);
+      if (parts.length != 2 || size.isEmpty() || !parts[1].trim().matches("\\d+(\\.\\d+)?m?")) {
+        throw bad(
+            ConfigKey.KUBERNETES_CPU,
+            "expected small=1,medium=2,large=4 (quantities: 2, 0.5, 500m)");
+      }
+      sizes.put(size.get(), parts[1].trim());
+    }
+    if (sizes.size() != CpuSize.values().length) {
+      throw bad(
+          ConfigKey.KUBERNETES_CPU, "expected a quantity for each of small, medium and large");
+    }
+    return sizes;
   }
 
   /** An s3:// location, or null for the data directory. */

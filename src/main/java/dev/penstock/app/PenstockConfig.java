@@ -1,7 +1,9 @@
 package dev.penstock.app;
 
+import dev.penstock.executor.kubernetes.KubernetesSettings;
 import dev.penstock.executor.local.StepIsolation;
 import dev.penstock.model.Isolation;
+import dev.penstock.model.StepPlacement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +57,9 @@ public record PenstockConfig(
     List<String> stepRequirements,
     Path configFile,
     boolean metricsRequireKey,
-    Set<ServerRole> roles) {
+    Set<ServerRole> roles,
+    StepPlacement.Executor executor,
+    KubernetesSettings kubernetes) {
 
   /** The JDBC URL in force: the configured one, or SQLite in the data directory. */
   public String effectiveDatabaseUrl() {

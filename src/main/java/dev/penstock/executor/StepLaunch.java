@@ -2,6 +2,7 @@ package dev.penstock.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.penstock.model.Isolation;
+import dev.penstock.model.StepPlacement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +35,46 @@ public record StepLaunch(
     Map<String, String> environment,
     String runId,
     Isolation isolation,
-    StepValues values) {
+    StepValues values,
+    StepPlacement placement) {
 
   public StepLaunch {
     values = values == null ? StepValues.NONE : values;
+    placement = placement == null ? StepPlacement.DEFAULT : placement;
+  }
+
+  /** A launch placed where the server's settings say. */
+  public StepLaunch(
+      String stepVersionId,
+      int attempt,
+      Path workDir,
+      Path logFile,
+      String functionName,
+      String sourceCode,
+      Map<String, JsonNode> kwargs,
+      List<String> packageRequirements,
+      int memoryGb,
+      Duration timeout,
+      Map<String, String> environment,
+      String runId,
+      Isolation isolation,
+      StepValues values) {
+    this(
+        stepVersionId,
+        attempt,
+        workDir,
+        logFile,
+        functionName,
+        sourceCode,
+        kwargs,
+        packageRequirements,
+        memoryGb,
+        timeout,
+        environment,
+        runId,
+        isolation,
+        values,
+        StepPlacement.DEFAULT);
   }
 
   /** A launch whose values all travel as JSON. */
