@@ -24,6 +24,13 @@ final class PipelineRoutes {
       "which steps of its runs may share a Python process: run (warm workers within a run), step (a"
           + " fresh fork per step) or process (a fresh interpreter per step); absent: the server's"
           + " --isolation";
+  private static final String EXECUTOR =
+      "where its steps run: local (a Python process on the server's machine) or kubernetes (a Job"
+          + " per attempt on the server's cluster); absent: the server's --executor";
+  private static final String STEP_IMAGE =
+      "the container image its steps run in on Kubernetes (any image with python3); absent: the"
+          + " server's --kubernetes-image";
+  private static final String BACK_TO_DEFAULT = "; default goes back to the server's";
 
   private final ApiServer.Services services;
   private final Views views;
@@ -42,6 +49,8 @@ final class PipelineRoutes {
             .optional("isProd", BOOLEAN, "marks it as a production pipeline (kept and shown)")
             .extra("maxConcurrentRuns", INTEGER, CONCURRENCY)
             .extra("isolation", STRING, ISOLATION)
+            .extra("executor", STRING, EXECUTOR)
+            .extra("stepImage", STRING, STEP_IMAGE)
             .returns(PipelineResponse.class)
             .handler(
                 params ->
@@ -54,7 +63,9 @@ final class PipelineRoutes {
                                 params.string("cron"),
                                 params.bool("isProd"),
                                 params.integer("maxConcurrentRuns"),
-                                params.string("isolation")))),
+                                params.string("isolation"),
+                                params.string("executor"),
+                                params.string("stepImage")))),
         ApiMethod.read(POST, "describePipeline", "A pipeline with its steps and latest run.")
             .required("pipelineId", ID, PIPELINE_ID)
             .returns(PipelineResponse.class)
@@ -85,7 +96,9 @@ final class PipelineRoutes {
             .optional("cron", STRING, "a new cron schedule, in UTC; its timing starts from now")
             .optional("isProd", BOOLEAN, "a new production flag")
             .extra("maxConcurrentRuns", INTEGER, CONCURRENCY)
-            .extra("isolation", STRING, ISOLATION + "; default goes back to the server's")
+            .extra("isolation", STRING, ISOLATION + BACK_TO_DEFAULT)
+            .extra("executor", STRING, EXECUTOR + BACK_TO_DEFAULT)
+            .extra("stepImage", STRING, STEP_IMAGE + BACK_TO_DEFAULT)
             .returns(PipelineResponse.class)
             .handler(
                 params ->
@@ -99,7 +112,9 @@ final class PipelineRoutes {
                                 params.string("cron"),
                                 params.bool("isProd"),
                                 params.integer("maxConcurrentRuns"),
-                                params.string("isolation")))),
+                                params.string("isolation"),
+                                params.string("executor"),
+                                params.string("stepImage")))),
         ApiMethod.write(PATCH, "renamePipeline", "Gives a pipeline a new name.")
             .required("pipelineId", ID, PIPELINE_ID)
             .required("pipelineName", NAME, "the new name, unique among pipelines")

@@ -118,6 +118,14 @@ public interface RunStore {
       String stepVersionId, int attempt, String reason, Instant notBefore, Instant now);
 
   /**
+   * Moves the claim of a step RUNNING at {@code attempt} under {@code fromNode} to {@code toNode},
+   * for a server that takes up an attempt still running where its executor runs it (a Kubernetes
+   * Job) after the server that claimed it died. The attempt number stays, so outcomes stay fenced
+   * by it. False (nothing written) when the step was not so claimed.
+   */
+  boolean adoptStep(String stepVersionId, int attempt, String fromNode, String toNode, Instant now);
+
+  /**
    * The steps RUNNING under {@code nodeId}, as (step version, version, attempt, node): what that
    * node should be running.
    */

@@ -93,7 +93,7 @@ class StrictRequestsE2ETest {
     assertThat(failure(response, 400, "InvalidParameterError").path("error").asText())
         .isEqualTo(
             "unknown parameter 'colour' for createPipeline; it takes pipelineName, projectId,"
-                + " cron, isProd, maxConcurrentRuns, isolation");
+                + " cron, isProd, maxConcurrentRuns, isolation, executor, stepImage");
     assertThat(client.call("listPipelines").findValuesAsText("pipelineName"))
         .noneMatch(name -> name.startsWith("never_"));
   }

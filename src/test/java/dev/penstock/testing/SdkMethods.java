@@ -27,8 +27,8 @@ public final class SdkMethods {
   /** Penstock's extension parameters per method (issue 3: retries, concurrency). */
   private static final Map<String, List<String>> EXTENSIONS =
       Map.of(
-          "createPipeline", List.of("maxConcurrentRuns", "isolation"),
-          "updatePipeline", List.of("maxConcurrentRuns", "isolation"),
+          "createPipeline", List.of("maxConcurrentRuns", "isolation", "executor", "stepImage"),
+          "updatePipeline", List.of("maxConcurrentRuns", "isolation", "executor", "stepImage"),
           "createPipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"),
           "updatePipelineStep", List.of("retries", "retryDelay", "retryBackoff", "retryOn"),
           "createApiKey", List.of("scope", "tag"));

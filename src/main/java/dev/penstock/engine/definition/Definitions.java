@@ -10,6 +10,7 @@ import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.store.PipelineStore;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -36,12 +37,13 @@ public final class Definitions {
   }
 
   public Pipeline createPipeline(String name, String projectId, String cron, Boolean isProd) {
-    return createPipeline(name, projectId, cron, isProd, null, null);
+    return createPipeline(name, projectId, cron, isProd, null, null, null, null);
   }
 
   /**
    * {@code maxConcurrentRuns}: null or 0 for no limit. {@code isolation}: run, step or process;
-   * null for the server's default.
+   * null for the server's default. {@code executor}: local or kubernetes, and {@code stepImage}: a
+   * container image reference; each null for the server's.
    */
   public Pipeline createPipeline(
       String name,
@@ -49,10 +51,14 @@ public final class Definitions {
       String cron,
       Boolean isProd,
       Integer maxConcurrentRuns,
-      String isolation) {
+      String isolation,
+      String executor,
+      String stepImage) {
     requireName(name, "pipelineName");
-    Integer limit = concurrencyLimit(maxConcurrentRuns, null);
-    Isolation level = isolation(isolation, null);
+    Integer limit = PipelineExtensions.concurrencyLimit(maxConcurrentRuns, null);
+    Isolation level = PipelineExtensions.isolation(isolation, null);
+    StepPlacement placement =
+        PipelineExtensions.placement(executor, stepImage, StepPlacement.DEFAULT);
     var schedule = cron == null ? null : CronSchedule.parse(cron);
     if (store.findPipelineByName(name).isPresent()) {
       throw new AlreadyExistsException("A pipeline named '" + name + "' already exists");
@@ -71,7 +77,8 @@ public final class Definitions {
             now,
             false,
             schedule == null ? null : schedule.nextAfter(now),
-            level);
+            level,
+            placement);
     store.createPipeline(pipeline);
     return pipeline;
   }
@@ -79,7 +86,7 @@ public final class Definitions {
   /**
    * Changes the fields given (null leaves one unchanged). A new cron restarts the schedule's timing
    * from now (a paused schedule stays paused); the same cron again changes nothing. Runs under way
-   * keep the isolation they started with.
+   * keep the isolation and the placement they started with.
    */
   public Pipeline updatePipeline(
       String pipelineId,
@@ -88,13 +95,18 @@ public final class Definitions {
       String cron,
       Boolean isProd,
       Integer maxConcurrentRuns,
-      String isolation) {
+      String isolation,
+      String executor,
+      String stepImage) {
     var current = pipeline(pipelineId);
-    Isolation level = isolation(isolation, current.isolation());
+    Isolation level = PipelineExtensions.isolation(isolation, current.isolation());
+    StepPlacement placement =
+        PipelineExtensions.placement(executor, stepImage, current.placement());
     if (variables != null) {
       SourceCheck.checkMappings(variables, List.of());
     }
-    Integer limit = concurrencyLimit(maxConcurrentRuns, current.maxConcurrentRuns());
+    Integer limit =
+        PipelineExtensions.concurrencyLimit(maxConcurrentRuns, current.maxConcurrentRuns());
     var schedule = cron == null ? null : CronSchedule.parse(cron);
     var now = clock.instant();
     var updated =
@@ -110,7 +122,8 @@ public final class Definitions {
             now,
             current.schedulePaused(),
             current.nextRunAt(),
-            level);
+            level,
+            placement);
     store.updatePipeline(updated);
     if (schedule != null && !schedule.expression().equals(current.cron())) {
       var next = current.schedulePaused() ? null : schedule.nextAfter(now);
@@ -142,7 +155,8 @@ public final class Definitions {
             clock.instant(),
             current.schedulePaused(),
             current.nextRunAt(),
-            current.isolation());
+            current.isolation(),
+            current.placement());
     store.updatePipeline(renamed);
     return pipeline(pipelineId);
   }
@@ -363,32 +377,5 @@ public final class Definitions {
     if (value == null || value.isBlank()) {
       throw new MissingParameterException(parameter + " is required");
     }
-  }
-
-  /** null keeps {@code current}; 0 removes the limit; otherwise at least 1. */
-  private static Integer concurrencyLimit(Integer requested, Integer current) {
-    if (requested == null) {
-      return current;
-    }
-    if (requested < 0) {
-      throw new InvalidParameterException(
-          "maxConcurrentRuns must be 0 (no limit) or more, not " + requested);
-    }
-    return requested == 0 ? null : requested;
-  }
-
-  /** null keeps {@code current}; "default" goes back to the server's; else run, step or process. */
-  private static Isolation isolation(String requested, Isolation current) {
-    if (requested == null) {
-      return current;
-    }
-    if (requested.equals("default")) {
-      return null;
-    }
-    return Isolation.fromWire(requested)
-        .orElseThrow(
-            () ->
-                new InvalidParameterException(
-                    "isolation must be run, step, process or default, not '" + requested + "'"));
   }
 }

@@ -130,7 +130,8 @@ public final class Runs {
             null,
             null,
             stepVersions,
-            pipeline.isolation());
+            pipeline.isolation(),
+            pipeline.placement());
     runs.createVersion(version);
     scheduler.wake(versionId);
     return version;

@@ -9,6 +9,7 @@ import dev.penstock.model.Isolation;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PythonFunction;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.model.StepRetry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,7 +60,25 @@ final class DefinitionRows {
         instant(row, "updated_at"),
         row.getInt("schedule_paused") != 0,
         instant(row, "next_run_at"),
-        Isolation.fromWire(row.getString("isolation")).orElse(null));
+        Isolation.fromWire(row.getString("isolation")).orElse(null),
+        placement(row, ""));
+  }
+
+  /**
+   * The placement columns, which pipeline and pipeline_version rows share; {@code prefix} prefixes
+   * their names.
+   */
+  static StepPlacement placement(ResultSet row, String prefix) throws SQLException {
+    return new StepPlacement(
+        StepPlacement.Executor.fromWire(row.getString(prefix + "executor")).orElse(null),
+        row.getString(prefix + "step_image"));
+  }
+
+  /** Binds the placement columns {@link #placement} reads, as :executor and :stepImage. */
+  static <S extends SqlStatement<S>> S bindPlacement(S statement, StepPlacement placement) {
+    return statement
+        .bind("executor", placement.executor() == null ? null : placement.executor().wireName())
+        .bind("stepImage", placement.image());
   }
 
   /** A pipeline_step row joined with its function's columns under {@link #FUNCTION_PREFIX}. */

@@ -20,16 +20,17 @@ public final class JdbcPipelineStore implements PipelineStore {
   private static final String INSERT_PIPELINE =
       """
       INSERT INTO pipeline (id, name, project_id, cron, is_prod, variables, max_concurrent_runs,
-          created_at, updated_at, schedule_paused, next_run_at, isolation)
+          created_at, updated_at, schedule_paused, next_run_at, isolation, executor, step_image)
       VALUES (:id, :name, :projectId, :cron, :isProd, :variables, :maxConcurrentRuns,
-          :createdAt, :updatedAt, :schedulePaused, :nextRunAt, :isolation)
+          :createdAt, :updatedAt, :schedulePaused, :nextRunAt, :isolation, :executor, :stepImage)
       """;
   private static final String UPDATE_PIPELINE =
       """
       UPDATE pipeline
          SET name = :name, project_id = :projectId, is_prod = :isProd,
              variables = :variables, max_concurrent_runs = :maxConcurrentRuns,
-             isolation = :isolation, updated_at = :updatedAt
+             isolation = :isolation, executor = :executor, step_image = :stepImage,
+             updated_at = :updatedAt
        WHERE id = :id
       """;
   private static final String SELECT_PIPELINE_BY_ID = "SELECT * FROM pipeline WHERE id = :key";
@@ -282,7 +283,7 @@ public final class JdbcPipelineStore implements PipelineStore {
   }
 
   private static <S extends SqlStatement<S>> S bindFields(S statement, Pipeline pipeline) {
-    return statement
+    return DefinitionRows.bindPlacement(statement, pipeline.placement())
         .bind("name", pipeline.name())
         .bind("projectId", pipeline.projectId())
         .bind("isProd", pipeline.isProd() ? 1 : 0)

@@ -30,9 +30,11 @@ public final class JdbcRunStore implements RunStore {
   private static final String INSERT_VERSION =
       """
       INSERT INTO pipeline_version (id, pipeline_id, pipeline_name, status, error, trigger,
-          variables, created_at, updated_at, started_at, completed_at, isolation)
+          variables, created_at, updated_at, started_at, completed_at, isolation, executor,
+          step_image)
       VALUES (:id, :pipelineId, :pipelineName, :status, :error, :trigger,
-          :variables, :createdAt, :updatedAt, :startedAt, :completedAt, :isolation)
+          :variables, :createdAt, :updatedAt, :startedAt, :completedAt, :isolation, :executor,
+          :stepImage)
       """;
   // A new step version is PENDING at attempt 0 with nothing bound, whatever the record says.
   private static final String INSERT_STEP_VERSION =
@@ -52,6 +54,7 @@ public final class JdbcRunStore implements RunStore {
       SELECT v.id AS v_id, v.pipeline_id AS v_pipeline_id, v.pipeline_name AS v_pipeline_name,
              v.status AS v_status, v.error AS v_error, v.trigger AS v_trigger,
              v.variables AS v_variables, v.isolation AS v_isolation,
+             v.executor AS v_executor, v.step_image AS v_step_image,
              v.created_at AS v_created_at, v.updated_at AS v_updated_at,
              v.started_at AS v_started_at, v.completed_at AS v_completed_at, s.*
       """;
@@ -105,8 +108,7 @@ public final class JdbcRunStore implements RunStore {
     database.inTransaction(
         handle -> {
           var insert =
-              handle
-                  .createUpdate(INSERT_VERSION)
+              DefinitionRows.bindPlacement(handle.createUpdate(INSERT_VERSION), version.placement())
                   .bind("id", version.id())
                   .bind("pipelineId", version.pipelineId())
                   .bind("pipelineName", version.pipelineName())
@@ -251,6 +253,12 @@ public final class JdbcRunStore implements RunStore {
       String stepVersionId, int attempt, String reason, Instant notBefore, Instant now) {
     return claims.requeue(
         stepVersionId, attempt, FailureCause.PLATFORM_FAULT, reason, notBefore, now);
+  }
+
+  @Override
+  public boolean adoptStep(
+      String stepVersionId, int attempt, String fromNode, String toNode, Instant now) {
+    return claims.adopt(stepVersionId, attempt, fromNode, toNode, now);
   }
 
   @Override

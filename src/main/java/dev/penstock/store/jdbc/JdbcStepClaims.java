@@ -61,6 +61,11 @@ final class JdbcStepClaims {
        WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
       RETURNING pipeline_version
       """;
+  private static final String ADOPT =
+      """
+      UPDATE step_version SET claimed_by = :toNode, updated_at = :now
+       WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt AND claimed_by = :fromNode
+      """;
   private static final String RUNNING_CLAIMED_BY =
       """
       SELECT id, pipeline_version, attempt, claimed_by FROM step_version
@@ -241,6 +246,20 @@ final class JdbcStepClaims {
               });
           return versionId.isPresent();
         });
+  }
+
+  boolean adopt(String stepVersionId, int attempt, String fromNode, String toNode, Instant now) {
+    return database.inTransaction(
+            handle ->
+                handle
+                    .createUpdate(ADOPT)
+                    .bind("id", stepVersionId)
+                    .bind("attempt", attempt)
+                    .bind("fromNode", fromNode)
+                    .bind("toNode", toNode)
+                    .bind("now", now.toEpochMilli())
+                    .execute())
+        == 1;
   }
 
   List<RunningAttempt> runningClaimedBy(String nodeId) {

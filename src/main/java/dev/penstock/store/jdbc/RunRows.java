@@ -70,7 +70,8 @@ final class RunRows {
         instant(row, p + "started_at"),
         instant(row, p + "completed_at"),
         List.of(),
-        Isolation.fromWire(row.getString(p + "isolation")).orElse(null));
+        Isolation.fromWire(row.getString(p + "isolation")).orElse(null),
+        DefinitionRows.placement(row, p));
   }
 
   static StepVersion stepVersion(ResultSet row) throws SQLException {

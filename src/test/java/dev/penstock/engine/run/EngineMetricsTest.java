@@ -107,7 +107,7 @@ class EngineMetricsTest {
       throws Exception {
     start(2);
     String pipelineId =
-        definitions.createPipeline("one-at-a-time", null, null, false, 1, null).id();
+        definitions.createPipeline("one-at-a-time", null, null, false, 1, null, null, null).id();
     step(pipelineId, "only", List.of());
     String firstRun = engine.runs().run(pipelineId, null).id();
     var first = executor.next();

@@ -11,6 +11,7 @@ import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.model.InputMapping;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.model.VariableType;
@@ -104,6 +105,7 @@ class SchedulerTest {
 
     var a = executor.next();
     assertThat(a.launch().functionName()).isEqualTo("f");
+    assertThat(a.launch().placement()).isEqualTo(StepPlacement.DEFAULT);
     executor.assertNoMoreLaunches();
     a.succeed(IntNode.valueOf(41));
 
@@ -128,6 +130,33 @@ class SchedulerTest {
     first.succeed(IntNode.valueOf(1));
     executor.next().succeed(IntNode.valueOf(2));
     awaitStatus(versionId, RunStatus.COMPLETE);
+  }
+
+  @Test
+  void a_runs_steps_launch_where_its_pipeline_placed_them_when_it_started() throws Exception {
+    start(1);
+    String pipelineId = pipelineWith("a", "b");
+    var onKubernetes = new StepPlacement(StepPlacement.Executor.KUBERNETES, "python:3.12-slim");
+    definitions.updatePipeline(
+        pipelineId, null, null, null, null, null, null, "kubernetes", "python:3.12-slim");
+    String versionId = runs.run(pipelineId, null).id();
+    definitions.updatePipeline(pipelineId, null, null, null, null, null, null, "local", "default");
+
+    var a = executor.next();
+    assertThat(a.launch().placement()).isEqualTo(onKubernetes);
+    a.succeed(IntNode.valueOf(1));
+    var b = executor.next();
+    assertThat(b.launch().placement()).as("launched after the change").isEqualTo(onKubernetes);
+    b.succeed(IntNode.valueOf(2));
+    assertThat(awaitStatus(versionId, RunStatus.COMPLETE).placement()).isEqualTo(onKubernetes);
+
+    String laterRun = runs.run(pipelineId, null).id();
+    var later = executor.next();
+    assertThat(later.launch().placement())
+        .isEqualTo(new StepPlacement(StepPlacement.Executor.LOCAL, null));
+    later.succeed(IntNode.valueOf(3));
+    executor.next().succeed(IntNode.valueOf(4));
+    awaitStatus(laterRun, RunStatus.COMPLETE);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.penstock.store.jdbc;
 
+import static dev.penstock.store.jdbc.StoreFixtures.PLACED;
 import static dev.penstock.store.jdbc.StoreFixtures.T0;
 import static dev.penstock.store.jdbc.StoreFixtures.at;
 import static dev.penstock.store.jdbc.StoreFixtures.bareFunction;
@@ -15,12 +16,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.penstock.model.AlreadyExistsException;
 import dev.penstock.model.ConflictException;
+import dev.penstock.model.Isolation;
 import dev.penstock.model.NotFoundException;
 import dev.penstock.model.Pipeline;
 import dev.penstock.model.PipelineStep;
 import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.model.RunStatus;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.model.StepStatus;
 import dev.penstock.store.StepCompletion;
 import java.util.List;
@@ -135,9 +138,22 @@ interface PipelineStoreContract extends StoreAccess {
   default void updated_pipeline_replaces_every_field_but_id_created_at_and_schedule() {
     Pipeline pipeline = scheduledPipeline("old", at(3600));
     pipelines().createPipeline(pipeline);
+    var local = new StepPlacement(StepPlacement.Executor.LOCAL, null);
     var changed =
         new Pipeline(
-            pipeline.id(), "new", null, null, false, null, 7, at(90), at(99), true, at(5), null);
+            pipeline.id(),
+            "new",
+            null,
+            null,
+            false,
+            null,
+            7,
+            at(90),
+            at(99),
+            true,
+            at(5),
+            Isolation.PROCESS,
+            local);
 
     pipelines().updatePipeline(changed);
 
@@ -155,7 +171,40 @@ interface PipelineStoreContract extends StoreAccess {
                 at(99),
                 false,
                 at(3600),
-                null));
+                Isolation.PROCESS,
+                local));
+  }
+
+  @Test
+  default void a_run_keeps_the_placement_it_started_with_when_its_pipeline_changes() {
+    Pipeline pipeline = pipeline("placed");
+    pipelines().createPipeline(pipeline);
+    PipelineVersion run = version(pipeline, T0, "load");
+    runs().createVersion(run);
+
+    pipelines()
+        .updatePipeline(
+            new Pipeline(
+                pipeline.id(),
+                pipeline.name(),
+                pipeline.projectId(),
+                pipeline.cron(),
+                pipeline.isProd(),
+                pipeline.variables(),
+                pipeline.maxConcurrentRuns(),
+                pipeline.createdAt(),
+                at(9),
+                pipeline.schedulePaused(),
+                pipeline.nextRunAt(),
+                pipeline.isolation(),
+                StepPlacement.DEFAULT));
+
+    assertThat(pipelines().findPipeline(pipeline.id()).orElseThrow().placement())
+        .isEqualTo(StepPlacement.DEFAULT);
+    assertThat(runs().findVersion(run.id()).orElseThrow().placement()).isEqualTo(PLACED);
+    var streamed = new VersionReadContract.Collected();
+    assertThat(runs().readVersion(run.id(), streamed)).isTrue();
+    assertThat(streamed.version.placement()).isEqualTo(PLACED);
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.penstock.model.PipelineVersion;
 import dev.penstock.model.PythonFunction;
 import dev.penstock.model.RunStatus;
 import dev.penstock.model.RunTrigger;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.model.StepRetry;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
@@ -32,6 +33,10 @@ import java.util.UUID;
 final class StoreFixtures {
   static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** The placement of {@link #pipeline}'s steps: on Kubernetes, in an image of its own. */
+  static final StepPlacement PLACED =
+      new StepPlacement(StepPlacement.Executor.KUBERNETES, "registry.example.com/team/steps:3.12");
 
   private StoreFixtures() {}
 
@@ -130,7 +135,8 @@ final class StoreFixtures {
         at(0),
         false,
         null,
-        Isolation.STEP);
+        Isolation.STEP,
+        PLACED);
   }
 
   /**
@@ -150,7 +156,8 @@ final class StoreFixtures {
         pipeline.updatedAt(),
         false,
         nextRunAt,
-        null);
+        null,
+        pipeline.placement());
   }
 
   static PipelineStep step(Pipeline pipeline, String name, List<String> dependencies) {
@@ -189,7 +196,8 @@ final class StoreFixtures {
         null,
         null,
         List.copyOf(steps),
-        pipeline.isolation());
+        pipeline.isolation(),
+        pipeline.placement());
   }
 
   private static StepVersion stepVersion(
