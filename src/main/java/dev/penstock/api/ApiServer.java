@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.artifact.Artifacts;
+import dev.penstock.engine.attempt.AttemptUploads;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLogs;
 import dev.penstock.engine.cron.Schedules;
@@ -66,7 +67,8 @@ public final class ApiServer {
       RunKeys runKeys,
       Schedules schedules,
       RunWaits waits,
-      Artifacts artifacts) {}
+      Artifacts artifacts,
+      AttemptUploads attemptUploads) {}
 
   private final Map<String, ApiMethod> methods;
   private final Auth auth;
@@ -138,6 +140,11 @@ public final class ApiServer {
               config.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
               config.concurrency.useVirtualThreads = true;
               operations.register(config, envelope, auth::checkStoredKey, methods.keySet());
+              new AttemptRoutes(
+                      services.attemptUploads(),
+                      services.attemptUploads().maxResultBytes(),
+                      services.attemptUploads().maxFileBytes())
+                  .register(config, envelope);
               pages.accept(config);
               // Before {method}, which would take it for a method's name. It describes the API
               // and holds no data, so it needs no key: tools fetch it without one.

@@ -7,6 +7,7 @@ import dev.penstock.api.OpsRoutes;
 import dev.penstock.engine.access.ApiKeys;
 import dev.penstock.engine.artifact.Artifacts;
 import dev.penstock.engine.artifact.ValueLimits;
+import dev.penstock.engine.attempt.AttemptUploads;
 import dev.penstock.engine.attempt.Lease;
 import dev.penstock.engine.attempt.RunKeys;
 import dev.penstock.engine.attempt.StepLauncher;
@@ -25,12 +26,17 @@ import dev.penstock.engine.run.Scheduler;
 import dev.penstock.engine.upkeep.Pruner;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.ExecutorException;
+import dev.penstock.executor.PlacedExecutor;
+import dev.penstock.executor.StepExecutor;
+import dev.penstock.executor.kubernetes.KubernetesExecutor;
 import dev.penstock.executor.local.LocalExecutorSettings;
 import dev.penstock.executor.local.LocalProcessExecutor;
+import dev.penstock.executor.local.RunnerResults;
 import dev.penstock.executor.local.SandboxProbe.Platform;
 import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
+import dev.penstock.model.StepPlacement;
 import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.StoreException;
 import dev.penstock.store.files.LocalArtifactFiles;
@@ -38,11 +44,13 @@ import dev.penstock.store.jdbc.JdbcStores;
 import dev.penstock.store.s3.S3ArtifactFiles;
 import dev.penstock.store.s3.S3Location;
 import dev.penstock.web.WebUi;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -60,7 +68,9 @@ public final class PenstockServer {
   private final DataDir dataDir;
   private final ServerMetrics metrics;
   private final JdbcStores stores;
-  private final LocalProcessExecutor executor;
+  private final LocalProcessExecutor localExecutor;
+  private final KubernetesExecutor kubernetesExecutor;
+  private final StepExecutor executor;
   private final ArtifactFiles artifactFiles;
   private final LocalPythonInspector inspector;
   private final StepLauncher launcher;
@@ -103,7 +113,7 @@ public final class PenstockServer {
     this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
-    this.executor =
+    this.localExecutor =
         new LocalProcessExecutor(
             LocalExecutorSettings.defaults(Path.of(config.python()), runnerDir)
                 .withEnvironments(
@@ -116,11 +126,32 @@ public final class PenstockServer {
                 .withWorkerMaxSteps(config.workerMaxSteps())
                 .withMaxOutput(config.maxOutputBytes())
                 .withSandbox(sandbox));
-    metrics.watchForkServers(executor::forkServersAlive);
+    metrics.watchForkServers(localExecutor::forkServersAlive);
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
+    var runnerResults = new RunnerResults(config.maxOutputBytes());
+    this.kubernetesExecutor =
+        config.executor() == StepPlacement.Executor.KUBERNETES
+            ? new KubernetesExecutor(
+                new KubernetesClientBuilder().build(),
+                config.kubernetes(),
+                runnerResults,
+                config.logCapBytes(),
+                runKeys::attemptToken,
+                () -> urlHolder[0])
+            : null;
+    var executors = new EnumMap<StepPlacement.Executor, StepExecutor>(StepPlacement.Executor.class);
+    executors.put(StepPlacement.Executor.LOCAL, localExecutor);
+    if (kubernetesExecutor != null) {
+      executors.put(StepPlacement.Executor.KUBERNETES, kubernetesExecutor);
+    }
+    this.executor =
+        new PlacedExecutor(
+            executors,
+            config.executor(),
+            logFile -> kubernetesExecutor != null && kubernetesExecutor.writing(logFile));
     boolean sharedStore = !stores.dialect().exclusiveToOneServer();
     var sweeperSettings =
         new Sweeper.Settings(
@@ -185,7 +216,14 @@ public final class PenstockServer {
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits,
-            new Artifacts(stores.runs(), artifactFiles));
+            new Artifacts(stores.runs(), artifactFiles),
+            new AttemptUploads(
+                stores.runs(),
+                workspace,
+                runKeys,
+                RunnerResults.KEPT_FOLDERS,
+                runnerResults.maxResultBytes(),
+                config.maxArtifactBytes()));
     boolean servesUsers = config.roles().contains(ServerRole.API);
     var webUi =
         new WebUi(
@@ -221,7 +259,7 @@ public final class PenstockServer {
     } catch (ListenException e) {
       // Nothing has started yet but what was built: give it all back before saying why.
       api.stop();
-      executor.close();
+      closeExecutors();
       closeArtifactFiles();
       inspector.close();
       stores.close();
@@ -235,6 +273,9 @@ public final class PenstockServer {
         pythonVersion.lines().findFirst().orElse(""),
         config.python());
     log.info(sandbox.describe());
+    if (kubernetesExecutor != null) {
+      kubernetesExecutor.start(); // before recovery, which adopts the Jobs still running
+    }
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     // What another server on the database changes reaches this one's planners and steps at once.
@@ -291,7 +332,7 @@ public final class PenstockServer {
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();
-    executor.close();
+    closeExecutors();
     closeArtifactFiles();
     inspector.close();
     stores.close();
@@ -326,6 +367,13 @@ public final class PenstockServer {
             config.s3Endpoint() == null ? null : URI.create(config.s3Endpoint()));
     log.info("Artifacts are kept in {}", files.describe());
     return files;
+  }
+
+  private void closeExecutors() {
+    if (kubernetesExecutor != null) {
+      kubernetesExecutor.close();
+    }
+    localExecutor.close();
   }
 
   private void closeArtifactFiles() {

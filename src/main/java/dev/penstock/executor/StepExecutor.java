@@ -2,6 +2,7 @@ package dev.penstock.executor;
 
 import dev.penstock.model.LogChunk;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Runs step attempts. Implementations are thread-safe. */
 public interface StepExecutor {
@@ -15,6 +16,21 @@ public interface StepExecutor {
    * time); when they cannot be installed it fails with MISSING_PACKAGES and the installer's error.
    */
   StepHandle launch(StepLaunch launch);
+
+  /**
+   * Takes up the attempt {@code launch} describes, which a previous process of this server (or a
+   * server that died) started, if it still runs where this executor runs it (a Kubernetes Job): its
+   * outcome then comes as a launched attempt's does. Empty when there is nothing to take up; a
+   * local process never outlives its server.
+   */
+  default Optional<StepHandle> adopt(StepLaunch launch) {
+    return Optional.empty();
+  }
+
+  /** Whether an attempt placed as {@code launch} may outlive its server, to be adopted. */
+  default boolean adopts(StepLaunch launch) {
+    return false;
+  }
 
   /**
    * The log of an attempt as kept: everything written, or, past the size cap, a marker line saying

@@ -28,4 +28,27 @@ public interface StepHandle {
 
   /** The operating-system pid of the step's process, or -1 when it never started. */
   long pid();
+
+  /** A handle of an attempt that ended before it started, with {@code outcome}. */
+  static StepHandle ended(StepOutcome outcome) {
+    return new StepHandle() {
+      @Override
+      public CompletableFuture<StepOutcome> outcome() {
+        return CompletableFuture.completedFuture(outcome);
+      }
+
+      @Override
+      public CompletableFuture<Long> started() {
+        return new CompletableFuture<>(); // it never will
+      }
+
+      @Override
+      public void stop(FailureCause cause, String error) {}
+
+      @Override
+      public long pid() {
+        return -1;
+      }
+    };
+  }
 }

@@ -1,6 +1,7 @@
 package dev.penstock.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.penstock.model.CpuSize;
 import dev.penstock.model.Isolation;
 import dev.penstock.model.StepPlacement;
 import java.nio.file.Path;
@@ -36,11 +37,49 @@ public record StepLaunch(
     String runId,
     Isolation isolation,
     StepValues values,
-    StepPlacement placement) {
+    StepPlacement placement,
+    CpuSize cpuSize) {
 
   public StepLaunch {
     values = values == null ? StepValues.NONE : values;
     placement = placement == null ? StepPlacement.DEFAULT : placement;
+    cpuSize = cpuSize == null ? CpuSize.SMALL : cpuSize;
+  }
+
+  /** A launch of the smallest cpuSize. */
+  public StepLaunch(
+      String stepVersionId,
+      int attempt,
+      Path workDir,
+      Path logFile,
+      String functionName,
+      String sourceCode,
+      Map<String, JsonNode> kwargs,
+      List<String> packageRequirements,
+      int memoryGb,
+      Duration timeout,
+      Map<String, String> environment,
+      String runId,
+      Isolation isolation,
+      StepValues values,
+      StepPlacement placement) {
+    this(
+        stepVersionId,
+        attempt,
+        workDir,
+        logFile,
+        functionName,
+        sourceCode,
+        kwargs,
+        packageRequirements,
+        memoryGb,
+        timeout,
+        environment,
+        runId,
+        isolation,
+        values,
+        placement,
+        CpuSize.SMALL);
   }
 
   /** A launch placed where the server's settings say. */

@@ -75,6 +75,26 @@ final class AttemptSetup {
     Path outputs = dir.resolve(OUTPUTS_FOLDER);
     Files.createDirectory(outputs);
     var inputs = InputFiles.copy(runs, files, version.id(), dir, kwargs);
+    return launchOf(version, step, attempt, kwargs, inputs);
+  }
+
+  /**
+   * The launch of an attempt that was prepared and launched before (by a server process that has
+   * since died), to take it up where its executor still runs it: its directories are not touched,
+   * and its arguments, given already, are not bound again.
+   */
+  StepLaunch adopted(PipelineVersion version, StepVersion step, int attempt) {
+    return launchOf(version, step, attempt, Map.of(), Map.of());
+  }
+
+  private StepLaunch launchOf(
+      PipelineVersion version,
+      StepVersion step,
+      int attempt,
+      Map<String, JsonNode> kwargs,
+      Map<String, StepValues.Input> inputs) {
+    var dir = workspace.workDir(version.id(), step.id(), attempt);
+    Path outputs = dir.resolve(OUTPUTS_FOLDER);
     var environment =
         Map.of(
             "ABACUS_API_KEY", runKeys.keyFor(version.id()),
@@ -88,7 +108,7 @@ final class AttemptSetup {
         step.id(),
         attempt,
         dir,
-        logFile,
+        workspace.logFile(version.id(), step.id(), attempt),
         step.functionName(),
         step.sourceCode(),
         kwargs,
@@ -99,7 +119,9 @@ final class AttemptSetup {
         version.id(),
         version.isolation(),
         new StepValues(
-            step.outputs(), inputs, valueLimits.inlineBytes(), valueLimits.maxArtifactBytes()));
+            step.outputs(), inputs, valueLimits.inlineBytes(), valueLimits.maxArtifactBytes()),
+        version.placement(),
+        step.cpuSize());
   }
 
   /** The step's own requirements, and those the server gives every step. */

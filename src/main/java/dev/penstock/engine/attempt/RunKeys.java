@@ -47,6 +47,22 @@ public final class RunKeys {
     return MessageDigest.isEqual(expected, given) ? Optional.of(versionId) : Optional.empty();
   }
 
+  /**
+   * The token of one attempt of one step, with which a step running elsewhere (in a pod) sends its
+   * result back: good for that attempt alone, and never a key the API takes.
+   */
+  public String attemptToken(String stepVersionId, int attempt) {
+    return mac("attempt/" + stepVersionId + "/" + attempt);
+  }
+
+  /** Whether {@code token} is the attempt's own. */
+  public boolean isAttemptToken(String token, String stepVersionId, int attempt) {
+    return token != null
+        && MessageDigest.isEqual(
+            attemptToken(stepVersionId, attempt).getBytes(StandardCharsets.US_ASCII),
+            token.getBytes(StandardCharsets.US_ASCII));
+  }
+
   private String mac(String versionId) {
     try {
       var mac = (Mac) keyed.clone();

@@ -67,6 +67,14 @@ public final class Slots {
     return true;
   }
 
+  /**
+   * Takes slots whether or not they are free, for an attempt taken up that runs already (it would
+   * run on whatever this server decided): the count may pass the limit until it ends.
+   */
+  synchronized void take(int weight) {
+    used += weight;
+  }
+
   /** Frees slots; returns the run at the head of the queue to wake, or null. */
   synchronized String release(int weight) {
     used -= weight;

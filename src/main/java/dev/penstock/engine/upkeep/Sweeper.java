@@ -220,6 +220,9 @@ public final class Sweeper {
         // claims are its launcher's to end, and recoverOrphans finds those it lost.
         continue;
       }
+      if (launcher.adopt(step, why)) {
+        continue; // it runs on where its executor runs it (a Kubernetes Job)
+      }
       String reason =
           "attempt %d was interrupted because %s while it ran".formatted(step.attempt(), why);
       if (runs.requeueStep(step.id(), step.attempt(), reason, clock.instant())) {

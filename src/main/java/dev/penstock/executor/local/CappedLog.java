@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts in the middle of a line, so that {@link #read(Path, long)} can say so even after a
  * restart. Thread-safe: writes and reads take one lock, so a read never sees half a rotation.
  */
-final class CappedLog implements AutoCloseable, BuildLog {
+public final class CappedLog implements AutoCloseable, BuildLog {
   private static final int LINE_SEARCH_LIMIT = 4096;
   private static final String MID_LINE = "mid-line";
 
@@ -41,7 +41,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
   }
 
   /** Opens {@code file} for appending, creating it and its directory when missing. */
-  static CappedLog open(Path file, long cap) throws IOException {
+  public static CappedLog open(Path file, long cap) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     return new CappedLog(file, cap);
   }
@@ -51,7 +51,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
    * line break within the limit, then rotates and goes on in a new file, so that files start at the
    * beginning of a line unless a line is longer than the room left.
    */
-  void write(byte[] bytes, int offset, int length) throws IOException {
+  public void write(byte[] bytes, int offset, int length) throws IOException {
     lock.lock();
     try {
       while (length > 0) {
@@ -85,7 +85,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
   }
 
   /** Appends one line of text, for the executor's own notes. */
-  void writeLine(String line) throws IOException {
+  public void writeLine(String line) throws IOException {
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     write(bytes, 0, bytes.length);
   }
@@ -101,7 +101,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
   }
 
   /** The log as kept, like {@link #read(Path, long)}, consistent with concurrent writes. */
-  String read(long cap) {
+  public String read(long cap) {
     lock.lock();
     try {
       return read(file, cap);
@@ -111,7 +111,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
   }
 
   /** A range of the log, like {@link LogRange#read}, consistent with concurrent writes. */
-  LogChunk read(long from, int maxBytes) throws IOException {
+  public LogChunk read(long from, int maxBytes) throws IOException {
     lock.lock();
     try {
       return LogRange.read(file, from, maxBytes);
@@ -147,7 +147,7 @@ final class CappedLog implements AutoCloseable, BuildLog {
    * Reads the log of {@code file} as kept: the rotated part and the current file, at most the last
    * {@code cap} bytes, after a marker line when anything was dropped. "" when there is no log.
    */
-  static String read(Path file, long cap) {
+  public static String read(Path file, long cap) {
     try {
       byte[] older = readIfExists(previousOf(file));
       byte[] newer = readIfExists(file);

@@ -110,7 +110,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   public StepHandle launch(StepLaunch launch) {
     Path workDir = launch.workDir().toAbsolutePath();
     if (launch.logFile().toAbsolutePath().startsWith(workDir)) {
-      return notStarted(
+      return StepHandle.ended(
           StepOutcome.failure(
               FailureCause.LAUNCH_FAILED,
               "the log " + launch.logFile() + " must lie outside the step's directory " + workDir,
@@ -123,7 +123,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
       log = CappedLog.open(launch.logFile(), logCapBytes);
       StepDirectories.prepare(sandbox, launch);
     } catch (IOException | UncheckedIOException e) {
-      return notStarted(
+      return StepHandle.ended(
           StepOutcome.failure(
               FailureCause.LAUNCH_FAILED,
               "cannot prepare the step's directory " + workDir + ": " + e,
@@ -169,27 +169,5 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
 
   private static Path logKey(Path logFile) {
     return logFile.toAbsolutePath().normalize();
-  }
-
-  private static StepHandle notStarted(StepOutcome outcome) {
-    return new StepHandle() {
-      @Override
-      public java.util.concurrent.CompletableFuture<StepOutcome> outcome() {
-        return java.util.concurrent.CompletableFuture.completedFuture(outcome);
-      }
-
-      @Override
-      public java.util.concurrent.CompletableFuture<Long> started() {
-        return new java.util.concurrent.CompletableFuture<>(); // it never will
-      }
-
-      @Override
-      public void stop(FailureCause cause, String error) {}
-
-      @Override
-      public long pid() {
-        return -1;
-      }
-    };
   }
 }

@@ -15,10 +15,10 @@ import java.nio.file.StandardOpenOption;
  * what {@code .dropped} counting every rotated-away byte makes true. Stateless; the caller keeps
  * the files from rotating during a read (CappedLog's lock, or a log no longer written).
  */
-final class LogRange {
+public final class LogRange {
   private LogRange() {}
 
-  static LogChunk read(Path file, long from, int maxBytes) throws IOException {
+  public static LogChunk read(Path file, long from, int maxBytes) throws IOException {
     try (FileChannel older = openIfExists(CappedLog.previousOf(file));
         FileChannel newer = openIfExists(file)) {
       if (older == null && newer == null) {

@@ -107,6 +107,10 @@ final class ResultReader {
     return outcome(result, exitCode, memoryGb);
   }
 
+  long maxResultBytes() {
+    return maxResultBytes;
+  }
+
   /** result.json, parsed from the file without a copy of its text, if it is within the limit. */
   private JsonNode parse(Path workDir) throws IOException {
     Path file = workDir.resolve(RESULT_FILE);
@@ -176,7 +180,7 @@ final class ResultReader {
     return traceback.isEmpty() || traceback.equals(summary) ? summary : summary + "\n" + traceback;
   }
 
-  private static String memoryExceeded(int memoryGb) {
+  static String memoryExceeded(int memoryGb) {
     return memoryGb > 0
         ? "step exceeded its memory limit of " + memoryGb + " GB"
         : "step ran out of memory";

@@ -1,0 +1,402 @@
+package dev.penstock.executor.kubernetes;
+
+import dev.penstock.executor.ExecutorException;
+import dev.penstock.executor.StepExecutor;
+import dev.penstock.executor.StepHandle;
+import dev.penstock.executor.StepLaunch;
+import dev.penstock.executor.StepOutcome;
+import dev.penstock.executor.local.CappedLog;
+import dev.penstock.executor.local.LogRange;
+import dev.penstock.executor.local.RunnerResults;
+import dev.penstock.model.FailureCause;
+import dev.penstock.model.LogChunk;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each attempt as a Kubernetes Job (see {@link AttemptObjects}) through the fabric8 client:
+ * the Job is created under a name fixed by the attempt ({@link JobNames}), then the Secret it
+ * mounts, owned by it. Informers on the namespace's Penstock Jobs and pods tell each attempt of its
+ * changes, and every {@code resync} a list of both is compared with the attempts waited on, for
+ * what a watch missed (a Job deleted by hand reads as a platform fault: the step runs again). A
+ * restarted server {@link #adopt adopts} the Job of an attempt it was running rather than create a
+ * second one. Logs are copied from the pods into the attempts' log files, read like a local step's.
+ * Thread-safe.
+ */
+public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesExecutor.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final KubernetesSettings settings;
+  private final RunnerResults results;
+  private final long logCapBytes;
+  private final BiFunction<String, Integer, String> tokens;
+  private final Supplier<String> serverUrl;
+  private final AttemptObjects objects;
+  private final Map<String, KubernetesAttempt> attempts = new ConcurrentHashMap<>();
+  private final Map<Path, CappedLog> openLogs = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService resync;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final KubernetesAttempt.Cluster cluster;
+
+  /**
+   * @param tokens the token of an attempt (step version, attempt) for its pod's calls back
+   * @param serverUrl the server's own URL, for pods when the settings name none
+   */
+  public KubernetesExecutor(
+      KubernetesClient client,
+      KubernetesSettings settings,
+      RunnerResults results,
+      long logCapBytes,
+      BiFunction<String, Integer, String> tokens,
+      Supplier<String> serverUrl) {
+    this.client = client;
+    this.namespace =
+        settings.namespace() != null
+            ? settings.namespace()
+            : Optional.ofNullable(client.getNamespace()).orElse("default");
+    this.settings = settings;
+    this.results = results;
+    this.logCapBytes = logCapBytes;
+    this.tokens = tokens;
+    this.serverUrl = serverUrl;
+    this.objects = new AttemptObjects(settings);
+    this.cluster = new ClusterAccess();
+    this.resync =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("k8s-resync").factory());
+  }
+
+  /** Starts watching the namespace's step Jobs and pods. */
+  public KubernetesExecutor start() {
+    informers.add(
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
+            .inform(handler(attempt -> attempt::sawJob, Job.class)));
+    informers.add(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
+            .inform(handler(attempt -> attempt::sawPod, Pod.class)));
+    long every = settings.resync().toMillis();
+    resync.scheduleWithFixedDelay(this::resyncSafely, every, every, TimeUnit.MILLISECONDS);
+    log.info(
+        "Steps on Kubernetes run as Jobs in namespace {} (image {}; pods call {})",
+        namespace,
+        settings.image(),
+        podServerUrl());
+    return this;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public StepHandle launch(StepLaunch launch) {
+    String name = JobNames.jobName(launch.stepVersionId(), launch.attempt());
+    KubernetesAttempt attempt;
+    try {
+      attempt = track(launch, name);
+    } catch (IOException e) {
+      return StepHandle.ended(
+          StepOutcome.failure(
+              FailureCause.LAUNCH_FAILED, "cannot open the step's log: " + e, null));
+    }
+    Thread.ofVirtual().name("k8s-create-" + name).start(() -> create(attempt));
+    return attempt;
+  }
+
+  /**
+   * The attempt {@code launch} describes, if its Job still exists: a server that restarts takes it
+   * up again, its log copied on from where it stood. A Job whose Secret is gone (the server died
+   * between the two) is deleted and not adopted.
+   */
+  @Override
+  public Optional<StepHandle> adopt(StepLaunch launch) {
+    String name = JobNames.jobName(launch.stepVersionId(), launch.attempt());
+    Job job = jobs().withName(name).get();
+    if (job == null) {
+      return Optional.empty();
+    }
+    if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
+      log.warn("Job {} has no Secret: deleting it, its step runs again", name);
+      cluster.deleteJob(name);
+      return Optional.empty();
+    }
+    KubernetesAttempt attempt;
+    try {
+      attempt = track(launch, name);
+    } catch (IOException e) {
+      throw new ExecutorException("cannot open the log of " + name + ": " + e, null, e);
+    }
+    attempt.created();
+    log.info("Adopted Job {} of step version {}", name, launch.stepVersionId());
+    attempt.listed(job, podOf(name));
+    return Optional.of(attempt);
+  }
+
+  @Override
+  public boolean adopts(StepLaunch launch) {
+    return true;
+  }
+
+  private KubernetesAttempt track(StepLaunch launch, String name) throws IOException {
+    CappedLog attemptLog = CappedLog.open(launch.logFile(), logCapBytes);
+    Path key = logKey(launch.logFile());
+    var attempt =
+        new KubernetesAttempt(
+            launch,
+            name,
+            attemptLog,
+            cluster,
+            ended -> {
+              attempts.remove(ended.jobName(), ended);
+              openLogs.remove(key, attemptLog);
+            });
+    openLogs.put(key, attemptLog);
+    attempts.put(name, attempt);
+    return attempt;
+  }
+
+  private void create(KubernetesAttempt attempt) {
+    StepLaunch launch = attempt.launch();
+    String name = attempt.jobName();
+    try {
+      Job job;
+      try {
+        job = jobs().resource(objects.job(launch, name)).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        job = jobs().withName(name).get(); // created before this server restarted
+      }
+      attempt.created();
+      var secret =
+          objects.secret(
+              launch,
+              job,
+              results.request(launch),
+              tokens.apply(launch.stepVersionId(), launch.attempt()),
+              podServerUrl());
+      try {
+        client.secrets().inNamespace(namespace).resource(secret).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+      attempt.sawJob(job);
+    } catch (RuntimeException e) {
+      log.warn("Kubernetes refused Job {}: {}", name, e.getMessage());
+      attempt.stop(FailureCause.LAUNCH_FAILED, "Kubernetes refused the step's Job: " + message(e));
+    }
+  }
+
+  private static String message(RuntimeException e) {
+    if (e instanceof KubernetesClientException k && k.getStatus() != null) {
+      return k.getStatus().getMessage();
+    }
+    return e.getMessage();
+  }
+
+  private String podServerUrl() {
+    return settings.serverUrl() != null ? settings.serverUrl() : serverUrl.get();
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(
+      java.util.function.Function<KubernetesAttempt, java.util.function.Consumer<T>> seen,
+      Class<T> type) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        tell(object);
+      }
+
+      @Override
+      public void onUpdate(T before, T object) {
+        tell(object);
+      }
+
+      @Override
+      public void onDelete(T object, boolean finalStateUnknown) {
+        // The list that follows tells a Job deleted from one the watch lost sight of.
+      }
+
+      private void tell(T object) {
+        var labels = object.getMetadata().getLabels();
+        String job = labels == null ? null : labels.get(JobNames.JOB);
+        KubernetesAttempt attempt = job == null ? null : attempts.get(job);
+        if (attempt != null) {
+          seen.apply(attempt).accept(object);
+        }
+      }
+    };
+  }
+
+  private void resyncSafely() {
+    try {
+      resyncNow();
+    } catch (RuntimeException e) {
+      log.warn("Listing the step Jobs in namespace {} failed: {}", namespace, e.toString());
+    }
+  }
+
+  /** Lists the Jobs and pods and tells every attempt waited on what they show. */
+  void resyncNow() {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    var jobsByName = new HashMap<String, Job>();
+    for (Job job : jobs().withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK).list().getItems()) {
+      jobsByName.put(job.getMetadata().getName(), job);
+    }
+    var podsByJob = new HashMap<String, Pod>();
+    for (Pod pod :
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
+            .list()
+            .getItems()) {
+      var labels = pod.getMetadata().getLabels();
+      if (labels != null && labels.get(JobNames.JOB) != null) {
+        podsByJob.put(labels.get(JobNames.JOB), pod);
+      }
+    }
+    for (KubernetesAttempt attempt : List.copyOf(attempts.values())) {
+      if (attempt.wasCreated()) {
+        attempt.listed(jobsByName.get(attempt.jobName()), podsByJob.get(attempt.jobName()));
+      }
+    }
+  }
+
+  private Pod podOf(String jobName) {
+    var pods =
+        client.pods().inNamespace(namespace).withLabel(JobNames.JOB, jobName).list().getItems();
+    return pods.isEmpty() ? null : pods.get(pods.size() - 1);
+  }
+
+  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          Job,
+          io.fabric8.kubernetes.api.model.batch.v1.JobList,
+          io.fabric8.kubernetes.client.dsl.ScalableResource<Job>>
+      jobs() {
+    return client.batch().v1().jobs().inNamespace(namespace);
+  }
+
+  /** Whether this executor is writing the log {@code logFile} now. */
+  public boolean writing(Path logFile) {
+    return openLogs.containsKey(logKey(logFile));
+  }
+
+  @Override
+  public String readLog(Path logFile) {
+    CappedLog open = openLogs.get(logKey(logFile));
+    return open != null ? open.read(logCapBytes) : CappedLog.read(logFile, logCapBytes);
+  }
+
+  @Override
+  public LogChunk readLog(Path logFile, long from, int maxBytes) {
+    CappedLog open = openLogs.get(logKey(logFile));
+    try {
+      return open != null ? open.read(from, maxBytes) : LogRange.read(logFile, from, maxBytes);
+    } catch (IOException | RuntimeException e) {
+      throw new ExecutorException("the log " + logFile + " cannot be read: " + e, null, e);
+    }
+  }
+
+  /**
+   * Stops watching; the Jobs run on, for this server or another to adopt (a server that stops hands
+   * its steps back first, which deletes them).
+   */
+  @Override
+  public void close() {
+    resync.shutdownNow();
+    informers.forEach(SharedIndexInformer::close);
+    for (KubernetesAttempt attempt : List.copyOf(attempts.values())) {
+      attempt.detach();
+    }
+    attempts.clear();
+  }
+
+  private static Path logKey(Path logFile) {
+    return logFile.toAbsolutePath().normalize();
+  }
+
+  /** What the attempts need of the cluster. */
+  private final class ClusterAccess implements KubernetesAttempt.Cluster {
+    @Override
+    public void deleteJob(String name) {
+      try {
+        jobs().withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+      } catch (KubernetesClientException e) {
+        log.warn("Could not delete Job {}: {}", name, e.getMessage());
+      }
+    }
+
+    @Override
+    public PodLog.Source logOf(String podName) {
+      return (sinceTime, follow, sink) -> {
+        var container =
+            client.pods().inNamespace(namespace).withName(podName).inContainer(JobNames.CONTAINER);
+        var timestamped = container.usingTimestamps();
+        var reader = sinceTime == null ? timestamped : timestamped.sinceTime(sinceTime);
+        if (!follow) {
+          sink.write(reader.getLog().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          return;
+        }
+        try (var watch = reader.watchLog(sink)) {
+          Throwable error = watch.onClose().toCompletableFuture().get();
+          if (error != null) {
+            throw new IOException("the log stream broke", error);
+          }
+        }
+      };
+    }
+
+    @Override
+    public RunnerResults results() {
+      return results;
+    }
+
+    @Override
+    public Duration pendingLimit() {
+      return settings.pendingLimit();
+    }
+
+    @Override
+    public String image(StepLaunch launch) {
+      return objects.image(launch);
+    }
+  }
+}
