@@ -4,15 +4,15 @@ Usage:
     python3 /penstock/attempt/penstock_pod.py
 
 The attempt's Secret is mounted at /penstock/attempt. It holds this script,
-penstock_runner.py and penstock_artifacts.py, request.json (the runner's
-request), and pod.json:
+penstock_runner.py and penstock_artifacts.py, and pod.json:
     "server_url"      where the server's API is
     "token"           the attempt's token, for the server's internal calls
     "attempt_path"    /internal/attempts/<step version>/<attempt>
     "environment"     the step's environment variables
     "requirements"    pip requirements to install first (may be empty)
     "files"           {secret key: path relative to the working directory}:
-                      the run's modules and the stored values the step reads
+                      request.json (the runner's request), the run's modules
+                      and the stored values the step reads
     "bundle"          true when those files were too large for the Secret:
                       they are fetched as a zip from <attempt_path>/bundle
     "work_dir"        the working directory the environment's paths name
@@ -82,8 +82,6 @@ def main():
 
 def place_files(pod):
     """Puts request.json, the modules and the input values in WORK_DIR."""
-    shutil.copyfile(os.path.join(ATTEMPT_DIR, "request.json"),
-                    os.path.join(WORK_DIR, "request.json"))
     for name in ("modules", "outputs"):
         os.makedirs(os.path.join(WORK_DIR, name), exist_ok=True)
     if pod.get("bundle"):

@@ -8,15 +8,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The internal calls with which a step running in a Kubernetes pod sends back what it left: {@code
  * PUT /internal/attempts/{step}/{attempt}/files/<path>} for each kept file, then {@code .../result}
- * for result.json, each with the attempt's token as a bearer token. A body goes to a temporary file
- * first and takes its name in one rename, so the executor never reads half of one; one over its
- * limit is refused (413) and leaves nothing. Answers in the API's envelope. Thread-safe.
+ * for result.json, each with the attempt's token as a bearer token; and {@code GET .../bundle}, the
+ * files of its working directory as a zip, for a pod whose files were too large for its Secret. A
+ * body goes to a temporary file first and takes its name in one rename, so the executor never reads
+ * half of one; one over its limit is refused (413) and leaves nothing. Answers in the API's
+ * envelope. Thread-safe.
  */
 final class AttemptRoutes {
   static final String PREFIX = "/internal/attempts/";
@@ -43,6 +50,21 @@ final class AttemptRoutes {
                   Path workDir = workDir(ctx);
                   receive(ctx, uploads.keptFile(workDir, ctx.pathParam("path")), maxFileBytes);
                 }));
+    config.routes.get(
+        PREFIX + "{step}/{attempt}/bundle",
+        ctx -> {
+          envelope.requestId(ctx);
+          try {
+            Path workDir = workDir(ctx);
+            envelope.answering(ctx);
+            ctx.contentType("application/zip");
+            zip(workDir, ctx.res().getOutputStream());
+          } catch (AttemptUploads.Refused e) {
+            envelope.failure(ctx, new ApiError(e.status(), errorType(e.status()), e.getMessage()));
+          } catch (IOException | RuntimeException e) {
+            envelope.failure(ctx, e);
+          }
+        });
     config.routes.put(
         PREFIX + "{step}/{attempt}/result",
         ctx ->
@@ -90,6 +112,24 @@ final class AttemptRoutes {
             ? authorization.substring("Bearer ".length()).trim()
             : null;
     return uploads.workDir(ctx.pathParam("step"), attempt, token);
+  }
+
+  /** The plain files of the working directory as a zip, by their paths relative to it. */
+  private static void zip(Path workDir, OutputStream out) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(workDir)) {
+      files =
+          walk.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+              .sorted()
+              .toList();
+    }
+    try (var zip = new ZipOutputStream(out)) {
+      for (Path file : files) {
+        zip.putNextEntry(new ZipEntry(workDir.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, zip);
+        zip.closeEntry();
+      }
+    }
   }
 
   /** Writes the body to {@code target}, whole or not at all, refusing one over {@code limit}. */

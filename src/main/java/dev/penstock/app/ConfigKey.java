@@ -61,7 +61,10 @@ public enum ConfigKey {
       "10GB",
       "size of the cached package environments; past it the least recently used go"),
   PARALLEL_LIMIT(
-      "parallel-limit", "", "slots for steps running at once; empty means the number of cores"),
+      "parallel-limit",
+      "",
+      "slots for steps running at once; empty means the number of cores, or 64 with --executor"
+          + " kubernetes (Jobs at once)"),
   LOG_CAP("log-cap", "10MB", "log kept per step attempt; past it the tail is kept"),
   MAX_OUTPUT_SIZE(
       "max-output-size",

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * that reads the environment. A bad value stops start-up naming key, value and source. Thread-safe.
  */
 public final class ConfigLoader {
+  private static final int KUBERNETES_PARALLEL_LIMIT = 64;
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION =
@@ -101,9 +102,7 @@ public final class ConfigLoader {
         optional(ConfigKey.DB_USER),
         optional(ConfigKey.DB_PASSWORD),
         text(ConfigKey.PYTHON),
-        optional(ConfigKey.PARALLEL_LIMIT) == null
-            ? Runtime.getRuntime().availableProcessors()
-            : integer(ConfigKey.PARALLEL_LIMIT, 1, 4096),
+        parallelLimit(),
         size(ConfigKey.LOG_CAP),
         size(ConfigKey.MAX_BODY_SIZE),
         duration(ConfigKey.HEARTBEAT_INTERVAL),
@@ -141,6 +140,16 @@ public final class ConfigLoader {
         StepPlacement.Executor.fromWire(text(ConfigKey.EXECUTOR))
             .orElseThrow(() -> bad(ConfigKey.EXECUTOR, "expected local or kubernetes")),
         kubernetes());
+  }
+
+  /** As configured; else the cores, or, for Jobs that run on the cluster's nodes, 64. */
+  private int parallelLimit() {
+    if (optional(ConfigKey.PARALLEL_LIMIT) != null) {
+      return integer(ConfigKey.PARALLEL_LIMIT, 1, 4096);
+    }
+    return text(ConfigKey.EXECUTOR).equals(StepPlacement.Executor.KUBERNETES.wireName())
+        ? KUBERNETES_PARALLEL_LIMIT
+        : Runtime.getRuntime().availableProcessors();
   }
 
   private KubernetesSettings kubernetes() {

@@ -13,6 +13,11 @@ public enum FailureCause {
   /** It kept more in its working directory than its disk budget. */
   DISK_EXCEEDED(false),
   MISSING_PACKAGES(false),
+  /**
+   * The cluster cannot start it as asked (its image cannot be pulled, no node can take it): neither
+   * waiting longer nor running it again at once would help.
+   */
+  CANNOT_START(false),
   LAUNCH_FAILED(true),
   WORKER_LOST(true),
   /**

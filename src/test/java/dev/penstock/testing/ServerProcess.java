@@ -177,7 +177,10 @@ public final class ServerProcess implements AutoCloseable {
       Map<String, String> environment)
       throws IOException {
     var command = new ArrayList<>(java(jvmOptions));
-    command.addAll(List.of("--port", "0", "--python", TestPython.path()));
+    if (!args.contains("--port")) {
+      command.addAll(List.of("--port", "0")); // a free one, unless the test chose its own
+    }
+    command.addAll(List.of("--python", TestPython.path()));
     command.addAll(args);
     var builder =
         new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);

@@ -150,6 +150,21 @@ public final class TestKubelet implements AutoCloseable {
     end(jobName, "evicted");
   }
 
+  /** The Job's deadline (activeDeadlineSeconds) passes now: its pod is killed and deleted. */
+  public void expireDeadline(String jobName) {
+    end(jobName, "deadline");
+  }
+
+  /** The Job as the API server holds it, or null. */
+  public Job job(String jobName) {
+    return client.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).get();
+  }
+
+  /** The Secret as the API server holds it, or null. */
+  public Secret secret(String name) {
+    return client.secrets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
   /** Whether the Job's pod's process runs now. */
   public boolean running(String jobName) {
     RunningPod pod = podOf(jobName);

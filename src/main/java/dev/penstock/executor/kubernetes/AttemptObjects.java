@@ -37,6 +37,7 @@ final class AttemptObjects {
   static final String ATTEMPT_MOUNT = "/penstock/attempt";
   static final String WORK_MOUNT = "/penstock/work";
   static final String POD_SCRIPT = "penstock_pod.py";
+  static final String REQUEST_FILE = "request.json";
   static final List<String> RUNNER_FILES =
       List.of(POD_SCRIPT, "penstock_runner.py", "penstock_artifacts.py");
 
@@ -134,14 +135,25 @@ final class AttemptObjects {
   }
 
   /**
-   * The attempt's Secret, owned by {@code job} once created; {@code request} is the runner's
-   * request, {@code token} the attempt's, {@code serverUrl} where its pod reaches the API.
+   * Writes the runner's {@code request} into the attempt's working directory, where it travels with
+   * the other files: in the Secret, or fetched from the server when they are too large.
    */
-  Secret secret(
-      StepLaunch launch, Job job, Map<String, Object> request, String token, String serverUrl) {
+  static void writeRequest(StepLaunch launch, Map<String, Object> request) {
+    try {
+      Files.write(launch.workDir().resolve(REQUEST_FILE), json(request));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The attempt's Secret, owned by {@code job} once created, with the files of its working
+   * directory (its request written there first); {@code token} is the attempt's, {@code serverUrl}
+   * where its pod reaches the API.
+   */
+  Secret secret(StepLaunch launch, Job job, String token, String serverUrl) {
     var data = new LinkedHashMap<String, String>();
     runnerFiles.forEach((file, bytes) -> data.put(file, base64(bytes)));
-    data.put("request.json", base64(json(request)));
     var files = workFiles(launch.workDir());
     long size = 0;
     for (Path file : files) {
@@ -176,8 +188,7 @@ final class AttemptObjects {
             .withName(job.getMetadata().getName())
             .withUid(job.getMetadata().getUid())
             .withController(true)
-            .withBlockOwnerDeletion(true)
-            .build();
+            .build(); // no blockOwnerDeletion: it would need update on jobs/finalizers
     return new SecretBuilder()
         .withNewMetadata()
         .withName(job.getMetadata().getName())

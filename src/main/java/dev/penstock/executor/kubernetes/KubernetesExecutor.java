@@ -131,6 +131,12 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
           StepOutcome.failure(
               FailureCause.LAUNCH_FAILED, "cannot open the step's log: " + e, null));
     }
+    try {
+      AttemptObjects.writeRequest(launch, results.request(launch));
+    } catch (RuntimeException e) {
+      attempt.stop(FailureCause.LAUNCH_FAILED, "cannot write the step's request: " + e);
+      return attempt;
+    }
     Thread.ofVirtual().name("k8s-create-" + name).start(() -> create(attempt));
     return attempt;
   }
@@ -203,11 +209,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
       attempt.created();
       var secret =
           objects.secret(
-              launch,
-              job,
-              results.request(launch),
-              tokens.apply(launch.stepVersionId(), launch.attempt()),
-              podServerUrl());
+              launch, job, tokens.apply(launch.stepVersionId(), launch.attempt()), podServerUrl());
       try {
         client.secrets().inNamespace(namespace).resource(secret).create();
       } catch (KubernetesClientException e) {

@@ -109,7 +109,7 @@ final class PodVerdict {
         && "Unschedulable".equals(scheduled.getReason())
         && waitedPast(pod, now, pendingLimit)) {
       return new Failed(
-          FailureCause.LAUNCH_FAILED,
+          FailureCause.CANNOT_START,
           "Kubernetes could not schedule the step's pod for %s: %s"
               .formatted(
                   describe(pendingLimit), nonBlank(scheduled.getMessage(), "Unschedulable")));
@@ -129,7 +129,7 @@ final class PodVerdict {
       return null;
     }
     return new Failed(
-        FailureCause.LAUNCH_FAILED,
+        FailureCause.CANNOT_START,
         pull
             ? "Kubernetes could not pull the step's image %s (%s): %s"
                 .formatted(image, reason, message)
