@@ -140,7 +140,8 @@ public final class PenstockServer {
                 runnerResults,
                 config.logCapBytes(),
                 runKeys::attemptToken,
-                () -> urlHolder[0])
+                () -> urlHolder[0],
+                pipSettings(System.getenv()))
             : null;
     var executors = new EnumMap<StepPlacement.Executor, StepExecutor>(StepPlacement.Executor.class);
     executors.put(StepPlacement.Executor.LOCAL, localExecutor);
@@ -367,6 +368,18 @@ public final class PenstockServer {
             config.s3Endpoint() == null ? null : URI.create(config.s3Endpoint()));
     log.info("Artifacts are kept in {}", files.describe());
     return files;
+  }
+
+  /** pip's own settings among {@code environment}: PIP_INDEX_URL and its kin. */
+  private static Map<String, String> pipSettings(Map<String, String> environment) {
+    var settings = new java.util.TreeMap<String, String>();
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("PIP_")) {
+            settings.put(name, value);
+          }
+        });
+    return settings;
   }
 
   private void closeExecutors() {

@@ -15,6 +15,7 @@ import dev.penstock.testing.SharedFolders;
 import dev.penstock.testing.StepRequest;
 import dev.penstock.testing.Steps;
 import dev.penstock.testing.TestKubelet;
+import dev.penstock.testing.TestWheels;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -102,6 +103,47 @@ class KubernetesAdoptionMockApiServerE2ETest {
         assertThat(kubelet.jobsCreated())
             .noneMatch(name -> name.equals(KubernetesMockApiServerE2ETest.jobOf(stepVersionId, 2)));
         assertThat(second.output()).anyMatch(line -> line.contains("Adopted Job " + job));
+      }
+    }
+  }
+
+  @Test
+  void package_requirements_are_installed_in_the_pod_with_the_servers_pip_settings()
+      throws Exception {
+    Path wheels = scratch.resolve("wheels");
+    TestWheels.write(wheels, "penstock-podpkg", "1.2");
+    var environment = new java.util.HashMap<String, String>();
+    try (TestKubelet kubelet = TestKubelet.start(scratch)) {
+      environment.putAll(kubelet.clientEnvironment());
+      environment.putAll(TestWheels.pipSettings(wheels));
+      try (ServerProcess server =
+          ServerProcess.startWithEnvironment(
+              dataDir, environment, "--executor", "kubernetes", "--kubernetes-resync", "1s")) {
+        AbacusClient client = server.client();
+        String pipelineId = createPipeline(client, Steps.uniqueName("packages"));
+        StepRequest.named("installed")
+            .source(
+                "import penstock_podpkg\n\ndef installed():\n    return penstock_podpkg.VERSION\n")
+            .function("installed")
+            .requirements("penstock-podpkg==1.2")
+            .output("version", "STRING")
+            .addTo(client, pipelineId);
+        StepRequest.named("missing")
+            .source("def missing():\n    return 1\n")
+            .function("missing")
+            .requirements("penstock-nowhere==9.9")
+            .addTo(client, pipelineId);
+
+        JsonNode version = Steps.awaitFinished(client, Steps.run(client, pipelineId, List.of()));
+
+        assertThat(outputValue(version, "installed", "version").asText()).isEqualTo("1.2");
+        JsonNode missing = stepVersion(version, "missing");
+        assertThat(missing.path("status").asText()).isEqualTo("FAILED");
+        assertThat(missing.path("error").asText())
+            .startsWith("pip could not install penstock-nowhere==9.9:")
+            .contains("No matching distribution found for penstock-nowhere==9.9");
+        assertThat(missing.path("attempts").get(0).path("failureCause").asText())
+            .isEqualTo("MISSING_PACKAGES");
       }
     }
   }

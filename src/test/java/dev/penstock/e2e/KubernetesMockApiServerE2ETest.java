@@ -293,6 +293,60 @@ class KubernetesMockApiServerE2ETest {
     assertThat(kubelet.secret(name)).isNull();
   }
 
+  @Test
+  void values_and_files_travel_between_pods_by_reference() throws Exception {
+    AbacusClient client = server.client();
+    String pipelineId = createPipeline(client, Steps.uniqueName("frames"));
+    StepRequest.named("make")
+        .source(
+            """
+            import os
+            import pandas
+
+            def make():
+                with open(os.path.join(os.environ["PENSTOCK_OUTPUTS_DIR"], "résumé.md"), "w") as f:
+                    f.write("# rows\\n")
+                return pandas.DataFrame({"i": range(100_000)})
+            """)
+        .function("make")
+        .output("frame", "DATASET_ID")
+        .addTo(client, pipelineId);
+    StepRequest.named("total")
+        .source(
+            """
+            def total(frame, padding):
+                return {"type": type(frame).__name__, "sum": int(frame["i"].sum()),
+                        "padding": len(padding)}
+            """)
+        .function("total")
+        .fromVariable("frame", "FEATURE_GROUP", "frame")
+        .input("padding", "STRING", "x".repeat(600_000))
+        .output("summary", "JSON")
+        .after("make")
+        .addTo(client, pipelineId);
+
+    String versionId = Steps.run(client, pipelineId, List.of());
+    JsonNode version = server.awaitFinished(versionId, Duration.ofSeconds(120));
+
+    assertThat(version.path("status").asText()).as(version.toString()).isEqualTo("COMPLETE");
+    JsonNode summary = outputValue(version, "total", "summary");
+    assertThat(summary.path("type").asText()).isEqualTo("DataFrame");
+    assertThat(summary.path("sum").asLong()).isEqualTo(4_999_950_000L);
+    assertThat(summary.path("padding").asInt()).isEqualTo(600_000);
+    JsonNode listed =
+        client.call("listPipelineVersionArtifacts", params("pipelineVersion", versionId));
+    assertThat(listed.findValuesAsText("name")).contains("résumé.md");
+    String total = stepVersion(version, "total").path("pipelineStepVersion").asText();
+    JsonNode podJson =
+        new ObjectMapper()
+            .readTree(
+                Base64.getDecoder()
+                    .decode(kubelet.secret(jobOf(total, 1)).getData().get("pod.json")));
+    assertThat(podJson.path("bundle").asBoolean())
+        .as("over 512 KiB, the files are fetched from the server")
+        .isTrue();
+  }
+
   /** Prints, then waits for {@code marker} to exist, then returns 7. */
   private static final String WAITS =
       """

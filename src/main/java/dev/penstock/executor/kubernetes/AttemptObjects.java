@@ -47,10 +47,16 @@ final class AttemptObjects {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesSettings settings;
+  private final Map<String, String> pipEnvironment;
   private final Map<String, byte[]> runnerFiles;
 
-  AttemptObjects(KubernetesSettings settings) {
+  /**
+   * @param pipEnvironment pip's settings in the server's environment (PIP_INDEX_URL, say), which
+   *     the pods' pip uses too
+   */
+  AttemptObjects(KubernetesSettings settings, Map<String, String> pipEnvironment) {
     this.settings = settings;
+    this.pipEnvironment = Map.copyOf(pipEnvironment);
     var files = new LinkedHashMap<String, byte[]>();
     for (String name : RUNNER_FILES) {
       files.put(name, resource(name));
@@ -204,9 +210,9 @@ final class AttemptObjects {
    * The step's environment as its pod sees it: paths in the server's working directory moved to the
    * pod's, and the API at the URL the pod reaches.
    */
-  static Map<String, String> podEnvironment(StepLaunch launch, String serverUrl) {
+  Map<String, String> podEnvironment(StepLaunch launch, String serverUrl) {
     String local = launch.workDir().toAbsolutePath().toString();
-    var environment = new LinkedHashMap<String, String>();
+    var environment = new LinkedHashMap<String, String>(pipEnvironment);
     if (launch.environment() != null) {
       launch
           .environment()

@@ -65,6 +65,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   /**
    * @param tokens the token of an attempt (step version, attempt) for its pod's calls back
    * @param serverUrl the server's own URL, for pods when the settings name none
+   * @param pipEnvironment pip's settings (PIP_*) that the pods' pip gets, as the server's has them
    */
   public KubernetesExecutor(
       KubernetesClient client,
@@ -72,7 +73,8 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
       RunnerResults results,
       long logCapBytes,
       BiFunction<String, Integer, String> tokens,
-      Supplier<String> serverUrl) {
+      Supplier<String> serverUrl,
+      Map<String, String> pipEnvironment) {
     this.client = client;
     this.namespace =
         settings.namespace() != null
@@ -83,7 +85,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     this.logCapBytes = logCapBytes;
     this.tokens = tokens;
     this.serverUrl = serverUrl;
-    this.objects = new AttemptObjects(settings);
+    this.objects = new AttemptObjects(settings, pipEnvironment);
     this.cluster = new ClusterAccess();
     this.resync =
         Executors.newSingleThreadScheduledExecutor(
