@@ -31,6 +31,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -49,6 +50,7 @@ KEPT_FOLDERS = (".penstock-values", "outputs")
 MISSING_PACKAGES_EXIT = 3
 NO_FILES_EXIT = 4
 SEND_DEADLINE_SECONDS = 120
+STOP_GRACE_SECONDS = 10
 
 
 def main():
@@ -74,10 +76,23 @@ def main():
         environment["PYTHONPATH"] = PACKAGES_DIR + (":" + path if path else "")
     runner = os.path.join(ATTEMPT_DIR, "penstock_runner.py")
     sys.stdout.flush()
-    exit_code = subprocess.call([sys.executable, "-u", runner, WORK_DIR],
-                                cwd=WORK_DIR, env=environment)
+    child = subprocess.Popen([sys.executable, "-u", runner, WORK_DIR],
+                             cwd=WORK_DIR, env=environment)
+    # As PID 1 of its container this process would ignore SIGTERM: pass it on
+    # to the step, whose runner ends its process group, then leave.
+    signal.signal(signal.SIGTERM, lambda *_: stop(child))
+    exit_code = child.wait()
     send_back(pod)
     return exit_code
+
+
+def stop(child):
+    child.terminate()
+    try:
+        child.wait(timeout=STOP_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+    os._exit(143)
 
 
 def place_files(pod):

@@ -41,6 +41,7 @@ public final class ConfigLoader {
 
   private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
   private Path configFile;
+  private final Map<String, String> pipEnvironment = new java.util.TreeMap<>();
 
   private ConfigLoader() {}
 
@@ -64,6 +65,12 @@ public final class ConfigLoader {
       }
     }
     flags.forEach((key, value) -> loader.settings.put(key, new Setting(value, key.flag())));
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("PIP_")) {
+            loader.pipEnvironment.put(name, value); // for pip in the Kubernetes executor's pods
+          }
+        });
     return loader.build();
   }
 
@@ -168,7 +175,8 @@ public final class ConfigLoader {
         cpuSizes(),
         duration(ConfigKey.KUBERNETES_JOB_TTL),
         duration(ConfigKey.KUBERNETES_PENDING_LIMIT),
-        duration(ConfigKey.KUBERNETES_RESYNC));
+        duration(ConfigKey.KUBERNETES_RESYNC),
+        pipEnvironment);
   }
 
   /** A quantity for every cpuSize, such as small=500m,medium=1,large=2. */

@@ -140,8 +140,7 @@ public final class PenstockServer {
                 runnerResults,
                 config.logCapBytes(),
                 runKeys::attemptToken,
-                () -> urlHolder[0],
-                pipSettings(System.getenv()))
+                () -> urlHolder[0])
             : null;
     var executors = new EnumMap<StepPlacement.Executor, StepExecutor>(StepPlacement.Executor.class);
     executors.put(StepPlacement.Executor.LOCAL, localExecutor);
@@ -368,18 +367,6 @@ public final class PenstockServer {
             config.s3Endpoint() == null ? null : URI.create(config.s3Endpoint()));
     log.info("Artifacts are kept in {}", files.describe());
     return files;
-  }
-
-  /** pip's own settings among {@code environment}: PIP_INDEX_URL and its kin. */
-  private static Map<String, String> pipSettings(Map<String, String> environment) {
-    var settings = new java.util.TreeMap<String, String>();
-    environment.forEach(
-        (name, value) -> {
-          if (name.startsWith("PIP_")) {
-            settings.put(name, value);
-          }
-        });
-    return settings;
   }
 
   private void closeExecutors() {

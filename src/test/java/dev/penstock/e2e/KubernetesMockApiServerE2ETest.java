@@ -347,6 +347,66 @@ class KubernetesMockApiServerE2ETest {
         .isTrue();
   }
 
+  @Test
+  void a_job_that_gets_no_pod_fails_the_step_after_the_pending_limit() {
+    JsonNode step = runOnImage("refused.example/python:9");
+    assertThat(step.path("status").asText()).isEqualTo("FAILED");
+    String job = jobOf(step.path("pipelineStepVersion").asText(), 1);
+    assertThat(step.path("error").asText())
+        .isEqualTo(
+            "Kubernetes made no pod for the step's Job "
+                + job
+                + " in 2 s: a ResourceQuota or an admission policy may refuse it (kubectl"
+                + " describe job "
+                + job
+                + ")");
+  }
+
+  @Test
+  void a_job_deleted_by_hand_runs_the_step_again_without_using_a_retry() throws Exception {
+    Path marker = SharedFolders.create().resolve("go");
+    AbacusClient client = server.client();
+    String pipelineId = createPipeline(client, Steps.uniqueName("deleted"));
+    StepRequest.named("waits")
+        .source(WAITS)
+        .function("waits")
+        .input("marker", "STRING", marker.toString())
+        .output("result", "INTEGER")
+        .addTo(client, pipelineId);
+    String versionId = Steps.run(client, pipelineId, List.of());
+    String stepVersionId = awaitRunning(client, versionId, "waits");
+    kubelet.deleteJob(jobOf(stepVersionId, 1));
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(jobOf(stepVersionId, 2)));
+    Files.writeString(marker, "go");
+
+    JsonNode version = Steps.awaitFinished(client, versionId);
+
+    JsonNode step = stepVersion(version, "waits");
+    assertThat(step.path("status").asText()).isEqualTo("COMPLETE");
+    assertThat(step.path("retries").asInt()).isZero();
+    assertThat(step.path("attempts").get(0).path("reason").asText())
+        .contains("the step's Job was deleted outside Penstock");
+  }
+
+  @Test
+  void a_log_read_in_many_pieces_has_every_line_once_in_order() {
+    // The mock API server answers each read of a log with what it holds and ends the stream, so
+    // the executor reads this log again and again from the last line's second.
+    JsonNode step =
+        runOne(
+            "import time\n\ndef chatty():\n    for i in range(40):\n"
+                + "        print('line', i, flush=True)\n        time.sleep(0.05)\n",
+            "chatty",
+            request -> request);
+    assertThat(step.path("status").asText()).isEqualTo("COMPLETE");
+    String log = logs(server.client(), step);
+    var expected = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      expected.append("line ").append(i).append('\n');
+    }
+    assertThat(log).isEqualTo(expected.toString());
+  }
+
   /** Prints, then waits for {@code marker} to exist, then returns 7. */
   private static final String WAITS =
       """

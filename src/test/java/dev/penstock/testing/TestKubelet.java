@@ -50,8 +50,9 @@ import java.util.regex.Pattern;
  * sinceTime}), sets the pod's and the Job's status as Kubernetes would, enforces {@code
  * activeDeadlineSeconds}, and deletes a deleted Job's pod and Secret. The tests make Kubernetes
  * misbehave through it: an image named {@code unpullable...} is never pulled, one named {@code
- * unschedulable...} finds no node, and {@link #oomKill}, {@link #evict} end a running pod. Pods
- * call the server on loopback, which the Secret names. Thread-safe.
+ * unschedulable...} finds no node, one named {@code refused...} gets no pod at all (a quota), and
+ * {@link #oomKill}, {@link #evict}, {@link #expireDeadline}, {@link #deleteJob} end a running pod.
+ * Pods call the server on loopback, which the Secret names. Thread-safe.
  */
 public final class TestKubelet implements AutoCloseable {
   public static final String NAMESPACE = "penstock-test";
@@ -214,7 +215,9 @@ public final class TestKubelet implements AutoCloseable {
       names.add(name);
       if (jobsSeen.add(name)) {
         jobsCreated.add(name);
-        createPod(job);
+        if (!image(job).startsWith("refused")) { // as a ResourceQuota would refuse its pod
+          createPod(job);
+        }
       }
     }
     for (RunningPod pod : List.copyOf(pods.values())) {
@@ -263,7 +266,7 @@ public final class TestKubelet implements AutoCloseable {
     if (pod.ended) {
       return;
     }
-    String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String image = image(job);
     if (image.startsWith("unschedulable")) {
       setPodStatus(
           pod,
@@ -310,6 +313,15 @@ public final class TestKubelet implements AutoCloseable {
     if (!pod.process.isAlive()) {
       finish(pod);
     }
+  }
+
+  private static String image(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** Someone deletes the Job by hand (kubectl delete job): its pod and Secret go with it. */
+  public void deleteJob(String jobName) {
+    client.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).delete();
   }
 
   private void start(Job job, RunningPod pod, Secret secret) {

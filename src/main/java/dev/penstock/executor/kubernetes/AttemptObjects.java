@@ -47,16 +47,10 @@ final class AttemptObjects {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesSettings settings;
-  private final Map<String, String> pipEnvironment;
   private final Map<String, byte[]> runnerFiles;
 
-  /**
-   * @param pipEnvironment pip's settings in the server's environment (PIP_INDEX_URL, say), which
-   *     the pods' pip uses too
-   */
-  AttemptObjects(KubernetesSettings settings, Map<String, String> pipEnvironment) {
+  AttemptObjects(KubernetesSettings settings) {
     this.settings = settings;
-    this.pipEnvironment = Map.copyOf(pipEnvironment);
     var files = new LinkedHashMap<String, byte[]>();
     for (String name : RUNNER_FILES) {
       files.put(name, resource(name));
@@ -93,6 +87,11 @@ final class AttemptObjects {
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        .withNewSecurityContext()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .addNewContainer()
@@ -212,7 +211,7 @@ final class AttemptObjects {
    */
   Map<String, String> podEnvironment(StepLaunch launch, String serverUrl) {
     String local = launch.workDir().toAbsolutePath().toString();
-    var environment = new LinkedHashMap<String, String>(pipEnvironment);
+    var environment = new LinkedHashMap<String, String>(settings.pipEnvironment());
     if (launch.environment() != null) {
       launch
           .environment()

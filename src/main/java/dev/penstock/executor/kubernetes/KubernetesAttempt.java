@@ -31,6 +31,9 @@ final class KubernetesAttempt implements StepHandle {
   private static final int MISSING_PACKAGES_EXIT = 3;
   private static final int NO_FILES_EXIT = 4;
 
+  /** How penstock_pod.py's termination message starts when the result could not be sent. */
+  private static final String UNSENT = "the result could not be sent";
+
   /** What the attempt needs of its executor. */
   interface Cluster {
     void deleteJob(String name);
@@ -173,8 +176,8 @@ final class KubernetesAttempt implements StepHandle {
             case PodVerdict.Pending pending -> throw new IllegalStateException("not an end");
           };
       if (verdict instanceof PodVerdict.Failed failed
-          && failed.cause() != FailureCause.PLATFORM_FAULT) {
-        cluster.deleteJob(jobName); // a pod that cannot start would otherwise wait on
+          && failed.cause() == FailureCause.CANNOT_START) {
+        cluster.deleteJob(jobName); // its pod would wait on; ended ones stay for their TTL
       }
       complete(ended);
     } catch (RuntimeException | Error e) {
@@ -196,6 +199,10 @@ final class KubernetesAttempt implements StepHandle {
       } catch (IOException e) {
         log.warn("Could not keep the result of Job {} from its termination message", jobName, e);
       }
+    }
+    if (!sent && message.startsWith(UNSENT)) {
+      // The pod could not reach the server: the platform's fault, not the step's.
+      return StepOutcome.failure(FailureCause.PLATFORM_FAULT, message, exited.exitCode());
     }
     if (!sent && exited.exitCode() == MISSING_PACKAGES_EXIT) {
       return StepOutcome.failure(FailureCause.MISSING_PACKAGES, message, exited.exitCode());

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,6 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   /**
    * @param tokens the token of an attempt (step version, attempt) for its pod's calls back
    * @param serverUrl the server's own URL, for pods when the settings name none
-   * @param pipEnvironment pip's settings (PIP_*) that the pods' pip gets, as the server's has them
    */
   public KubernetesExecutor(
       KubernetesClient client,
@@ -73,8 +73,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
       RunnerResults results,
       long logCapBytes,
       BiFunction<String, Integer, String> tokens,
-      Supplier<String> serverUrl,
-      Map<String, String> pipEnvironment) {
+      Supplier<String> serverUrl) {
     this.client = client;
     this.namespace =
         settings.namespace() != null
@@ -85,7 +84,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     this.logCapBytes = logCapBytes;
     this.tokens = tokens;
     this.serverUrl = serverUrl;
-    this.objects = new AttemptObjects(settings, pipEnvironment);
+    this.objects = new AttemptObjects(settings);
     this.cluster = new ClusterAccess();
     this.resync =
         Executors.newSingleThreadScheduledExecutor(
@@ -153,6 +152,13 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     String name = JobNames.jobName(launch.stepVersionId(), launch.attempt());
     Job job = jobs().withName(name).get();
     if (job == null) {
+      return Optional.empty();
+    }
+    if (!Files.isDirectory(launch.workDir())) {
+      // Its pod sends its result to this data directory, which no longer holds the attempt.
+      log.warn(
+          "Job {} ran for a data directory that is gone: deleting it, its step runs again", name);
+      cluster.deleteJob(name);
       return Optional.empty();
     }
     if (client.secrets().inNamespace(namespace).withName(name).get() == null) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -103,6 +104,16 @@ final class PodVerdict {
         return stuck;
       }
     }
+    if (pod == null && neverHadPod(job) && waitedPast(job.getMetadata(), now, pendingLimit)) {
+      return new Failed(
+          FailureCause.CANNOT_START,
+          ("Kubernetes made no pod for the step's Job %s in %s: a ResourceQuota or an admission"
+                  + " policy may refuse it (kubectl describe job %s)")
+              .formatted(
+                  job.getMetadata().getName(),
+                  describe(pendingLimit),
+                  job.getMetadata().getName()));
+    }
     PodCondition scheduled = podCondition(pod, "PodScheduled");
     if (scheduled != null
         && "False".equals(scheduled.getStatus())
@@ -137,6 +148,23 @@ final class PodVerdict {
                 .formatted(reason, message));
   }
 
+  /** Whether the Job exists and its controller never counted a pod of it. */
+  private static boolean neverHadPod(Job job) {
+    if (job == null) {
+      return false;
+    }
+    var status = job.getStatus();
+    return status == null
+        || (zero(status.getActive())
+            && zero(status.getSucceeded())
+            && zero(status.getFailed())
+            && (status.getConditions() == null || status.getConditions().isEmpty()));
+  }
+
+  private static boolean zero(Integer count) {
+    return count == null || count == 0;
+  }
+
   /** Whether the pod was taken away rather than ended by its process. */
   private static boolean lost(Pod pod) {
     if (pod == null || pod.getStatus() == null) {
@@ -162,16 +190,20 @@ final class PodVerdict {
   }
 
   private static boolean waitedPast(Pod pod, Instant now, Duration limit) {
-    Instant created = created(pod);
+    return pod != null && waitedPast(pod.getMetadata(), now, limit);
+  }
+
+  private static boolean waitedPast(ObjectMeta metadata, Instant now, Duration limit) {
+    Instant created = created(metadata);
     return created != null && !created.plus(limit).isAfter(now);
   }
 
-  private static Instant created(Pod pod) {
-    if (pod == null || pod.getMetadata() == null) {
+  private static Instant created(ObjectMeta metadata) {
+    if (metadata == null) {
       return null;
     }
     try {
-      return Instant.parse(pod.getMetadata().getCreationTimestamp());
+      return Instant.parse(metadata.getCreationTimestamp());
     } catch (DateTimeParseException | NullPointerException e) {
       return null;
     }
