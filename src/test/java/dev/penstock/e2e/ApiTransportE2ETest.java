@@ -122,7 +122,9 @@ class ApiTransportE2ETest {
   @Test
   void a_body_over_the_size_limit_is_refused_with_413() throws Exception {
     String big = "{\"pipelineName\": \"" + "x".repeat(100_000) + "\"}";
-    var response = client.raw("POST", "createPipeline", "application/json", big);
+    // Sent only if the server asks for it: a server that answers 413 and closes the connection
+    // while a body is still on its way may lose the answer for the client (a reset).
+    var response = client.rawWithContinue("POST", "createPipeline", "application/json", big);
     assertThat(failureEnvelope(response, 413).path("error").asText())
         .contains("larger than the limit");
   }

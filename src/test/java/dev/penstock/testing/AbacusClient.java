@@ -87,6 +87,26 @@ public final class AbacusClient {
     }
   }
 
+  /**
+   * As {@link #raw}, sending the body only once the server asks for it ({@code Expect:
+   * 100-continue}): a server that refuses the request from its headers alone answers before the
+   * body is sent, so the answer cannot be lost to a connection closed under the body.
+   */
+  public HttpResponse<String> rawWithContinue(
+      String verb, String method, String contentType, String body) {
+    var request =
+        headers(HttpRequest.newBuilder(URI.create(url(method))))
+            .header("Content-Type", contentType)
+            .expectContinue(true)
+            .method(verb, HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A GET of a method that answers with a file, not JSON: the bytes land in {@code target}. */
   public HttpResponse<Path> download(String method, Map<String, ?> params, Path target) {
     var request =
