@@ -19,7 +19,9 @@ penstock_runner.py and penstock_artifacts.py, and pod.json:
                       (/penstock/work); PENSTOCK_WORK_DIR may move it
 The step runs in WORK_DIR (/penstock/work, the pod's own emptyDir). When the
 runner has exited, the files it left to be kept (.penstock-values/ and
-outputs/) and then result.json go back to the server, each with a PUT to
+outputs/) are declared with their sizes (a POST of {"files": {path: size},
+"result": size} to <attempt_path>/manifest, which the server may refuse),
+then go back to the server with result.json last, each with a PUT to
 <attempt_path>/files/<path> and <attempt_path>/result. The container's
 termination message says whether that worked; when it did not, it holds the
 result itself if it fits, a backup for small results. Exit codes: the
@@ -53,13 +55,20 @@ SEND_DEADLINE_SECONDS = 120
 STOP_GRACE_SECONDS = 10
 
 
+# The process this one waits on now (pip, then the runner), for SIGTERM to end.
+current = None
+
+
 def main():
+    # As PID 1 of its container this process would ignore SIGTERM: pass it on to
+    # what runs now (the runner ends its process group), then leave.
+    signal.signal(signal.SIGTERM, lambda *_: stop())
     with open(os.path.join(ATTEMPT_DIR, "pod.json"), encoding="utf-8") as f:
         pod = json.load(f)
     os.makedirs(WORK_DIR, exist_ok=True)
     try:
         place_files(pod)
-    except (OSError, ValueError, urllib.error.URLError) as exc:
+    except Exception as exc:  # a truncated bundle too: say why, whatever it is
         terminate(f"the step's files could not be had: {exc}")
         return NO_FILES_EXIT
     environment = dict(os.environ)
@@ -76,22 +85,29 @@ def main():
         environment["PYTHONPATH"] = PACKAGES_DIR + (":" + path if path else "")
     runner = os.path.join(ATTEMPT_DIR, "penstock_runner.py")
     sys.stdout.flush()
-    child = subprocess.Popen([sys.executable, "-u", runner, WORK_DIR],
-                             cwd=WORK_DIR, env=environment)
-    # As PID 1 of its container this process would ignore SIGTERM: pass it on
-    # to the step, whose runner ends its process group, then leave.
-    signal.signal(signal.SIGTERM, lambda *_: stop(child))
-    exit_code = child.wait()
+    exit_code = wait(subprocess.Popen([sys.executable, "-u", runner, WORK_DIR],
+                                      cwd=WORK_DIR, env=environment))
     send_back(pod)
     return exit_code
 
 
-def stop(child):
-    child.terminate()
+def wait(child):
+    global current
+    current = child
     try:
-        child.wait(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        child.kill()
+        return child.wait()
+    finally:
+        current = None
+
+
+def stop():
+    child = current
+    if child is not None:
+        child.terminate()
+        try:
+            child.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
     os._exit(143)
 
 
@@ -100,13 +116,17 @@ def place_files(pod):
     for name in ("modules", "outputs"):
         os.makedirs(os.path.join(WORK_DIR, name), exist_ok=True)
     if pod.get("bundle"):
-        data = call(pod, "GET", "/bundle", None).read()
-        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        # To a file, not memory: the step's memory limit is the pod's too.
+        zipped = os.path.join(WORK_DIR, ".penstock-bundle.zip")
+        with call(pod, "GET", "/bundle", None) as answer, open(zipped, "wb") as f:
+            shutil.copyfileobj(answer, f)
+        with zipfile.ZipFile(zipped) as bundle:
             for member in bundle.namelist():
                 target = inside_work_dir(member)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with bundle.open(member) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+        os.remove(zipped)
         return
     for key, relative in (pod.get("files") or {}).items():
         target = inside_work_dir(relative)
@@ -124,15 +144,18 @@ def inside_work_dir(relative):
 def install(requirements, environment):
     """pip-installs the requirements; None, or the installer's error."""
     print("[penstock] installing " + " ".join(requirements), flush=True)
-    done = subprocess.run(
+    pip = subprocess.Popen(
         [sys.executable, "-m", "pip", "install", "--no-input",
          "--disable-pip-version-check", "--target", PACKAGES_DIR,
          *requirements],
         env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
-    if done.returncode == 0:
+    global current
+    current = pip  # a SIGTERM during the install ends pip
+    output = pip.stdout.read()
+    if wait(pip) == 0:
         return None
-    tail = done.stdout.strip()[-(TERMINATION_LIMIT - 200):]
+    tail = output.strip()[-(TERMINATION_LIMIT - 200):]
     return f"pip could not install {', '.join(requirements)}:\n{tail}"
 
 
@@ -144,17 +167,27 @@ def send_back(pod):
         terminate("the runner left no result")
         return
     try:
+        kept = {}
         for folder in KEPT_FOLDERS:
             root = os.path.join(WORK_DIR, folder)
             for directory, _, names in os.walk(root):
                 for name in names:
                     path = os.path.join(directory, name)
                     if os.path.isfile(path) and not os.path.islink(path):
-                        relative = os.path.relpath(path, WORK_DIR)
-                        send_file(pod, "/files/" + quote(relative), path)
+                        kept[os.path.relpath(path, WORK_DIR)] = path
+        # Declared first, so what the server would refuse never travels.
+        manifest = json.dumps({
+            "files": {name.replace(os.sep, "/"): os.path.getsize(path)
+                      for name, path in kept.items()},
+            "result": os.path.getsize(result_file)}).encode("utf-8")
+        call(pod, "POST", "/manifest", io.BytesIO(manifest), len(manifest)).close()
+        for relative, path in kept.items():
+            send_file(pod, "/files/" + quote(relative), path)
         send_file(pod, "/result", result_file)
         terminate("sent")
-    except (OSError, urllib.error.URLError) as exc:
+    except Refused as exc:
+        terminate(f"the server refused what the step left: {exc}")
+    except Exception as exc:  # the server out of reach, past the deadline
         with open(result_file, "rb") as f:
             result = f.read(TERMINATION_LIMIT + 1)
         if len(result) <= TERMINATION_LIMIT:
@@ -171,7 +204,7 @@ def quote(relative):
 def send_file(pod, suffix, path):
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        call(pod, "PUT", suffix, f, size)
+        call(pod, "PUT", suffix, f, size).close()
 
 
 def call(pod, method, suffix, body, size=None):
@@ -191,6 +224,8 @@ def call(pod, method, suffix, body, size=None):
         try:
             return urllib.request.urlopen(request, timeout=60)
         except urllib.error.HTTPError as exc:
+            if 400 <= exc.code < 500 and exc.code != 409:
+                raise Refused(f"{suffix}: {read_error(exc)}")
             if exc.code < 500 or time.monotonic() > deadline:
                 raise urllib.error.URLError(
                     f"{method} {suffix}: HTTP {exc.code} {read_error(exc)}")
@@ -199,6 +234,11 @@ def call(pod, method, suffix, body, size=None):
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 5)
+
+
+class Refused(Exception):
+    """The server refused what the step sent (too large, say): the step's
+    doing, which no retry mends."""
 
 
 def read_error(exc):

@@ -140,11 +140,7 @@ public final class ApiServer {
               config.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
               config.concurrency.useVirtualThreads = true;
               operations.register(config, envelope, auth::checkStoredKey, methods.keySet());
-              new AttemptRoutes(
-                      services.attemptUploads(),
-                      services.attemptUploads().maxResultBytes(),
-                      services.attemptUploads().maxFileBytes())
-                  .register(config, envelope);
+              new AttemptRoutes(services.attemptUploads()).register(config, envelope);
               pages.accept(config);
               // Before {method}, which would take it for a method's name. It describes the API
               // and holds no data, so it needs no key: tools fetch it without one.

@@ -44,7 +44,6 @@ import dev.penstock.store.jdbc.JdbcStores;
 import dev.penstock.store.s3.S3ArtifactFiles;
 import dev.penstock.store.s3.S3Location;
 import dev.penstock.web.WebUi;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -134,8 +133,7 @@ public final class PenstockServer {
     var runnerResults = new RunnerResults(config.maxOutputBytes());
     this.kubernetesExecutor =
         config.executor() == StepPlacement.Executor.KUBERNETES
-            ? new KubernetesExecutor(
-                new KubernetesClientBuilder().build(),
+            ? KubernetesExecutor.connect(
                 config.kubernetes(),
                 runnerResults,
                 config.logCapBytes(),
@@ -223,7 +221,8 @@ public final class PenstockServer {
                 runKeys,
                 RunnerResults.KEPT_FOLDERS,
                 runnerResults.maxResultBytes(),
-                config.maxArtifactBytes()));
+                config.maxArtifactBytes(),
+                config.stepDiskBudgetBytes()));
     boolean servesUsers = config.roles().contains(ServerRole.API);
     var webUi =
         new WebUi(
@@ -256,7 +255,11 @@ public final class PenstockServer {
     }
     try {
       api.start(config.host(), config.port());
-    } catch (ListenException e) {
+      urlHolder[0] = api.baseUrl();
+      if (kubernetesExecutor != null) {
+        kubernetesExecutor.start(); // before recovery, which adopts the Jobs still running
+      }
+    } catch (ListenException | ExecutorException e) {
       // Nothing has started yet but what was built: give it all back before saying why.
       api.stop();
       closeExecutors();
@@ -267,15 +270,11 @@ public final class PenstockServer {
       dataDir.close();
       throw new ConfigException(e.getMessage());
     }
-    urlHolder[0] = api.baseUrl();
     log.info(
         "Steps run in Python {} ({})",
         pythonVersion.lines().findFirst().orElse(""),
         config.python());
     log.info(sandbox.describe());
-    if (kubernetesExecutor != null) {
-      kubernetesExecutor.start(); // before recovery, which adopts the Jobs still running
-    }
     sweeper.recoverAtStartup(stores.dialect().exclusiveToOneServer());
     scheduler.start();
     // What another server on the database changes reaches this one's planners and steps at once.

@@ -52,7 +52,8 @@ class KubernetesMockApiServerE2ETest {
             Map.of(
                 ConfigKey.EXECUTOR, "kubernetes",
                 ConfigKey.KUBERNETES_RESYNC, "1s",
-                ConfigKey.KUBERNETES_PENDING_LIMIT, "2s"));
+                ConfigKey.KUBERNETES_PENDING_LIMIT, "2s",
+                ConfigKey.STEP_DISK_BUDGET, "4MB"));
   }
 
   @AfterAll
@@ -405,6 +406,74 @@ class KubernetesMockApiServerE2ETest {
       expected.append("line ").append(i).append('\n');
     }
     assertThat(log).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void the_internal_routes_take_only_the_running_attempts_own_token_and_paths() throws Exception {
+    Path marker = SharedFolders.create().resolve("go");
+    AbacusClient client = server.client();
+    String pipelineId = createPipeline(client, Steps.uniqueName("internal"));
+    StepRequest.named("waits")
+        .source(WAITS)
+        .function("waits")
+        .input("marker", "STRING", marker.toString())
+        .output("result", "INTEGER")
+        .addTo(client, pipelineId);
+    String versionId = Steps.run(client, pipelineId, List.of());
+    String stepVersionId = awaitRunning(client, versionId, "waits");
+    JsonNode pod =
+        new ObjectMapper()
+            .readTree(
+                Base64.getDecoder()
+                    .decode(kubelet.secret(jobOf(stepVersionId, 1)).getData().get("pod.json")));
+    String token = pod.path("token").asText();
+    String attempt = server.url() + "/internal/attempts/" + stepVersionId;
+
+    assertThat(put(attempt + "/1/files/outputs/a.txt", null, 1)).isEqualTo(401);
+    assertThat(put(attempt + "/2/files/outputs/a.txt", token, 1))
+        .as("another attempt's")
+        .isEqualTo(401);
+    assertThat(put(attempt + "/1/files/etc/passwd", token, 1)).isEqualTo(400);
+    assertThat(put(attempt + "/1/files/outputs/%2E%2E/%2E%2E/evil", token, 1)).isEqualTo(400);
+    assertThat(put(attempt + "/1/files/outputs/big.bin", token, 5 * 1024 * 1024))
+        .as("over the attempt's disk budget of 4 MB")
+        .isEqualTo(413);
+    assertThat(put(attempt + "/1/files/outputs/small.txt", token, 10)).isEqualTo(200);
+
+    Files.writeString(marker, "go");
+    JsonNode version = Steps.awaitFinished(client, versionId);
+    assertThat(version.path("status").asText()).isEqualTo("COMPLETE");
+    assertThat(put(attempt + "/1/result", token, 10)).as("the attempt has ended").isEqualTo(409);
+  }
+
+  @Test
+  void a_step_that_leaves_more_than_its_disk_budget_fails_with_an_output_error() {
+    JsonNode step =
+        runOne(
+            "import os\n\ndef hoard():\n"
+                + "    with open(os.path.join(os.environ['PENSTOCK_OUTPUTS_DIR'], 'big.bin'), 'wb')"
+                + " as f:\n        f.write(b'x' * 5_000_000)\n",
+            "hoard",
+            request -> request);
+    assertThat(step.path("status").asText()).isEqualTo("FAILED");
+    assertThat(step.path("error").asText())
+        .startsWith("the server refused what the step left:")
+        .contains("over its disk budget");
+    assertThat(step.path("attempts").get(0).path("failureCause").asText())
+        .isEqualTo("OUTPUT_ERROR");
+  }
+
+  private static int put(String url, String token, int bytes) throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .expectContinue(true)
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[bytes]));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   /** Prints, then waits for {@code marker} to exist, then returns 7. */

@@ -86,6 +86,7 @@ public final class StepLauncher {
   private final LogShipper logShipper;
   private final RunningAttempts running;
   private final Set<RunningAttempts.Key> tracked = ConcurrentHashMap.newKeySet();
+  private final Adoptions adoptions;
   private volatile Consumer<String> onStepEnded = runId -> {};
   private volatile StepChanges stepChanged = (runId, stepVersionId, progress) -> {};
   private volatile StepChanges stepChangedElsewhere = (runId, stepVersionId, progress) -> {};
@@ -141,6 +142,21 @@ public final class StepLauncher {
               public void changedElsewhere(String runId, String stepVersionId) {
                 stepChangedElsewhere.changed(runId, stepVersionId, null);
               }
+            });
+    this.adoptions =
+        new Adoptions(
+            runs,
+            setup,
+            executor,
+            recorder,
+            tracked,
+            clock,
+            settings.nodeId(),
+            (runId, step, handle) -> {
+              int weight = slots.weightOf(step.cpuSize() == null ? 1 : step.cpuSize().slots());
+              slots.take(weight);
+              long now = System.nanoTime();
+              follow(runId, step, new Claim(step.attempt(), weight, now, now), handle);
             });
   }
 
@@ -293,15 +309,20 @@ public final class StepLauncher {
       }
       return;
     }
-    running.started(key, version.id(), handle);
-    logShipper.started(version.id(), step.id(), attempt);
+    follow(version.id(), step, claim, handle);
     handle.started().thenAccept(startedNanos -> meters.started(claim.readyNanos(), startedNanos));
+  }
+
+  /** Tracks the attempt running on {@code handle} until its outcome is in the store. */
+  private void follow(String runId, StepVersion step, Claim claim, StepHandle handle) {
+    running.started(new RunningAttempts.Key(step.id(), claim.attempt()), runId, handle);
+    logShipper.started(runId, step.id(), claim.attempt());
     handle
         .outcome()
         .whenComplete(
             (outcome, fault) ->
                 finished(
-                    version.id(),
+                    runId,
                     step,
                     claim,
                     fault == null
@@ -366,79 +387,12 @@ public final class StepLauncher {
 
   /**
    * Takes up {@code step}, RUNNING at its attempt under a server that died (or this one before it
-   * restarted), when its executor may still run that attempt (a Kubernetes Job): the claim moves to
-   * this server and the attempt is tracked as if launched here; an attempt whose Job is gone runs
-   * again without using a retry. True when the step was dealt with here (or changed meanwhile);
-   * false when its attempt cannot outlive its server, for the caller to put it back.
+   * restarted), when its executor may still run that attempt (a Kubernetes Job); see {@link
+   * Adoptions}. True when the step is dealt with here; false when its attempt cannot outlive its
+   * server, for the caller to put it back.
    */
   public boolean adopt(StepVersion step, String why) {
-    int attempt = step.attempt();
-    var version = runs.findVersion(step.pipelineVersionId()).orElse(null);
-    if (version == null) {
-      return false;
-    }
-    var launch = setup.adopted(version, step, attempt);
-    if (!executor.adopts(launch)) {
-      return false;
-    }
-    var key = new RunningAttempts.Key(step.id(), attempt);
-    if (!tracked.add(key)) {
-      return true; // this server runs it already
-    }
-    boolean adopted = false;
-    try {
-      if (!runs.adoptStep(
-          step.id(), attempt, step.claimedBy(), settings.nodeId(), clock.instant())) {
-        return true; // another server took it up, or it ended
-      }
-      Optional<StepHandle> handle;
-      try {
-        handle = executor.adopt(launch);
-      } catch (RuntimeException e) {
-        log.warn("Could not take up step version {} attempt {}", step.id(), attempt, e);
-        handle = Optional.empty();
-      }
-      if (handle.isEmpty()) {
-        recorder.platformFault(
-            step,
-            attempt,
-            "attempt %d was lost because %s while it ran".formatted(attempt, why),
-            () -> tracked.remove(key));
-        adopted = true; // the recorder ends the tracking
-        return true;
-      }
-      int weight = slots.weightOf(step.cpuSize() == null ? 1 : step.cpuSize().slots());
-      slots.take(weight);
-      long now = System.nanoTime();
-      running.started(key, version.id(), handle.get());
-      logShipper.started(version.id(), step.id(), attempt);
-      var claim = new Claim(attempt, weight, now, now);
-      handle
-          .get()
-          .outcome()
-          .whenComplete(
-              (outcome, fault) ->
-                  finished(
-                      version.id(),
-                      step,
-                      claim,
-                      fault == null
-                          ? outcome
-                          : StepOutcome.failure(
-                              FailureCause.LAUNCH_FAILED, "executor fault: " + fault, null)));
-      adopted = true;
-      log.info(
-          "Took up step version {} attempt {} of run {}, still running after {}",
-          step.id(),
-          attempt,
-          version.id(),
-          why);
-      return true;
-    } finally {
-      if (!adopted) {
-        tracked.remove(key);
-      }
-    }
+    return adoptions.adopt(step, why);
   }
 
   /**

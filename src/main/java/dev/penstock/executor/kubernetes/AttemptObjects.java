@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -238,7 +239,11 @@ final class AttemptObjects {
   /** The plain files of the working directory, in a stable order. */
   static List<Path> workFiles(Path workDir) {
     try (Stream<Path> walk = Files.walk(workDir)) {
-      return new ArrayList<>(walk.filter(Files::isRegularFile).sorted().toList());
+      // Links are not followed: only what the server itself put there travels.
+      return new ArrayList<>(
+          walk.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+              .sorted()
+              .toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -34,6 +35,10 @@ final class KubernetesAttempt implements StepHandle {
   /** How penstock_pod.py's termination message starts when the result could not be sent. */
   private static final String UNSENT = "the result could not be sent";
 
+  private static final String REFUSED = "the server refused what the step left";
+
+  private static final String DELETED = "the step's Job was deleted outside Penstock";
+
   /** What the attempt needs of its executor. */
   interface Cluster {
     void deleteJob(String name);
@@ -42,14 +47,14 @@ final class KubernetesAttempt implements StepHandle {
 
     RunnerResults results();
 
-    java.time.Duration pendingLimit();
+    Duration pendingLimit();
 
     String image(StepLaunch launch);
   }
 
   private final StepLaunch launch;
   private final String jobName;
-  private final CappedLog log_;
+  private final CappedLog attemptLog;
   private final Cluster cluster;
   private final Consumer<KubernetesAttempt> onEnd;
   private final CompletableFuture<StepOutcome> outcome = new CompletableFuture<>();
@@ -68,7 +73,7 @@ final class KubernetesAttempt implements StepHandle {
       Consumer<KubernetesAttempt> onEnd) {
     this.launch = launch;
     this.jobName = jobName;
-    this.log_ = log;
+    this.attemptLog = log;
     this.cluster = cluster;
     this.onEnd = onEnd;
   }
@@ -82,7 +87,7 @@ final class KubernetesAttempt implements StepHandle {
   }
 
   CappedLog log() {
-    return log_;
+    return attemptLog;
   }
 
   /** The Job exists in the cluster (created, or found): its absence now means it was deleted. */
@@ -92,6 +97,11 @@ final class KubernetesAttempt implements StepHandle {
 
   boolean wasCreated() {
     return created;
+  }
+
+  /** Whether the attempt has ended, or is ending: it makes no more of its Job. */
+  synchronized boolean ended() {
+    return ending;
   }
 
   /** The Job as last seen, or null when it is gone; null keeps what was seen. */
@@ -122,9 +132,7 @@ final class KubernetesAttempt implements StepHandle {
       }
       if (listed && seenJob == null && created) {
         ending = true;
-        verdict =
-            new PodVerdict.Failed(
-                FailureCause.PLATFORM_FAULT, "the step's Job was deleted outside Penstock");
+        verdict = new PodVerdict.Failed(FailureCause.PLATFORM_FAULT, DELETED);
       } else {
         verdict =
             PodVerdict.of(
@@ -151,7 +159,8 @@ final class KubernetesAttempt implements StepHandle {
   private void startLog() {
     if (podLog == null && pod != null) {
       podLog =
-          new PodLog(cluster.logOf(pod.getMetadata().getName()), log_, launch.logFile(), jobName);
+          new PodLog(
+              cluster.logOf(pod.getMetadata().getName()), attemptLog, launch.logFile(), jobName);
       podLog.start();
     }
   }
@@ -167,6 +176,7 @@ final class KubernetesAttempt implements StepHandle {
       }
       if (reading != null) {
         reading.finish(LOG_DRAIN_MILLIS);
+        reading.close(); // a stream still open past the drain writes nothing more
       }
       StepOutcome ended =
           switch (verdict) {
@@ -176,8 +186,10 @@ final class KubernetesAttempt implements StepHandle {
             case PodVerdict.Pending pending -> throw new IllegalStateException("not an end");
           };
       if (verdict instanceof PodVerdict.Failed failed
-          && failed.cause() == FailureCause.CANNOT_START) {
-        cluster.deleteJob(jobName); // its pod would wait on; ended ones stay for their TTL
+          && (failed.cause() == FailureCause.CANNOT_START || failed.error().equals(DELETED))) {
+        // A pod that cannot start would wait on (ended ones stay for their TTL); a Job read as
+        // deleted must be, before its step runs again.
+        cluster.deleteJob(jobName);
       }
       complete(ended);
     } catch (RuntimeException | Error e) {
@@ -199,6 +211,10 @@ final class KubernetesAttempt implements StepHandle {
       } catch (IOException e) {
         log.warn("Could not keep the result of Job {} from its termination message", jobName, e);
       }
+    }
+    if (!sent && message.startsWith(REFUSED)) {
+      // What the step left is over its limits: its own doing, as it would be on a machine.
+      return StepOutcome.failure(FailureCause.OUTPUT_ERROR, message, exited.exitCode());
     }
     if (!sent && message.startsWith(UNSENT)) {
       // The pod could not reach the server: the platform's fault, not the step's.
@@ -274,7 +290,7 @@ final class KubernetesAttempt implements StepHandle {
 
   private void closeLog() {
     try {
-      log_.close();
+      attemptLog.close();
     } catch (IOException e) {
       log.warn("Could not close the log of Job {}", jobName, e);
     }

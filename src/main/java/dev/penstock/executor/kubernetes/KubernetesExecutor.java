@@ -11,26 +11,23 @@ import dev.penstock.executor.local.RunnerResults;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.LogChunk;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,9 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each attempt as a Kubernetes Job (see {@link AttemptObjects}) through the fabric8 client:
  * the Job is created under a name fixed by the attempt ({@link JobNames}), then the Secret it
- * mounts, owned by it. Informers on the namespace's Penstock Jobs and pods tell each attempt of its
- * changes, and every {@code resync} a list of both is compared with the attempts waited on, for
- * what a watch missed (a Job deleted by hand reads as a platform fault: the step runs again). A
+ * mounts, owned by it. A {@link JobWatch} tells each attempt of its Job's and pod's changes. A
  * restarted server {@link #adopt adopts} the Job of an attempt it was running rather than create a
  * second one. Logs are copied from the pods into the attempts' log files, read like a local step's.
  * Thread-safe.
@@ -59,15 +54,28 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   private final AttemptObjects objects;
   private final Map<String, KubernetesAttempt> attempts = new ConcurrentHashMap<>();
   private final Map<Path, CappedLog> openLogs = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService resync;
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final JobWatch watch;
   private final KubernetesAttempt.Cluster cluster;
 
   /**
+   * The executor on the cluster the client finds as kubectl does: the pod's service account in a
+   * cluster, else KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER.
+   *
    * @param tokens the token of an attempt (step version, attempt) for its pod's calls back
    * @param serverUrl the server's own URL, for pods when the settings name none
    */
-  public KubernetesExecutor(
+  public static KubernetesExecutor connect(
+      KubernetesSettings settings,
+      RunnerResults results,
+      long logCapBytes,
+      BiFunction<String, Integer, String> tokens,
+      Supplier<String> serverUrl) {
+    return new KubernetesExecutor(
+        new KubernetesClientBuilder().build(), settings, results, logCapBytes, tokens, serverUrl);
+  }
+
+  /** The executor on {@code client}'s cluster; it closes the client when it closes. */
+  KubernetesExecutor(
       KubernetesClient client,
       KubernetesSettings settings,
       RunnerResults results,
@@ -86,34 +94,35 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     this.serverUrl = serverUrl;
     this.objects = new AttemptObjects(settings);
     this.cluster = new ClusterAccess();
-    this.resync =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("k8s-resync").factory());
+    this.watch = new JobWatch(client, namespace, settings.resync(), attempts);
   }
 
-  /** Starts watching the namespace's step Jobs and pods. */
+  /**
+   * Starts watching the namespace's step Jobs and pods; throws {@link ExecutorException} when the
+   * cluster cannot be reached or does not let this server list Jobs there.
+   */
   public KubernetesExecutor start() {
-    informers.add(
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
-            .inform(handler(attempt -> attempt::sawJob, Job.class)));
-    informers.add(
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
-            .inform(handler(attempt -> attempt::sawPod, Pod.class)));
-    long every = settings.resync().toMillis();
-    resync.scheduleWithFixedDelay(this::resyncSafely, every, every, TimeUnit.MILLISECONDS);
+    try {
+      jobs().list(new ListOptionsBuilder().withLimit(1L).build());
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException(
+          "cannot list Jobs in namespace %s of the Kubernetes API at %s: %s"
+              .formatted(namespace, client.getMasterUrl(), message(e)),
+          null,
+          e);
+    }
+    watch.start();
     log.info(
         "Steps on Kubernetes run as Jobs in namespace {} (image {}; pods call {})",
         namespace,
         settings.image(),
         podServerUrl());
+    if (podServerUrl().matches("https?://(127\\.|localhost|\\[::1\\]).*")) {
+      log.warn(
+          "Step pods are told to call the server at {}, an address of their own: set"
+              + " --kubernetes-server-url to one they reach (the server pod's address, say)",
+          podServerUrl());
+    }
     return this;
   }
 
@@ -150,7 +159,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   @Override
   public Optional<StepHandle> adopt(StepLaunch launch) {
     String name = JobNames.jobName(launch.stepVersionId(), launch.attempt());
-    Job job = jobs().withName(name).get();
+    Job job = jobs().withName(name).get(); // a fault here is thrown: "not asked", not "gone"
     if (job == null) {
       return Optional.empty();
     }
@@ -166,6 +175,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
       cluster.deleteJob(name);
       return Optional.empty();
     }
+    Pod pod = podOf(name);
     KubernetesAttempt attempt;
     try {
       attempt = track(launch, name);
@@ -174,7 +184,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     }
     attempt.created();
     log.info("Adopted Job {} of step version {}", name, launch.stepVersionId());
-    attempt.listed(job, podOf(name));
+    attempt.listed(job, pod);
     return Optional.of(attempt);
   }
 
@@ -225,6 +235,10 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
           throw e;
         }
       }
+      if (attempt.ended()) {
+        cluster.deleteJob(name); // stopped while its Job was being made
+        return;
+      }
       attempt.sawJob(job);
     } catch (RuntimeException e) {
       log.warn("Kubernetes refused Job {}: {}", name, e.getMessage());
@@ -243,85 +257,14 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     return settings.serverUrl() != null ? settings.serverUrl() : serverUrl.get();
   }
 
-  private <T extends HasMetadata> ResourceEventHandler<T> handler(
-      java.util.function.Function<KubernetesAttempt, java.util.function.Consumer<T>> seen,
-      Class<T> type) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T object) {
-        tell(object);
-      }
-
-      @Override
-      public void onUpdate(T before, T object) {
-        tell(object);
-      }
-
-      @Override
-      public void onDelete(T object, boolean finalStateUnknown) {
-        // The list that follows tells a Job deleted from one the watch lost sight of.
-      }
-
-      private void tell(T object) {
-        var labels = object.getMetadata().getLabels();
-        String job = labels == null ? null : labels.get(JobNames.JOB);
-        KubernetesAttempt attempt = job == null ? null : attempts.get(job);
-        if (attempt != null) {
-          seen.apply(attempt).accept(object);
-        }
-      }
-    };
-  }
-
-  private void resyncSafely() {
-    try {
-      resyncNow();
-    } catch (RuntimeException e) {
-      log.warn("Listing the step Jobs in namespace {} failed: {}", namespace, e.toString());
-    }
-  }
-
-  /** Lists the Jobs and pods and tells every attempt waited on what they show. */
-  void resyncNow() {
-    if (attempts.isEmpty()) {
-      return;
-    }
-    var jobsByName = new HashMap<String, Job>();
-    for (Job job : jobs().withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK).list().getItems()) {
-      jobsByName.put(job.getMetadata().getName(), job);
-    }
-    var podsByJob = new HashMap<String, Pod>();
-    for (Pod pod :
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(JobNames.MANAGED_BY, JobNames.PENSTOCK)
-            .list()
-            .getItems()) {
-      var labels = pod.getMetadata().getLabels();
-      if (labels != null && labels.get(JobNames.JOB) != null) {
-        podsByJob.put(labels.get(JobNames.JOB), pod);
-      }
-    }
-    for (KubernetesAttempt attempt : List.copyOf(attempts.values())) {
-      if (attempt.wasCreated()) {
-        attempt.listed(jobsByName.get(attempt.jobName()), podsByJob.get(attempt.jobName()));
-      }
-    }
-  }
-
   private Pod podOf(String jobName) {
     var pods =
         client.pods().inNamespace(namespace).withLabel(JobNames.JOB, jobName).list().getItems();
     return pods.isEmpty() ? null : pods.get(pods.size() - 1);
   }
 
-  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-          Job,
-          io.fabric8.kubernetes.api.model.batch.v1.JobList,
-          io.fabric8.kubernetes.client.dsl.ScalableResource<Job>>
-      jobs() {
-    return client.batch().v1().jobs().inNamespace(namespace);
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs() {
+    return JobWatch.jobs(client, namespace);
   }
 
   /** Whether this executor is writing the log {@code logFile} now. */
@@ -351,12 +294,13 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
    */
   @Override
   public void close() {
-    resync.shutdownNow();
-    informers.forEach(SharedIndexInformer::close);
+    watch.close();
     for (KubernetesAttempt attempt : List.copyOf(attempts.values())) {
       attempt.detach();
     }
     attempts.clear();
+    openLogs.clear();
+    client.close();
   }
 
   private static Path logKey(Path logFile) {
@@ -365,33 +309,31 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
 
   /** What the attempts need of the cluster. */
   private final class ClusterAccess implements KubernetesAttempt.Cluster {
+    /** Deletes the Job, its pod and Secret with it; tries three times before it gives up. */
     @Override
     public void deleteJob(String name) {
-      try {
-        jobs().withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-      } catch (KubernetesClientException e) {
-        log.warn("Could not delete Job {}: {}", name, e.getMessage());
+      for (int tries = 1; ; tries++) {
+        try {
+          jobs().withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+          return;
+        } catch (KubernetesClientException e) {
+          if (tries == 3) {
+            log.warn("Could not delete Job {}: {}", name, e.getMessage());
+            return;
+          }
+        }
+        try {
+          Thread.sleep(200L * tries);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
 
     @Override
     public PodLog.Source logOf(String podName) {
-      return (sinceTime, follow, sink) -> {
-        var container =
-            client.pods().inNamespace(namespace).withName(podName).inContainer(JobNames.CONTAINER);
-        var timestamped = container.usingTimestamps();
-        var reader = sinceTime == null ? timestamped : timestamped.sinceTime(sinceTime);
-        if (!follow) {
-          sink.write(reader.getLog().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          return;
-        }
-        try (var watch = reader.watchLog(sink)) {
-          Throwable error = watch.onClose().toCompletableFuture().get();
-          if (error != null) {
-            throw new IOException("the log stream broke", error);
-          }
-        }
-      };
+      return PodLog.reading(client, namespace, podName);
     }
 
     @Override

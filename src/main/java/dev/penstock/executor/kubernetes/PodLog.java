@@ -1,6 +1,7 @@
 package dev.penstock.executor.kubernetes;
 
 import dev.penstock.executor.local.CappedLog;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +52,30 @@ final class PodLog {
   interface Source {
     /** Writes the log to {@code sink} until the stream ends; throws when it cannot be read. */
     void read(String sinceTime, boolean follow, OutputStream sink) throws Exception;
+  }
+
+  /** The log of a pod's step container, read through the fabric8 client. */
+  static Source reading(KubernetesClient client, String namespace, String podName) {
+    return (sinceTime, follow, sink) -> {
+      var timestamped =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(podName)
+              .inContainer(JobNames.CONTAINER)
+              .usingTimestamps();
+      var reader = sinceTime == null ? timestamped : timestamped.sinceTime(sinceTime);
+      if (!follow) {
+        sink.write(reader.getLog().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      try (var watch = reader.watchLog(sink)) {
+        Throwable error = watch.onClose().toCompletableFuture().get();
+        if (error != null) {
+          throw new IOException("the log stream broke", error);
+        }
+      }
+    };
   }
 
   private final Source source;
@@ -153,6 +179,7 @@ final class PodLog {
     volatile Instant last;
     volatile int linesAtLast;
     private int toSkip;
+    private boolean replaying;
     private Instant savedLast;
     private int savedLines;
 
@@ -160,6 +187,7 @@ final class PodLog {
     void rewind() {
       length = 0;
       toSkip = linesAtLast;
+      replaying = true;
     }
 
     @Override
@@ -171,7 +199,7 @@ final class PodLog {
     public void write(byte[] bytes, int offset, int count) throws IOException {
       for (int i = offset; i < offset + count; i++) {
         if (length == line.length) {
-          line = java.util.Arrays.copyOf(line, line.length * 2);
+          line = Arrays.copyOf(line, line.length * 2);
         }
         line[length++] = bytes[i];
         if (bytes[i] == '\n') {
@@ -201,21 +229,26 @@ final class PodLog {
         }
       }
       int start = stamp == null ? 0 : space + 1;
-      boolean copy;
-      if (stamp == null || last == null || stamp.isAfter(last)) {
-        copy = true;
-        if (stamp != null) {
+      // Lines already copied come again only at the start of a read that follows another; once
+      // past them, every line is new, even one stamped before the last (stdout and stderr are
+      // stamped apart, so their lines may arrive out of order).
+      boolean copy = true;
+      if (replaying && stamp != null && last != null) {
+        if (stamp.isBefore(last)) {
+          copy = false;
+        } else if (stamp.equals(last) && toSkip > 0) {
+          toSkip--;
+          copy = false;
+        } else {
+          replaying = false;
+        }
+      }
+      if (copy && stamp != null) {
+        if (last == null || stamp.isAfter(last)) {
           last = stamp;
           linesAtLast = 1;
-          toSkip = 0;
-        }
-      } else if (stamp.equals(last) && toSkip == 0) {
-        copy = true;
-        linesAtLast++;
-      } else {
-        copy = false;
-        if (stamp.equals(last)) {
-          toSkip--;
+        } else if (stamp.equals(last)) {
+          linesAtLast++;
         }
       }
       if (copy) {

@@ -64,6 +64,13 @@ final class PodVerdict {
       String memoryText,
       String timeoutText,
       String image) {
+    // Before the container's end: a container stopped at the deadline ends too (exit 143), and
+    // newer clusters mark the Job (FailureTarget) before its pods have ended.
+    JobCondition failed = condition(job, "Failed");
+    JobCondition failing = failed != null ? failed : condition(job, "FailureTarget");
+    if (failing != null && "DeadlineExceeded".equals(failing.getReason())) {
+      return new Failed(FailureCause.TIMED_OUT, timeoutText);
+    }
     ContainerStatus container = container(pod);
     ContainerState state = container == null ? null : container.getState();
     if (state != null && state.getTerminated() != null) {
@@ -75,10 +82,6 @@ final class PodVerdict {
         int code = ended.getExitCode() == null ? -1 : ended.getExitCode();
         return new Exited(code, ended.getMessage() == null ? "" : ended.getMessage().strip());
       }
-    }
-    JobCondition failed = condition(job, "Failed");
-    if (failed != null && "DeadlineExceeded".equals(failed.getReason())) {
-      return new Failed(FailureCause.TIMED_OUT, timeoutText);
     }
     if (pod != null && lost(pod)) {
       return new Failed(
