@@ -39,7 +39,7 @@ class ArchitectureTest {
           .layer("python")
           .definedBy("dev.penstock.executor.python..")
           .layer("executors")
-          .definedBy("dev.penstock.executor.local..", "dev.penstock.executor.k8s..")
+          .definedBy("dev.penstock.executor.local..", "dev.penstock.executor.kubernetes..")
           .layer("engine")
           .definedBy("dev.penstock.engine..")
           .layer("wire")
@@ -166,6 +166,15 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer..", "java.sql..");
 
+  /** Only the Kubernetes executor speaks to Kubernetes. */
+  static final ArchRule fabric8_lives_in_the_kubernetes_executor =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.penstock.executor.kubernetes..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.fabric8..");
+
   /** The two faces of the server, the API and the web UI, are the only ones that speak HTTP. */
   static final ArchRule javalin_lives_in_api =
       noClasses()
@@ -206,6 +215,11 @@ class ArchitectureTest {
           .callMethod(System.class, "getenv")
           .orShould()
           .callMethod(System.class, "getenv", String.class);
+
+  @Test
+  void only_the_kubernetes_executor_speaks_to_kubernetes() {
+    fabric8_lives_in_the_kubernetes_executor.check(MAIN_CLASSES);
+  }
 
   @Test
   void packages_depend_one_way() {
