@@ -46,42 +46,6 @@ public record StepLaunch(
     cpuSize = cpuSize == null ? CpuSize.SMALL : cpuSize;
   }
 
-  /** A launch of the smallest cpuSize. */
-  public StepLaunch(
-      String stepVersionId,
-      int attempt,
-      Path workDir,
-      Path logFile,
-      String functionName,
-      String sourceCode,
-      Map<String, JsonNode> kwargs,
-      List<String> packageRequirements,
-      int memoryGb,
-      Duration timeout,
-      Map<String, String> environment,
-      String runId,
-      Isolation isolation,
-      StepValues values,
-      StepPlacement placement) {
-    this(
-        stepVersionId,
-        attempt,
-        workDir,
-        logFile,
-        functionName,
-        sourceCode,
-        kwargs,
-        packageRequirements,
-        memoryGb,
-        timeout,
-        environment,
-        runId,
-        isolation,
-        values,
-        placement,
-        CpuSize.SMALL);
-  }
-
   /** A launch placed where the server's settings say. */
   public StepLaunch(
       String stepVersionId,
@@ -113,7 +77,8 @@ public record StepLaunch(
         runId,
         isolation,
         values,
-        StepPlacement.DEFAULT);
+        StepPlacement.DEFAULT,
+        CpuSize.SMALL);
   }
 
   /** A launch whose values all travel as JSON. */

@@ -244,14 +244,7 @@ class KubernetesMockApiServerE2ETest {
   void an_evicted_pod_runs_the_step_again_without_using_a_retry() throws Exception {
     Path marker = SharedFolders.create().resolve("go");
     AbacusClient client = server.client();
-    String pipelineId = createPipeline(client, Steps.uniqueName("evicted"));
-    StepRequest.named("waits")
-        .source(WAITS)
-        .function("waits")
-        .input("marker", "STRING", marker.toString())
-        .output("result", "INTEGER")
-        .addTo(client, pipelineId);
-    String versionId = Steps.run(client, pipelineId, List.of());
+    String versionId = runWaiting("evicted", marker, request -> request);
     String stepVersionId = awaitRunning(client, versionId, "waits");
     kubelet.evict(jobOf(stepVersionId, 1));
     await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(jobOf(stepVersionId, 2)));
@@ -274,14 +267,7 @@ class KubernetesMockApiServerE2ETest {
   void cancelling_a_run_deletes_the_running_job() throws Exception {
     Path marker = SharedFolders.create().resolve("never");
     AbacusClient client = server.client();
-    String pipelineId = createPipeline(client, Steps.uniqueName("cancelled"));
-    StepRequest.named("waits")
-        .source(WAITS)
-        .function("waits")
-        .input("marker", "STRING", marker.toString())
-        .output("result", "INTEGER")
-        .addTo(client, pipelineId);
-    String versionId = Steps.run(client, pipelineId, List.of());
+    String versionId = runWaiting("cancelled", marker, request -> request);
     String stepVersionId = awaitRunning(client, versionId, "waits");
     String name = jobOf(stepVersionId, 1);
 
@@ -367,14 +353,7 @@ class KubernetesMockApiServerE2ETest {
   void a_job_deleted_by_hand_runs_the_step_again_without_using_a_retry() throws Exception {
     Path marker = SharedFolders.create().resolve("go");
     AbacusClient client = server.client();
-    String pipelineId = createPipeline(client, Steps.uniqueName("deleted"));
-    StepRequest.named("waits")
-        .source(WAITS)
-        .function("waits")
-        .input("marker", "STRING", marker.toString())
-        .output("result", "INTEGER")
-        .addTo(client, pipelineId);
-    String versionId = Steps.run(client, pipelineId, List.of());
+    String versionId = runWaiting("deleted", marker, request -> request);
     String stepVersionId = awaitRunning(client, versionId, "waits");
     kubelet.deleteJob(jobOf(stepVersionId, 1));
     await().atMost(Duration.ofSeconds(30)).until(() -> kubelet.running(jobOf(stepVersionId, 2)));
@@ -412,14 +391,7 @@ class KubernetesMockApiServerE2ETest {
   void the_internal_routes_take_only_the_running_attempts_own_token_and_paths() throws Exception {
     Path marker = SharedFolders.create().resolve("go");
     AbacusClient client = server.client();
-    String pipelineId = createPipeline(client, Steps.uniqueName("internal"));
-    StepRequest.named("waits")
-        .source(WAITS)
-        .function("waits")
-        .input("marker", "STRING", marker.toString())
-        .output("result", "INTEGER")
-        .addTo(client, pipelineId);
-    String versionId = Steps.run(client, pipelineId, List.of());
+    String versionId = runWaiting("internal", marker, request -> request);
     String stepVersionId = awaitRunning(client, versionId, "waits");
     JsonNode pod =
         new ObjectMapper()
@@ -494,19 +466,25 @@ class KubernetesMockApiServerE2ETest {
       java.util.function.UnaryOperator<StepRequest> limits,
       java.util.function.Consumer<String> stop) {
     AbacusClient client = server.client();
+    String versionId = runWaiting(name, Path.of("/nonexistent/never"), limits);
+    stop.accept(jobOf(awaitRunning(client, versionId, "waits"), 1));
+    return stepVersion(Steps.awaitFinished(client, versionId), "waits");
+  }
+
+  /** Runs a pipeline of one step, "waits", that waits for {@code marker}; the run's id. */
+  private String runWaiting(
+      String name, Path marker, java.util.function.UnaryOperator<StepRequest> limits) {
+    AbacusClient client = server.client();
     String pipelineId = createPipeline(client, Steps.uniqueName(name));
     limits
         .apply(
             StepRequest.named("waits")
                 .source(WAITS)
                 .function("waits")
-                .input("marker", "STRING", "/nonexistent/never")
+                .input("marker", "STRING", marker.toString())
                 .output("result", "INTEGER"))
         .addTo(client, pipelineId);
-    String versionId = Steps.run(client, pipelineId, List.of());
-    String stepVersionId = awaitRunning(client, versionId, "waits");
-    stop.accept(jobOf(stepVersionId, 1));
-    return stepVersion(Steps.awaitFinished(client, versionId), "waits");
+    return Steps.run(client, pipelineId, List.of());
   }
 
   private JsonNode runOne(

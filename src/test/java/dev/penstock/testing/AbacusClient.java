@@ -75,16 +75,7 @@ public final class AbacusClient {
 
   /** A call with a hand-made request, for malformed input the SDK would never send. */
   public HttpResponse<String> raw(String verb, String method, String contentType, String body) {
-    var request =
-        headers(HttpRequest.newBuilder(URI.create(url(method))))
-            .header("Content-Type", contentType)
-            .method(verb, HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return raw(verb, method, contentType, body, false);
   }
 
   /**
@@ -94,10 +85,15 @@ public final class AbacusClient {
    */
   public HttpResponse<String> rawWithContinue(
       String verb, String method, String contentType, String body) {
+    return raw(verb, method, contentType, body, true);
+  }
+
+  private HttpResponse<String> raw(
+      String verb, String method, String contentType, String body, boolean expectContinue) {
     var request =
         headers(HttpRequest.newBuilder(URI.create(url(method))))
             .header("Content-Type", contentType)
-            .expectContinue(true)
+            .expectContinue(expectContinue)
             .method(verb, HttpRequest.BodyPublishers.ofString(body))
             .build();
     try {

@@ -6,7 +6,7 @@ import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
 import dev.penstock.executor.StepOutcome;
 import dev.penstock.executor.local.CappedLog;
-import dev.penstock.executor.local.LogRange;
+import dev.penstock.executor.local.OpenLogs;
 import dev.penstock.executor.local.RunnerResults;
 import dev.penstock.model.FailureCause;
 import dev.penstock.model.LogChunk;
@@ -48,12 +48,11 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   private final String namespace;
   private final KubernetesSettings settings;
   private final RunnerResults results;
-  private final long logCapBytes;
   private final BiFunction<String, Integer, String> tokens;
   private final Supplier<String> serverUrl;
   private final AttemptObjects objects;
   private final Map<String, KubernetesAttempt> attempts = new ConcurrentHashMap<>();
-  private final Map<Path, CappedLog> openLogs = new ConcurrentHashMap<>();
+  private final OpenLogs openLogs;
   private final JobWatch watch;
   private final KubernetesAttempt.Cluster cluster;
 
@@ -89,7 +88,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
             : Optional.ofNullable(client.getNamespace()).orElse("default");
     this.settings = settings;
     this.results = results;
-    this.logCapBytes = logCapBytes;
+    this.openLogs = new OpenLogs(logCapBytes);
     this.tokens = tokens;
     this.serverUrl = serverUrl;
     this.objects = new AttemptObjects(settings);
@@ -194,8 +193,7 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
   }
 
   private KubernetesAttempt track(StepLaunch launch, String name) throws IOException {
-    CappedLog attemptLog = CappedLog.open(launch.logFile(), logCapBytes);
-    Path key = logKey(launch.logFile());
+    CappedLog attemptLog = openLogs.open(launch.logFile());
     var attempt =
         new KubernetesAttempt(
             launch,
@@ -204,9 +202,8 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
             cluster,
             ended -> {
               attempts.remove(ended.jobName(), ended);
-              openLogs.remove(key, attemptLog);
+              openLogs.closed(launch.logFile(), attemptLog);
             });
-    openLogs.put(key, attemptLog);
     attempts.put(name, attempt);
     return attempt;
   }
@@ -269,23 +266,17 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
 
   /** Whether this executor is writing the log {@code logFile} now. */
   public boolean writing(Path logFile) {
-    return openLogs.containsKey(logKey(logFile));
+    return openLogs.writing(logFile);
   }
 
   @Override
   public String readLog(Path logFile) {
-    CappedLog open = openLogs.get(logKey(logFile));
-    return open != null ? open.read(logCapBytes) : CappedLog.read(logFile, logCapBytes);
+    return openLogs.read(logFile);
   }
 
   @Override
   public LogChunk readLog(Path logFile, long from, int maxBytes) {
-    CappedLog open = openLogs.get(logKey(logFile));
-    try {
-      return open != null ? open.read(from, maxBytes) : LogRange.read(logFile, from, maxBytes);
-    } catch (IOException | RuntimeException e) {
-      throw new ExecutorException("the log " + logFile + " cannot be read: " + e, null, e);
-    }
+    return openLogs.read(logFile, from, maxBytes);
   }
 
   /**
@@ -301,10 +292,6 @@ public final class KubernetesExecutor implements StepExecutor, AutoCloseable {
     attempts.clear();
     openLogs.clear();
     client.close();
-  }
-
-  private static Path logKey(Path logFile) {
-    return logFile.toAbsolutePath().normalize();
   }
 
   /** What the attempts need of the cluster. */

@@ -1,7 +1,6 @@
 package dev.penstock.executor.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.penstock.executor.ExecutorException;
 import dev.penstock.executor.StepExecutor;
 import dev.penstock.executor.StepHandle;
 import dev.penstock.executor.StepLaunch;
@@ -17,8 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
@@ -40,12 +37,11 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final long logCapBytes;
   private final StepSandbox sandbox;
   private final LocalStepHandle.Runtime runtime;
   private final ForkServers forkServers;
   private final ScheduledThreadPoolExecutor timer;
-  private final Map<Path, CappedLog> openLogs = new ConcurrentHashMap<>();
+  private final OpenLogs openLogs;
 
   public LocalProcessExecutor(Path python, Path runnerDirectory) {
     this(LocalExecutorSettings.defaults(python, runnerDirectory));
@@ -60,7 +56,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
   }
 
   public LocalProcessExecutor(LocalExecutorSettings settings) {
-    this.logCapBytes = settings.logCapBytes();
+    this.openLogs = new OpenLogs(settings.logCapBytes());
     this.sandbox = settings.sandbox();
     Path runnerScript = RunnerScript.extractInto(settings.runnerDirectory());
     // bubblewrap makes a fresh process per step: a fork server's children cannot enter it.
@@ -120,7 +116,7 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
     try {
       Files.createDirectories(workDir);
       Files.deleteIfExists(workDir.resolve(ResultReader.RESULT_FILE));
-      log = CappedLog.open(launch.logFile(), logCapBytes);
+      log = openLogs.open(launch.logFile());
       StepDirectories.prepare(sandbox, launch);
     } catch (IOException | UncheckedIOException e) {
       return StepHandle.ended(
@@ -129,28 +125,20 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
               "cannot prepare the step's directory " + workDir + ": " + e,
               null));
     }
-    Path logKey = logKey(launch.logFile());
-    openLogs.put(logKey, log);
     var handle = LocalStepHandle.launch(launch, log, runtime);
-    handle.logClosed().whenComplete((ignored, error) -> openLogs.remove(logKey, log));
+    handle.logClosed().whenComplete((ignored, error) -> openLogs.closed(launch.logFile(), log));
     DiskBudget.watch(workDir, sandbox.diskBudgetBytes(), timer, handle.outcome(), handle::stop);
     return handle;
   }
 
   @Override
   public String readLog(Path logFile) {
-    CappedLog open = openLogs.get(logKey(logFile));
-    return open != null ? open.read(logCapBytes) : CappedLog.read(logFile, logCapBytes);
+    return openLogs.read(logFile);
   }
 
   @Override
   public LogChunk readLog(Path logFile, long from, int maxBytes) {
-    CappedLog open = openLogs.get(logKey(logFile));
-    try {
-      return open != null ? open.read(from, maxBytes) : LogRange.read(logFile, from, maxBytes);
-    } catch (IOException | RuntimeException e) {
-      throw new ExecutorException("the log " + logFile + " cannot be read: " + e, null, e);
-    }
+    return openLogs.read(logFile, from, maxBytes);
   }
 
   /** How many fork servers are alive now; 0 when steps start as fresh processes. */
@@ -165,9 +153,5 @@ public final class LocalProcessExecutor implements StepExecutor, AutoCloseable {
       forkServers.close();
     }
     timer.shutdownNow();
-  }
-
-  private static Path logKey(Path logFile) {
-    return logFile.toAbsolutePath().normalize();
   }
 }
