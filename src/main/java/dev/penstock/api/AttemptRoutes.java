@@ -59,9 +59,16 @@ final class AttemptRoutes {
                 ctx,
                 envelope,
                 workDir -> {
-                  byte[] zip = uploads.bundle(workDir); // whole before the answer starts
-                  envelope.answering(ctx);
-                  ctx.contentType("application/zip").result(zip);
+                  Path zip = uploads.bundle(workDir); // whole before the answer starts
+                  try (InputStream in = Files.newInputStream(zip);
+                      OutputStream out = ctx.res().getOutputStream()) {
+                    envelope.answering(ctx);
+                    ctx.contentType("application/zip");
+                    ctx.res().setContentLengthLong(Files.size(zip));
+                    in.transferTo(out);
+                  } finally {
+                    Files.deleteIfExists(zip);
+                  }
                 }));
   }
 

@@ -12,23 +12,18 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -37,8 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * No Kubernetes cluster can run on these machines: this stands in for one. fabric8's mock API
@@ -56,13 +49,12 @@ import java.util.regex.Pattern;
  */
 public final class TestKubelet implements AutoCloseable {
   public static final String NAMESPACE = "penstock-test";
-  private static final Pattern LOG_PATH =
-      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Path scratch;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
+  private final PodLogServer.Logs logs = new PodLogServer.Logs();
   private final Set<String> jobsSeen = ConcurrentHashMap.newKeySet();
   private final List<String> jobsCreated = new CopyOnWriteArrayList<>();
   private final Thread loop;
@@ -73,7 +65,6 @@ public final class TestKubelet implements AutoCloseable {
     final String jobName;
     final String podName;
     final Instant created = Instant.now();
-    final List<String[]> lines = new CopyOnWriteArrayList<>(); // {timestamp, text}
     volatile Process process;
     volatile boolean ended;
     volatile String endedBy; // "oom", "evicted", "deadline", "deleted"
@@ -97,7 +88,7 @@ public final class TestKubelet implements AutoCloseable {
             new Context(Serialization.jsonMapper()),
             new MockWebServer(),
             new HashMap<>(),
-            new LogServingDispatcher(),
+            new PodLogServer(logs),
             false);
     server.init();
     this.client = server.createClient();
@@ -258,6 +249,7 @@ public final class TestKubelet implements AutoCloseable {
             .endStatus()
             .build();
     client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    logs.started(podName);
     pods.put(podName, new RunningPod(jobName, podName));
   }
 
@@ -371,7 +363,7 @@ public final class TestKubelet implements AutoCloseable {
             new InputStreamReader(pod.process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        pod.lines.add(new String[] {Instant.now().toString(), line});
+        logs.append(pod.podName, line);
       }
     } catch (IOException e) {
       // the process was killed
@@ -524,51 +516,6 @@ public final class TestKubelet implements AutoCloseable {
     }
     client.pods().inNamespace(NAMESPACE).withName(pod.podName).delete();
     client.secrets().inNamespace(NAMESPACE).withName(pod.jobName).delete();
-  }
-
-  /** Serves pods' logs beside the CRUD API, which has none. */
-  private final class LogServingDispatcher extends KubernetesCrudDispatcher {
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      Matcher matcher = LOG_PATH.matcher(request.getPath());
-      if (!"GET".equals(request.getMethod()) || !matcher.matches()) {
-        return super.dispatch(request);
-      }
-      RunningPod pod = pods.get(matcher.group(2));
-      if (pod == null) {
-        return new MockResponse()
-            .setResponseCode(404)
-            .setBody("{\"kind\":\"Status\",\"code\":404}");
-      }
-      var query = query(matcher.group(3));
-      boolean timestamps = "true".equals(query.get("timestamps"));
-      Instant since =
-          query.containsKey("sinceTime") ? Instant.parse(query.get("sinceTime")) : Instant.MIN;
-      var body = new StringBuilder();
-      for (String[] line : pod.lines) {
-        Instant stamp = Instant.parse(line[0]);
-        if (!stamp.truncatedTo(ChronoUnit.SECONDS).isBefore(since)) {
-          body.append(timestamps ? line[0] + " " : "").append(line[1]).append('\n');
-        }
-      }
-      return new MockResponse()
-          .setResponseCode(200)
-          .addHeader("Content-Type", "text/plain")
-          .setBody(body.toString());
-    }
-
-    private Map<String, String> query(String text) {
-      var values = new HashMap<String, String>();
-      if (text == null || text.length() < 2) {
-        return values;
-      }
-      for (String pair : text.substring(1).split("&")) {
-        String[] parts = pair.split("=", 2);
-        values.put(
-            parts[0], parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
-      }
-      return values;
-    }
   }
 
   @Override

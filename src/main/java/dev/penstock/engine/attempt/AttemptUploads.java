@@ -3,7 +3,6 @@ package dev.penstock.engine.attempt;
 import dev.penstock.model.StepStatus;
 import dev.penstock.model.StepVersion;
 import dev.penstock.store.RunStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -191,17 +190,23 @@ public final class AttemptUploads {
     return Math.max(0, Math.min(maxFileBytes, diskBudgetBytes - kept));
   }
 
-  /** The plain files of the working directory as a zip, by their paths relative to it. */
-  public byte[] bundle(Path workDir) throws IOException {
-    var bytes = new ByteArrayOutputStream();
-    try (var zip = new ZipOutputStream(bytes)) {
+  /**
+   * The plain files of the working directory as a zip, by their paths relative to it, written to a
+   * temporary file (the stored values it holds may be large) that the caller deletes.
+   */
+  public Path bundle(Path workDir) throws IOException {
+    Path zipped = Files.createTempFile("penstock-bundle-", ".zip");
+    try (var zip = new ZipOutputStream(Files.newOutputStream(zipped))) {
       for (Path file : files(workDir)) {
         zip.putNextEntry(new ZipEntry(workDir.relativize(file).toString().replace('\\', '/')));
         Files.copy(file, zip);
         zip.closeEntry();
       }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(zipped);
+      throw e;
     }
-    return bytes.toByteArray();
+    return zipped;
   }
 
   /** The plain files under {@code root}, links not followed; none when it does not exist. */
