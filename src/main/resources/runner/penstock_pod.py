@@ -49,6 +49,9 @@ TERMINATION_LOG = os.environ.get("PENSTOCK_TERMINATION_LOG",
                                  "/dev/termination-log")
 TERMINATION_LIMIT = 4000  # Kubernetes keeps at most 4096 bytes of it
 KEPT_FOLDERS = (".penstock-values", "outputs")
+# These exit codes, and the termination messages below that start "the result
+# could not be sent" and "the server refused what the step left", are read by
+# KubernetesAttempt.java: change them there too.
 MISSING_PACKAGES_EXIT = 3
 NO_FILES_EXIT = 4
 SEND_DEADLINE_SECONDS = 120

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class KubernetesAttempt implements StepHandle {
   private static final Logger log = LoggerFactory.getLogger(KubernetesAttempt.class);
   private static final long LOG_DRAIN_MILLIS = 10_000;
+  // penstock_pod.py's exit codes and termination messages: change them there too.
   private static final int MISSING_PACKAGES_EXIT = 3;
   private static final int NO_FILES_EXIT = 4;
 
