@@ -51,7 +51,13 @@ final class AttemptRoutes {
     config.routes.put(
         PREFIX + "{step}/{attempt}/result",
         ctx ->
-            answer(ctx, envelope, workDir -> receive(ctx, workDir, uploads.resultFile(workDir))));
+            answer(
+                ctx,
+                envelope,
+                workDir -> {
+                  receive(ctx, workDir, uploads.resultFile(workDir));
+                  uploads.finished(workDir);
+                }));
     config.routes.get(
         PREFIX + "{step}/{attempt}/bundle",
         ctx ->
@@ -136,8 +142,9 @@ final class AttemptRoutes {
    * one attempt's uploads take turns, so that together they stay within it.
    */
   private void receive(Context ctx, Path workDir, Path target) throws IOException {
-    synchronized (uploads.turnOf(workDir)) {
-      long room = uploads.room(workDir, target);
+    var tally = uploads.tallyOf(workDir);
+    synchronized (tally) {
+      long room = tally.room(target);
       long declared = ctx.req().getContentLengthLong();
       if (declared > room) {
         throw tooLarge(target, room);
@@ -145,19 +152,20 @@ final class AttemptRoutes {
       Files.createDirectories(target.getParent());
       Path partial = Files.createTempFile(target.getParent(), ".upload-", ".part");
       try {
-        copy(ctx.req().getInputStream(), partial, target, room);
+        long written = copy(ctx.req().getInputStream(), partial, target, room);
         try {
           Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        tally.received(target, written);
       } finally {
         Files.deleteIfExists(partial);
       }
     }
   }
 
-  private static void copy(InputStream body, Path partial, Path target, long room)
+  private static long copy(InputStream body, Path partial, Path target, long room)
       throws IOException {
     long written = 0;
     byte[] buffer = new byte[64 * 1024];
@@ -171,6 +179,7 @@ final class AttemptRoutes {
         out.write(buffer, 0, n);
       }
     }
+    return written;
   }
 
   private static AttemptUploads.Refused tooLarge(Path target, long room) {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +55,7 @@ public final class AttemptUploads {
   private final long maxResultBytes;
   private final long maxFileBytes;
   private final long diskBudgetBytes;
-  private final Map<Path, Object> turns = new ConcurrentHashMap<>();
+  private final Map<Path, Tally> tallies = new ConcurrentHashMap<>();
 
   /**
    * @param keptFolders the folders of a working directory whose files are kept
@@ -101,7 +102,6 @@ public final class AttemptUploads {
       throw new Refused(
           409, "this server did not launch attempt " + attempt + " of " + stepVersionId);
     }
-    turns.keySet().removeIf(other -> !Files.isDirectory(other, LinkOption.NOFOLLOW_LINKS));
     return dir;
   }
 
@@ -166,28 +166,48 @@ public final class AttemptUploads {
     }
   }
 
-  /** What one attempt's uploads hold to take turns, so that together they stay in its room. */
-  public Object turnOf(Path workDir) {
-    return turns.computeIfAbsent(workDir, dir -> new Object());
+  /**
+   * What one attempt has sent so far, kept as it arrives rather than read again from the disk on
+   * each upload; its uploads hold it to take turns, so that together they stay within its room.
+   */
+  public Tally tallyOf(Path workDir) {
+    return tallies.computeIfAbsent(workDir, Tally::new);
   }
 
-  /**
-   * How many bytes {@code target} may take now: its own limit, within what the attempt's disk
-   * budget has left beside the other files it kept (a file sent again replaces itself).
-   */
-  public long room(Path workDir, Path target) {
-    if (target.equals(resultFile(workDir))) {
-      return maxResultBytes; // held to its own limit, as a local runner's is
+  /** The attempt sent its result, its last upload: its tally is no longer needed. */
+  public void finished(Path workDir) {
+    tallies.remove(workDir);
+  }
+
+  /** The sizes of the files one attempt kept so far. Not thread-safe: callers hold it. */
+  public final class Tally {
+    private final Path workDir;
+    private final Map<Path, Long> sizes = new HashMap<>();
+    private long total;
+
+    private Tally(Path workDir) {
+      this.workDir = workDir;
     }
-    long kept = 0;
-    for (String folder : keptFolders) {
-      for (Path file : files(workDir.resolve(folder))) {
-        if (!file.equals(target)) {
-          kept += size(file);
-        }
+
+    /**
+     * How many bytes {@code target} may take now: its own limit, within what the attempt's disk
+     * budget has left beside the other files it kept (a file sent again replaces itself).
+     */
+    public long room(Path target) {
+      if (target.equals(resultFile(workDir))) {
+        return maxResultBytes; // held to its own limit, as a local runner's is
+      }
+      long others = total - sizes.getOrDefault(target, 0L);
+      return Math.max(0, Math.min(maxFileBytes, diskBudgetBytes - others));
+    }
+
+    /** {@code target} now holds {@code size} bytes. */
+    public void received(Path target, long size) {
+      if (!target.equals(resultFile(workDir))) {
+        Long before = sizes.put(target, size);
+        total += size - (before == null ? 0 : before);
       }
     }
-    return Math.max(0, Math.min(maxFileBytes, diskBudgetBytes - kept));
   }
 
   /**
@@ -220,14 +240,6 @@ public final class AttemptUploads {
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return 0; // gone meanwhile
     }
   }
 }
