@@ -26,17 +26,11 @@ import dev.penstock.engine.run.Scheduler;
 import dev.penstock.engine.upkeep.Pruner;
 import dev.penstock.engine.upkeep.Sweeper;
 import dev.penstock.executor.ExecutorException;
-import dev.penstock.executor.PlacedExecutor;
-import dev.penstock.executor.StepExecutor;
-import dev.penstock.executor.kubernetes.KubernetesExecutor;
-import dev.penstock.executor.local.LocalExecutorSettings;
-import dev.penstock.executor.local.LocalProcessExecutor;
 import dev.penstock.executor.local.RunnerResults;
 import dev.penstock.executor.local.SandboxProbe.Platform;
 import dev.penstock.executor.local.StepSandbox;
 import dev.penstock.executor.python.LocalPythonInspector;
 import dev.penstock.executor.python.PythonVersion;
-import dev.penstock.model.StepPlacement;
 import dev.penstock.store.ArtifactFiles;
 import dev.penstock.store.StoreException;
 import dev.penstock.store.files.LocalArtifactFiles;
@@ -49,9 +43,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +59,7 @@ public final class PenstockServer {
   private final DataDir dataDir;
   private final ServerMetrics metrics;
   private final JdbcStores stores;
-  private final LocalProcessExecutor localExecutor;
-  private final KubernetesExecutor kubernetesExecutor;
-  private final StepExecutor executor;
+  private final StepExecutors executors;
   private final ArtifactFiles artifactFiles;
   private final LocalPythonInspector inspector;
   private final StepLauncher launcher;
@@ -112,44 +102,14 @@ public final class PenstockServer {
     this.adminKeyNotice = ensureAdminKey(apiKeys, config);
     String nodeId = nodeId();
     Path runnerDir = config.dataDir().resolve("runner");
-    this.localExecutor =
-        new LocalProcessExecutor(
-            LocalExecutorSettings.defaults(Path.of(config.python()), runnerDir)
-                .withEnvironments(
-                    config.dataDir().resolve("python-envs"),
-                    config.pythonEnvsLimitBytes(),
-                    Map.of())
-                .withLogCap(config.logCapBytes())
-                .withKillGrace(config.killGrace())
-                .withIsolation(config.isolation())
-                .withWorkerMaxSteps(config.workerMaxSteps())
-                .withMaxOutput(config.maxOutputBytes())
-                .withSandbox(sandbox));
-    metrics.watchForkServers(localExecutor::forkServersAlive);
     this.inspector = new LocalPythonInspector(Path.of(config.python()), runnerDir);
     var workspace = new Workspace(config.dataDir());
     var runKeys = new RunKeys(dataDir.runKeySecret());
     var urlHolder = new String[1];
     var runnerResults = new RunnerResults(config.maxOutputBytes());
-    this.kubernetesExecutor =
-        config.executor() == StepPlacement.Executor.KUBERNETES
-            ? KubernetesExecutor.connect(
-                config.kubernetes(),
-                runnerResults,
-                config.logCapBytes(),
-                runKeys::attemptToken,
-                () -> urlHolder[0])
-            : null;
-    var executors = new EnumMap<StepPlacement.Executor, StepExecutor>(StepPlacement.Executor.class);
-    executors.put(StepPlacement.Executor.LOCAL, localExecutor);
-    if (kubernetesExecutor != null) {
-      executors.put(StepPlacement.Executor.KUBERNETES, kubernetesExecutor);
-    }
-    this.executor =
-        new PlacedExecutor(
-            executors,
-            config.executor(),
-            logFile -> kubernetesExecutor != null && kubernetesExecutor.writing(logFile));
+    this.executors =
+        new StepExecutors(config, sandbox, runnerDir, runnerResults, runKeys, () -> urlHolder[0]);
+    metrics.watchForkServers(executors.local()::forkServersAlive);
     boolean sharedStore = !stores.dialect().exclusiveToOneServer();
     var sweeperSettings =
         new Sweeper.Settings(
@@ -170,7 +130,7 @@ public final class PenstockServer {
             stores.runs(),
             artifactFiles,
             stores.logs(),
-            executor,
+            executors.placed(),
             workspace,
             runKeys,
             clock,
@@ -210,7 +170,7 @@ public final class PenstockServer {
             new RunControl(stores.runs(), stores.runEvents(), scheduler, launcher, clock),
             new Modules(stores.modules(), inspector, clock),
             stores.modules(),
-            new StepLogs(executor, workspace, stores.logs()),
+            new StepLogs(executors.placed(), workspace, stores.logs()),
             runKeys,
             new Schedules(stores.pipelines(), clock),
             waits,
@@ -256,13 +216,11 @@ public final class PenstockServer {
     try {
       api.start(config.host(), config.port());
       urlHolder[0] = api.baseUrl();
-      if (kubernetesExecutor != null) {
-        kubernetesExecutor.start(); // before recovery, which adopts the Jobs still running
-      }
+      executors.start(); // before recovery, which adopts the Jobs still running
     } catch (ListenException | ExecutorException e) {
       // Nothing has started yet but what was built: give it all back before saying why.
       api.stop();
-      closeExecutors();
+      executors.close();
       closeArtifactFiles();
       inspector.close();
       stores.close();
@@ -331,7 +289,7 @@ public final class PenstockServer {
     sweeper.stop();
     scheduler.stop();
     launcher.shutdown();
-    closeExecutors();
+    executors.close();
     closeArtifactFiles();
     inspector.close();
     stores.close();
@@ -366,13 +324,6 @@ public final class PenstockServer {
             config.s3Endpoint() == null ? null : URI.create(config.s3Endpoint()));
     log.info("Artifacts are kept in {}", files.describe());
     return files;
-  }
-
-  private void closeExecutors() {
-    if (kubernetesExecutor != null) {
-      kubernetesExecutor.close();
-    }
-    localExecutor.close();
   }
 
   private void closeArtifactFiles() {
